@@ -1,0 +1,23 @@
+"""The one error type locpipe raises for bad input: it names the file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LocpipeError(Exception):
+    """Bad input or a failed step; the CLI prints it and exits 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
