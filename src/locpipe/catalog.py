@@ -1,0 +1,754 @@
+"""PO catalogs: parse, format exactly like GNU ``msgcat``, header, write, .mo, stats.
+
+polib objects (``polib.POFile``/``polib.POEntry``) are the in-memory model.
+Parsing is our own (so that every error names its line, duplicates are caught
+and obsolete ``#~|`` lines survive); formatting reproduces GNU gettext 0.21's
+``write-po.c`` with width 79: strings are wrapped at the break opportunities
+of libunistring's line breaking (UAX #14 pair table as libunistring 1.0 has
+it, with the space kept at the end of the line), ``msgid ""`` opens a string
+that wraps or has a ``\\n`` before its end, and breaks are never put inside
+an escape sequence or a ``python-format`` directive.  Line-break classes come
+from the ``uniseg`` package (Unicode data); the algorithm is written here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import polib
+from babel.messages.plurals import get_plural
+from uniseg.linebreak import line_break
+
+from locpipe.errors import LocpipeError
+from locpipe.fsio import atomic_write_bytes, atomic_write_text
+
+PAGE_WIDTH = 79
+
+# --------------------------------------------------------------------------
+# Line breaking (libunistring's u8_possible_linebreaks / u8_width_linebreaks)
+# --------------------------------------------------------------------------
+
+_PROHIBITED, _POSSIBLE, _MANDATORY = 1, 2, 3
+_D, _I, _P = 1, 2, 3  # direct, indirect (only after a space), prohibited
+
+_CLASS_MAP = {
+    "CR": "BK", "LF": "BK", "NL": "BK", "CJ": "NS", "AI": "AL", "CB": "ID",
+    "SA": "AL", "XX": "AL", "SG": "AL", "AK": "AL", "AP": "AL", "AS": "AL",
+    "VF": "AL", "VI": "AL",
+}  # fmt: skip
+_HANGUL = {"H2", "H3", "ID", "JL", "JV", "JT"}
+
+
+@cache
+def _lb_class(ch: str) -> str:
+    name = line_break(ch).name
+    if name == "OP" and unicodedata.east_asian_width(ch) in ("F", "W", "H"):
+        return "OP_EA"  # a wide opening bracket: LB30 does not hold it to AL/NU
+    return _CLASS_MAP.get(name, name)
+
+
+@cache
+def _pair(before: str, after: str) -> int:
+    """The UAX #14 pair table (table 7.3 style) as libunistring 1.0 encodes it."""
+    if after == "OP_EA":
+        after = "OP" if before not in ("AL", "HL", "NU") else "BB"
+    before = "OP" if before == "OP_EA" else before
+    if after in ("WJ", "CL", "CP", "EX", "IS", "SY") or before == "OP":
+        return _P
+    if before == "QU" and after == "OP":
+        return _P
+    if before in ("WJ", "GL", "BB", "QU", "ZWJ"):
+        return _I
+    if after == "GL":
+        return _D if before in ("BA", "HY") else _I
+    if after in ("BA", "HY", "IN", "QU", "ZWJ"):
+        return _I
+    if after == "NS":
+        return _P if before == "CL" else _I
+    if after == "B2":
+        return _P if before == "B2" else _D
+    indirect_after = {
+        "OP": {"NU", "AL", "HL", "PO", "PR"},
+        "NU": {"HY", "CP", "IS", "NU", "PO", "PR", "SY", "AL", "HL"},
+        "PO": {"CL", "CP", "NU", "AL", "HL", "EB", "EM"} | _HANGUL,
+        "PR": {"CL", "CP", "NU", "AL", "HL"},
+        "AL": {"CP", "NU", "PO", "PR", "AL", "HL"},
+        "HL": {"CP", "NU", "PO", "PR", "SY", "AL", "HL"},
+        "H2": {"PR", "JL"},
+        "H3": {"PR", "JL"},
+        "JL": {"PR", "JL"},
+        "ID": {"PR"},
+        "JV": {"PR", "JL", "JV", "H2"},
+        "JT": {"PR", "JV", "JT", "H2", "H3"},
+        "RI": {"RI"},
+        "EB": {"PR"},
+        "EM": {"PR", "EB"},
+    }.get(after, set())
+    return _I if before in indirect_after else _D
+
+
+def _possible_breaks(chars: str) -> list[int]:
+    """Break opportunity before each character (libunistring 1.0's algorithm)."""
+    result = [_PROHIBITED] * len(chars)
+    last = prev = "BK"  # class of the last non-space character / of the previous one
+    seen_space = False
+    ri_count = 0
+    for i, ch in enumerate(chars):
+        prop = _lb_class(ch)
+        if prop == "BK":
+            result[i] = _MANDATORY
+            last = prev = "BK"
+            seen_space = False
+            ri_count = 0
+            continue
+        if prop == "SP":
+            seen_space = True
+        elif prop == "ZW":
+            last, seen_space = "ZW", False
+        elif prop in ("CM", "ZWJ"):
+            if last == "BK":  # treated as AL at the start of a line
+                last, seen_space = "AL", False
+            elif last == "ZW" or seen_space:  # break after spaces, then as AL
+                result[i] = _POSSIBLE
+                last, seen_space = "AL", False
+        else:
+            if last == "ZW":
+                result[i] = _POSSIBLE
+            elif last == "BK" or prev == "ZWJ" or prev == "HL_BA":
+                pass
+            elif last == "RI" and prop == "RI":
+                if seen_space or ri_count % 2 == 0:
+                    result[i] = _POSSIBLE
+            else:
+                kind = _pair(last, prop)
+                if kind == _D or (kind == _I and seen_space):
+                    result[i] = _POSSIBLE
+            last, seen_space = prop, False
+        prev = "HL_BA" if prev == "HL" and prop in ("HY", "BA") else prop
+        ri_count = ri_count + 1 if prop == "RI" else 0
+    return result
+
+
+_WIDE_BLOCKS = (
+    (0x2E80, 0x303E),
+    (0x3040, 0xA4CF),
+    (0xAC00, 0xD7A3),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE6F),
+    (0xFF00, 0xFF60),
+    (0xFFE0, 0xFFE6),
+    (0x20000, 0x3FFFD),
+)
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    """Columns of a character as libunistring's uc_width counts them."""
+    code = ord(ch)
+    if code < 0x20 or 0x7F <= code < 0xA0:
+        return 0
+    category = unicodedata.category(ch)
+    if category == "Cn":  # unassigned: wide inside the CJK blocks, as libunistring has it
+        return 2 if any(lo <= code <= hi for lo, hi in _WIDE_BLOCKS) else 1
+    if code in (0x0CBF, 0x0CC6):
+        return 1
+    if category in ("Mn", "Me", "Cf") or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF:
+        return 0
+    if code == 0x200B:
+        return 0
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 2
+    return 1
+
+
+def _width_breaks(chars: str, overrides: list[int], width: int, start_column: int) -> list[bool]:
+    """Where to break so that lines fit in ``width`` (u8_width_linebreaks)."""
+    possible = _possible_breaks(chars)
+    breaks = [False] * len(chars)
+    last_p: int | None = None
+    last_column = start_column
+    piece_width = 0
+    for i, ch in enumerate(chars):
+        kind = overrides[i] or possible[i]
+        fits = last_p is None or last_column + piece_width <= width
+        if kind in (_POSSIBLE, _MANDATORY) and not fits:
+            breaks[last_p] = True
+            last_column = 0
+        if kind == _MANDATORY:
+            last_p, last_column, piece_width = None, 0, 0
+            continue
+        if kind == _POSSIBLE:
+            last_p = i
+            last_column += piece_width
+            piece_width = 0
+        piece_width += _char_width(ch)
+    if last_p is not None and last_column + piece_width > width:
+        breaks[last_p] = True
+    return breaks
+
+
+# --------------------------------------------------------------------------
+# Writing (write-po.c)
+# --------------------------------------------------------------------------
+
+#: Format flags in gettext 0.21's order; unknown flags are dropped like msgcat does.
+FORMATS = (
+    "c", "objc", "sh", "python", "python-brace", "lisp", "elisp", "librep", "scheme",
+    "smalltalk", "java", "csharp", "awk", "object-pascal", "ycp", "tcl", "perl",
+    "perl-brace", "php", "gcc-internal", "gfc-internal", "qt", "qt-plural", "kde",
+    "kde-kuit", "boost", "lua", "javascript",
+)  # fmt: skip
+_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
+_PY_DIRECTIVE = re.compile(
+    r"%(?:\((?P<name>[^)]*)\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>.?)", re.S
+)
+
+
+def _format_flags(flags: Iterable[str]) -> tuple[dict[str, str], bool, str | None]:
+    """Known format flags (format -> 'yes'/'no'), no-wrap, range."""
+    formats: dict[str, str] = {}
+    no_wrap = False
+    rng = None
+    for flag in flags:
+        flag = flag.strip()
+        if flag == "no-wrap":
+            no_wrap = True
+        elif flag == "wrap":
+            no_wrap = False
+        elif flag.startswith("range:"):
+            rng = flag[6:].strip()
+        elif flag.endswith("-format"):
+            base = flag[: -len("-format")]
+            value = "yes"
+            if base.startswith("no-"):
+                base, value = base[3:], "no"
+            elif base.startswith("possible-"):
+                base = base[9:]
+            elif base.startswith("impossible-"):
+                base, value = base[11:], "no"
+            if base in FORMATS:
+                formats[base] = value
+    return formats, no_wrap, rng
+
+
+def _python_directives(value: str) -> set[int]:
+    """Offsets inside (not at the start of) the python-format directives gettext accepts.
+
+    Like gettext's parser it stops at the first invalid directive, and mixing
+    named (``%(x)s``) with unnamed (``%s``) directives is invalid.
+    """
+    inside: set[int] = set()
+    named = unnamed = False
+    pos = value.find("%")
+    while pos != -1:
+        match = _PY_DIRECTIVE.match(value, pos)
+        conv = match.group("conv") if match else ""
+        if match is None or not conv or conv not in "diouxXeEfFgGcrs%":
+            break
+        if conv != "%":
+            if match.group("name") is not None:
+                named = True
+            else:
+                unnamed = True
+            if named and unnamed:
+                break
+        inside.update(range(pos + 1, match.end()))
+        pos = value.find("%", match.end())
+    return inside
+
+
+def _wrap(
+    out: list[str],
+    prefix: str,
+    name: str,
+    value: str,
+    no_break: set[int],
+    do_wrap: bool = True,
+) -> None:
+    """Write ``name "value"`` wrapped the way gettext's ``wrap()`` does."""
+    after_break = len(prefix) + 1
+    width = (PAGE_WIDTH if do_wrap else 2**31 - 1) - 1 - after_break
+    first_line = True
+    start = 0
+    while True:
+        end = value.find("\n", start)
+        end = len(value) if end == -1 else end + 1
+        chars: list[str] = []
+        overrides: list[int] = []
+        for offset in range(start, end):
+            ch = value[offset]
+            brk = _PROHIBITED if offset in no_break else 0
+            if ch in _ESCAPES or ch in '\\"':
+                chars += ["\\", _ESCAPES.get(ch, ch)]
+                overrides += [brk, _PROHIBITED]
+            else:
+                chars.append(ch)
+                overrides.append(brk)
+        if end > start and value[end - 1] == "\n":
+            overrides[-2] = _PROHIBITED
+        text = "".join(chars)
+        while True:
+            startcol = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
+            breaks = _width_breaks(text, overrides, width, startcol)
+            if first_line and text and (end < len(value) or startcol > width or any(breaks)):
+                out.append(f'{prefix}{name} ""\n')
+                first_line = False
+                continue
+            break
+        line = [prefix, f"{name} " if first_line else "", '"']
+        first_line = False
+        for i, ch in enumerate(text):
+            if breaks[i]:
+                line.append(f'"\n{prefix}"')
+            line.append(ch)
+        line.append('"\n')
+        out.append("".join(line))
+        start = end
+        if start >= len(value):
+            break
+
+
+def _comment_lines(out: list[str], mark: str, text: str) -> None:
+    for line in text.split("\n"):
+        out.append(f"{mark} {line}\n" if line else f"{mark}\n")
+
+
+def _references(out: list[str], occurrences: Iterable[tuple[str, str]]) -> None:
+    parts = [f"{f}:{n}" if str(n) != "" else f for f, n in occurrences]
+    if not parts:
+        return
+    line = "#:"
+    for part in parts:
+        if len(line) > 2 and len(line) + len(part) + 1 > PAGE_WIDTH:
+            out.append(line + "\n")
+            line = "#:"
+        line += " " + part
+    out.append(line + "\n")
+
+
+def _flags_line(formats: dict[str, str], fuzzy: bool, rng: str | None, no_wrap: bool) -> str:
+    flags = ["fuzzy"] if fuzzy else []
+    for fmt in FORMATS:
+        if fmt in formats:
+            flags.append(f"{fmt}-format" if formats[fmt] == "yes" else f"no-{fmt}-format")
+    if rng:
+        flags.append(f"range: {rng}")
+    if no_wrap:
+        flags.append("no-wrap")
+    return "#, " + ", ".join(flags) + "\n" if flags else ""
+
+
+def _has_any_msgstr(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return any(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
+def _entry_lines(out: list[str], entry: polib.POEntry) -> None:
+    if entry.tcomment:
+        _comment_lines(out, "#", entry.tcomment)
+    if entry.comment:
+        _comment_lines(out, "#.", entry.comment)
+    _references(out, entry.occurrences)
+    formats, no_wrap, rng = _format_flags(entry.flags)
+    fuzzy = "fuzzy" in entry.flags and _has_any_msgstr(entry)  # msgcat drops it otherwise
+    out.append(_flags_line(formats, fuzzy, rng, no_wrap))
+    fmt = next((f for f in FORMATS if formats.get(f) == "yes"), None)
+
+    def no_break(value: str) -> set[int]:
+        return _python_directives(value) if fmt == "python" and value else set()
+
+    prefix = "#~ " if entry.obsolete else ""
+    prev_prefix = "#~| " if entry.obsolete else "#| "
+    wrap = not no_wrap
+    for name in ("msgctxt", "msgid", "msgid_plural"):
+        value = getattr(entry, f"previous_{name}", None)
+        if value is not None:
+            _wrap(out, prev_prefix, name, value, no_break(value), wrap)
+    if entry.msgctxt is not None:
+        _wrap(out, prefix, "msgctxt", entry.msgctxt, no_break(entry.msgctxt), wrap)
+    _wrap(out, prefix, "msgid", entry.msgid, no_break(entry.msgid), wrap)
+    if entry.msgid_plural:
+        _wrap(out, prefix, "msgid_plural", entry.msgid_plural, no_break(entry.msgid_plural), wrap)
+        for index in sorted(entry.msgstr_plural):
+            value = entry.msgstr_plural[index]
+            _wrap(out, prefix, f"msgstr[{index}]", value, no_break(value), wrap)
+    else:
+        _wrap(out, prefix, "msgstr", entry.msgstr, no_break(entry.msgstr), wrap)
+
+
+def header_text(po: polib.POFile) -> str:
+    """The header entry's msgstr built from ``po.metadata``."""
+    return "".join(f"{key}: {value}\n" for key, value in po.metadata.items())
+
+
+def format_catalog(po: polib.POFile) -> str:
+    """The catalog as GNU ``msgcat`` (default options) would write it, byte for byte."""
+    blocks: list[str] = []
+    if po.metadata or po.header:
+        out: list[str] = []
+        if po.header:
+            _comment_lines(out, "#", po.header)
+        if po.metadata_is_fuzzy:
+            out.append("#, fuzzy\n")
+        _wrap(out, "", "msgid", "", set())
+        _wrap(out, "", "msgstr", header_text(po), set())
+        blocks.append("".join(out))
+    live = [e for e in po if not e.obsolete and not (e.msgid == "" and e.msgctxt is None)]
+    dead = [e for e in po if e.obsolete and _has_any_msgstr(e)]  # msgcat drops the rest
+    for entry in live + dead:
+        out = []
+        _entry_lines(out, entry)
+        blocks.append("".join(out))
+    return "\n".join(blocks)
+
+
+# --------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------
+
+_UNESCAPE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+_UNESCAPE.update({"\\": "\\", '"': '"', "'": "'", "?": "?"})
+_WS = " \t\r\f\v"  # PO syntax whitespace (not str.strip()'s Unicode set)
+_KEYWORD_RE = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[(\d+)\]|msgstr)\s*(\".*)$")
+
+
+def _unquote(token: str, path: str | Path | None, line: int) -> str:
+    """Decode one ``"..."`` PO string token."""
+    token = token.strip(_WS)
+    if len(token) < 2 or not token.startswith('"') or not token.endswith('"'):
+        raise LocpipeError("syntax error: expected a quoted string", path, line)
+    body = token[1:-1]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == '"':
+            raise LocpipeError("syntax error: unescaped double quote", path, line)
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        nxt = body[i + 1 : i + 2]
+        if nxt in _UNESCAPE:
+            out.append(_UNESCAPE[nxt])
+            i += 2
+        elif nxt and nxt in "01234567":
+            match = re.match(r"[0-7]{1,3}", body[i + 1 :])
+            assert match is not None
+            out.append(chr(int(match.group(), 8)))
+            i += 1 + match.end()
+        elif nxt == "x" and re.match(r"[0-9A-Fa-f]", body[i + 2 : i + 3]):
+            match = re.match(r"[0-9A-Fa-f]+", body[i + 2 :])
+            assert match is not None
+            out.append(chr(int(match.group(), 16)))
+            i += 2 + match.end()
+        else:
+            raise LocpipeError(f"syntax error: invalid escape sequence \\{nxt}", path, line)
+    return "".join(out)
+
+
+class _Parser:
+    """A line-oriented PO reader producing polib objects."""
+
+    def __init__(self, path: str | Path | None):
+        self.path = path
+        self.po = polib.POFile(wrapwidth=PAGE_WIDTH)
+        self.entry: polib.POEntry | None = None
+        self.field: tuple[str, int | None] | None = None  # what continuation lines extend
+        self.has_msgstr = False
+        self.seen: dict[tuple[str | None, str], int] = {}
+
+    def _current(self, line: int) -> polib.POEntry:
+        if self.entry is None or self.has_msgstr:
+            self._finish()
+            self.entry = polib.POEntry(linenum=line)
+            self.entry.previous_msgctxt = None
+            self.has_msgstr = False
+        return self.entry
+
+    def _finish(self) -> None:
+        entry = self.entry
+        if entry is None:
+            return
+        if not self.has_msgstr:
+            if entry.msgid or entry.msgid_plural or self.field is not None:
+                raise LocpipeError("syntax error: missing msgstr", self.path, entry.linenum)
+            self.entry = None  # trailing comments
+            return
+        key = (entry.msgctxt, entry.msgid)
+        if not entry.obsolete:
+            if key in self.seen:
+                raise LocpipeError(
+                    f"duplicate message definition (first at line {self.seen[key]})",
+                    self.path,
+                    entry.linenum,
+                )
+            self.seen[key] = entry.linenum
+        if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
+            self._header(entry)
+        else:
+            self.po.append(entry)
+        self.entry = None
+        self.field = None
+
+    def _header(self, entry: polib.POEntry) -> None:
+        self.po.header = entry.tcomment
+        self.po.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in entry.flags else []
+        key = None
+        for line in entry.msgstr.split("\n"):
+            if ":" in line:
+                key, value = line.split(":", 1)
+                self.po.metadata[key.strip()] = value.strip()
+            elif line.strip() and key is not None:
+                self.po.metadata[key] += "\n" + line.strip()
+
+    def feed(self, number: int, raw: str) -> None:
+        line = raw.strip(_WS)
+        if line.startswith("#") and not line.startswith(("#~", "#|")):
+            line = raw.lstrip(_WS).rstrip("\r")  # comments keep their trailing spaces
+        if not line:
+            return
+        obsolete = False
+        if line.startswith("#~"):
+            obsolete = True
+            line = line[2:].lstrip(_WS)
+            if not line:
+                return
+            if not line.startswith("|") and line.startswith("#"):
+                raise LocpipeError("syntax error", self.path, number)
+        if line.startswith("#|") or (obsolete and line.startswith("|")):
+            self._previous(number, line[2:] if line.startswith("#|") else line[1:], obsolete)
+        elif line.startswith("#") and not obsolete:
+            self._comment(number, line)
+        elif line.startswith('"'):
+            self._continuation(number, line)
+        else:
+            self._keyword(number, line, obsolete)
+
+    def _comment(self, number: int, line: str) -> None:
+        entry = self._current(number)
+        self.field = None
+        kind, text = line[:2], line[2:]
+        if kind == "#.":
+            entry.comment = _join(entry.comment, text[1:] if text.startswith(" ") else text)
+        elif kind == "#:":
+            for ref in text.split():
+                file, _, num = ref.rpartition(":")
+                entry.occurrences.append((file, num) if file and num.isdigit() else (ref, ""))
+        elif kind == "#,":
+            entry.flags += [f.strip() for f in text.split(",") if f.strip()]
+        else:
+            text = line[1:]
+            entry.tcomment = _join(entry.tcomment, text[1:] if text.startswith(" ") else text)
+
+    def _previous(self, number: int, rest: str, obsolete: bool) -> None:
+        rest = rest.strip(_WS)
+        entry = self._current(number)
+        if rest.startswith('"'):
+            if self.field is None or not self.field[0].startswith("previous_"):
+                raise LocpipeError("syntax error: stray continuation line", self.path, number)
+            name = self.field[0]
+            setattr(entry, name, getattr(entry, name) + _unquote(rest, self.path, number))
+            return
+        match = re.match(r"(msgctxt|msgid_plural|msgid)\s*(\".*)$", rest)
+        if not match:
+            raise LocpipeError("syntax error in #| line", self.path, number)
+        name = f"previous_{match.group(1)}"
+        setattr(entry, name, _unquote(match.group(2), self.path, number))
+        self.field = (name, None)
+
+    def _continuation(self, number: int, line: str) -> None:
+        if self.entry is None or self.field is None or self.field[0].startswith("previous_"):
+            raise LocpipeError("syntax error: stray string", self.path, number)
+        name, index = self.field
+        value = _unquote(line, self.path, number)
+        if index is not None:
+            self.entry.msgstr_plural[index] += value
+        else:
+            setattr(self.entry, name, getattr(self.entry, name) + value)
+
+    def _keyword(self, number: int, line: str, obsolete: bool) -> None:
+        match = _KEYWORD_RE.match(line)
+        if not match:
+            raise LocpipeError("syntax error", self.path, number)
+        keyword, index, token = match.group(1), match.group(2), match.group(3)
+        value = _unquote(token, self.path, number)
+        if keyword in ("msgctxt", "msgid"):
+            entry = self._current(number)
+            if entry.msgid or (keyword == "msgctxt" and entry.msgctxt is not None):
+                raise LocpipeError(f"syntax error: unexpected {keyword}", self.path, number)
+            if keyword == "msgid":
+                entry.linenum = number
+            setattr(entry, keyword, value)
+            entry.obsolete = obsolete
+            self.field = (keyword, None)
+            return
+        entry = self.entry
+        if entry is None or self.field is None or self.field[0] in ("msgctxt",):
+            raise LocpipeError(f"syntax error: {keyword} without msgid", self.path, number)
+        if keyword == "msgid_plural":
+            entry.msgid_plural = value
+            self.field = ("msgid_plural", None)
+        elif index is not None:
+            entry.msgstr_plural[int(index)] = value
+            self.field = ("msgstr_plural", int(index))
+            self.has_msgstr = True
+        else:
+            if entry.msgid_plural:
+                raise LocpipeError("syntax error: msgstr needs an index", self.path, number)
+            entry.msgstr = value
+            self.field = ("msgstr", None)
+            self.has_msgstr = True
+
+
+def _join(old: str, new: str) -> str:
+    return f"{old}\n{new}" if old else new
+
+
+def parse_catalog(text: str | bytes, path: str | Path | None = None) -> polib.POFile:
+    """Parse PO text; syntax errors, duplicates and bad UTF-8 raise LocpipeError with a line."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = text[: exc.start].count(b"\n") + 1
+            raise LocpipeError("not UTF-8 text", path, line) from exc
+    text = text.removeprefix("\ufeff")
+    parser = _Parser(path)
+    for number, raw in enumerate(text.split("\n"), start=1):
+        parser.feed(number, raw)
+    parser._finish()
+    po = parser.po
+    po.fpath = str(path) if path is not None else None
+    po.encoding = "utf-8"
+    return po
+
+
+def read_catalog(path: str | Path) -> polib.POFile:
+    """Read a .po/.pot file (see :func:`parse_catalog`)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise LocpipeError("catalog not found", path) from exc
+    except OSError as exc:
+        raise LocpipeError(f"cannot read: {exc.strerror or exc}", path) from exc
+    return parse_catalog(data, path)
+
+
+# --------------------------------------------------------------------------
+# Headers, writing, stats
+# --------------------------------------------------------------------------
+
+
+def new_header(language: str | None, project: str = "locpipe") -> dict[str, str]:
+    """A deterministic header (no dates that change between runs).
+
+    ``language=None`` gives a template's header.  The fixed PO-Revision-Date,
+    Last-Translator and Language-Team values pass ``msgfmt --check``.
+    """
+    header = {"Project-Id-Version": project, "Report-Msgid-Bugs-To": ""}
+    if language is not None:
+        header["PO-Revision-Date"] = "1970-01-01 00:00+0000"
+        header["Last-Translator"] = "locpipe <locpipe@localhost>"
+        header["Language-Team"] = f"{language} <locpipe@localhost>"
+    header["Language"] = language or ""
+    header["MIME-Version"] = "1.0"
+    header["Content-Type"] = "text/plain; charset=UTF-8"
+    header["Content-Transfer-Encoding"] = "8bit"
+    if language is not None:
+        header["Plural-Forms"] = plural_forms(language)
+    return header
+
+
+def plural_forms(language: str) -> str:
+    """The Plural-Forms value for a Babel locale code, from Babel's data."""
+    try:
+        return get_plural(language).plural_forms
+    except Exception as exc:  # babel.core.UnknownLocaleError derives from Exception only
+        raise LocpipeError(f"unknown language {language!r}: {exc}") from exc
+
+
+def new_template(project: str = "locpipe") -> polib.POFile:
+    """An empty .pot with the deterministic template header."""
+    po = polib.POFile(wrapwidth=PAGE_WIDTH)
+    po.metadata = new_header(None, project)
+    return po
+
+
+def new_catalog(language: str, project: str = "locpipe") -> polib.POFile:
+    """An empty .po for ``language`` with the deterministic header."""
+    po = polib.POFile(wrapwidth=PAGE_WIDTH)
+    po.metadata = new_header(language, project)
+    return po
+
+
+def write_catalog(path: str | Path, po: polib.POFile) -> bool:
+    """Format and write atomically; False when the file already had these bytes."""
+    return atomic_write_text(path, format_catalog(po))
+
+
+def write_mo(po: polib.POFile, path: str | Path, include_fuzzy: bool = False) -> bool:
+    """Compile to a .mo file (atomic, no write when unchanged).
+
+    Fuzzy entries are left out unless ``include_fuzzy``; untranslated and
+    obsolete entries are always left out; the header is kept.
+    """
+    out = polib.POFile(wrapwidth=PAGE_WIDTH, encoding="utf-8")
+    out.metadata = dict(po.metadata)
+    for entry in po:
+        if entry.obsolete or (entry.fuzzy and not include_fuzzy):
+            continue
+        if entry.msgid_plural:
+            done = all(entry.msgstr_plural.values()) and entry.msgstr_plural
+        else:
+            done = bool(entry.msgstr)
+        if done:
+            copy = polib.POEntry(
+                msgid=entry.msgid,
+                msgctxt=entry.msgctxt,
+                msgstr=entry.msgstr,
+                msgid_plural=entry.msgid_plural,
+                msgstr_plural=dict(entry.msgstr_plural),
+            )
+            out.append(copy)
+    return atomic_write_bytes(path, out.to_binary())
+
+
+@dataclass(frozen=True)
+class CatalogStats:
+    """Counts over live entries (no header, no obsolete entries)."""
+
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def percent_complete(self) -> float:
+        return 100.0 if self.total == 0 else self.translated * 100.0 / self.total
+
+
+def _has_translation(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
+def stats(po: polib.POFile) -> CatalogStats:
+    """Translated (non-fuzzy, non-empty), fuzzy and untranslated counts."""
+    total = translated = fuzzy = 0
+    for entry in po:
+        if entry.obsolete or (entry.msgid == "" and entry.msgctxt is None):
+            continue
+        total += 1
+        if "fuzzy" in entry.flags:
+            fuzzy += 1
+        elif _has_translation(entry):
+            translated += 1
+    return CatalogStats(total, translated, fuzzy, total - translated - fuzzy)

@@ -1,0 +1,180 @@
+"""``locpipe.toml`` → a validated :class:`Config`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from locpipe.errors import LocpipeError
+
+CONFIG_NAME = "locpipe.toml"
+LOCATIONS = ("file", "line", "none")
+
+_TOP_KEYS = {
+    "source_language",
+    "languages",
+    "backend",
+    "do_not_translate",
+    "locations",
+    "paths",
+    "site",
+    "apertium",
+}
+_PATH_KEYS = {"source_articles", "templates", "locales", "build"}
+_SITE_KEYS = {"name", "email", "base_url"}
+_APERTIUM_KEYS = {"chains"}
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Absolute folders of a project."""
+
+    root: Path
+    source_articles: Path
+    templates: Path
+    locales: Path
+    build: Path
+
+
+@dataclass(frozen=True)
+class Config:
+    """A project's validated configuration."""
+
+    path: Path
+    source_language: str
+    languages: tuple[str, ...]
+    backend: str
+    do_not_translate: tuple[str, ...]
+    locations: str
+    paths: Paths
+    site: dict[str, str] = field(default_factory=dict)
+    apertium_chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def normalize_language(code: str, path: Path | None = None, line: int | None = None) -> str:
+    """A Babel-known language code in its canonical form (``pt-br`` → ``pt_BR``)."""
+    if not isinstance(code, str) or not code.strip():
+        raise LocpipeError(f"language code must be a non-empty string, not {code!r}", path, line)
+    try:
+        return str(Locale.parse(code.strip().replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise LocpipeError(f"unknown language code {code!r} ({exc})", path, line) from None
+
+
+def _line_of(text: str, pattern: str) -> int | None:
+    """The first line of the config text matching a regex, for error messages."""
+    match = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _key_line(text: str, key: str) -> int | None:
+    return _line_of(text, rf"^[ \t]*{re.escape(key)}[ \t]*=") or _line_of(
+        text, rf"^[ \t]*\[[ \t]*{re.escape(key)}[ \t]*\]"
+    )
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str, text: str, path: Path):
+    for key in table:
+        if key not in allowed:
+            raise LocpipeError(
+                f"unknown key '{where}{key}'; known keys: {', '.join(sorted(allowed))}",
+                path,
+                _key_line(text, key),
+            )
+
+
+def _expect(value: Any, kind: type, key: str, text: str, path: Path) -> Any:
+    if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+        wanted = "a list of strings" if kind is list else f"a {kind.__name__}"
+        raise LocpipeError(f"{key} must be {wanted}", path, _key_line(text, key.split(".")[-1]))
+    return value
+
+
+def load_config(root: Path) -> Config:
+    """Read and validate ``root/locpipe.toml``."""
+    path = root / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LocpipeError(
+            f"no {CONFIG_NAME} here; run locpipe in a project folder or pass -C DIR", path
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LocpipeError(f"cannot read: {exc}", path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else text.count("\n") + 1
+        raise LocpipeError(f"invalid TOML: {exc}", path, line) from None
+    return parse_config(data, text, path)
+
+
+def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
+    """Validate parsed TOML; errors name the file and the line of the key."""
+    _check_keys(data, _TOP_KEYS, "", text, path)
+    if "source_language" not in data:
+        raise LocpipeError("missing key 'source_language'", path)
+    source = normalize_language(
+        _expect(data["source_language"], str, "source_language", text, path),
+        path,
+        _key_line(text, "source_language"),
+    )
+    raw_languages = _expect(data.get("languages", [source]), list, "languages", text, path)
+    languages_line = _key_line(text, "languages")
+    languages: list[str] = []
+    for code in raw_languages:
+        normalized = normalize_language(code, path, languages_line)
+        if normalized in languages:
+            raise LocpipeError(f"language {code!r} is listed twice", path, languages_line)
+        languages.append(normalized)
+    if source not in languages:
+        languages.insert(0, source)
+    backend = _expect(data.get("backend", "apertium"), str, "backend", text, path)
+    dnt = _expect(data.get("do_not_translate", []), list, "do_not_translate", text, path)
+    locations = _expect(data.get("locations", "file"), str, "locations", text, path)
+    if locations not in LOCATIONS:
+        raise LocpipeError(
+            f"locations must be one of {', '.join(LOCATIONS)}, not {locations!r}",
+            path,
+            _key_line(text, "locations"),
+        )
+    paths_table = _expect(data.get("paths", {}), dict, "paths", text, path)
+    _check_keys(paths_table, _PATH_KEYS, "paths.", text, path)
+    root = path.parent.resolve()
+    folders: dict[str, Path] = {}
+    for key in sorted(_PATH_KEYS):
+        value = _expect(paths_table.get(key, key), str, f"paths.{key}", text, path)
+        folder = (root / value).resolve()
+        if key in ("source_articles", "templates") and not folder.is_dir():
+            raise LocpipeError(
+                f"paths.{key}: folder {value!r} does not exist", path, _key_line(text, key)
+            )
+        folders[key] = folder
+    site = _expect(data.get("site", {}), dict, "site", text, path)
+    _check_keys(site, _SITE_KEYS, "site.", text, path)
+    apertium = _expect(data.get("apertium", {}), dict, "apertium", text, path)
+    _check_keys(apertium, _APERTIUM_KEYS, "apertium.", text, path)
+    chains = _expect(apertium.get("chains", {}), dict, "apertium.chains", text, path)
+    apertium_chains = {
+        normalize_language(lang, path, _key_line(text, "chains")): tuple(
+            _expect(chain, list, "apertium.chains", text, path)
+        )
+        for lang, chain in chains.items()
+    }
+    return Config(
+        path=path,
+        source_language=source,
+        languages=tuple(languages),
+        backend=backend,
+        do_not_translate=tuple(dnt),
+        locations=locations,
+        paths=Paths(root=root, **folders),
+        site={k: str(v) for k, v in site.items()},
+        apertium_chains=apertium_chains,
+    )

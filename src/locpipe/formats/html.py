@@ -1,0 +1,743 @@
+"""The HTML walker: segment an article into units, and splice translations back.
+
+One tokenizer pass (the standard library's ``html.parser``, which also gives
+the source position of every token) feeds :func:`walk`, which cuts the token
+stream into *runs* of inline content; each run holding a letter is a
+:class:`~locpipe.units.Unit` whose source span is recorded.  :func:`reassemble`
+replaces exactly those spans, so everything else in the document (quoting,
+entities, comments, indentation, odd markup) comes back byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from locpipe.units import (
+    TAG_RE,
+    Placeholder,
+    Unit,
+    collapse_space,
+    escape_text,
+    is_translatable,
+    unescape_text,
+)
+
+#: Elements that stay inside a unit, as compact tags.
+INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "rp",
+        "rt",
+        "ruby",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
+    ]
+)
+#: Elements kept whole, never translated: a compact void tag inside a unit.
+OPAQUE_INLINE = frozenset(
+    [
+        "audio",
+        "canvas",
+        "embed",
+        "iframe",
+        "math",
+        "noscript",
+        "object",
+        "script",
+        "select",
+        "style",
+        "svg",
+        "template",
+        "textarea",
+        "video",
+    ]
+)
+#: Elements whose content is never extracted, and which end a unit.
+SKIP_BLOCK = frozenset(["pre", "xmp", "listing", "plaintext"])
+VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+#: Attributes whose values are units, on any element.
+TRANSLATABLE_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+#: ``<meta>`` whose content is a unit, by name or property.
+META_UNITS = frozenset(
+    ["description", "og:title", "og:description", "twitter:title", "twitter:description"]
+)
+_ASCII_SPACE = " \t\n\r\f"
+_ATTR_RE = re.compile(
+    r"""(?P<name>[^\s/>"'=][^\s/>=]*|=[^\s/>=]*)"""
+    r"""(?:\s*=+\s*(?P<value>'[^']*'|"[^"]*"|(?!['"])[^>\s]*))?"""
+)
+_TAGNAME_RE = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
+
+
+@dataclass
+class Token:
+    """One token of the source with its span."""
+
+    kind: str  # "start", "end", "data", "comment", "other"
+    start: int
+    end: int = -1
+    tag: str = ""
+    data: str = ""
+    attrs: list[tuple[str, str | None]] = field(default_factory=list)
+    self_closing: bool = False
+
+
+@dataclass
+class Document:
+    """What the walker found in one HTML document."""
+
+    units: list[Unit]
+    lang: str | None
+    body: tuple[int, int]  # span of the body's content
+    meta: dict[str, str]  # meta name/property → content, e.g. "article:published_time"
+
+    def unit_for(self, element: str) -> Unit | None:
+        """The first unit of an element kind ("title", "meta[description]")."""
+        return next((u for u in self.units if u.element == element), None)
+
+
+class _Tokenizer(HTMLParser):
+    """Collects tokens with their start offsets; ends are the next token's start."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.text = text
+        self.tokens: list[Token] = []
+        self._line_starts = [0]
+        self._line_starts.extend(m.end() for m in re.finditer("\n", text))
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def _add(self, token: Token) -> None:
+        if self.tokens and self.tokens[-1].end < 0:
+            self.tokens[-1].end = token.start
+        self.tokens.append(token)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self._offset()
+        raw = self.get_starttag_text() or ""
+        self._add(Token("start", start, start + len(raw), tag=tag, attrs=attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self._offset()
+        raw = self.get_starttag_text() or ""
+        self._add(Token("start", start, start + len(raw), tag, attrs=attrs, self_closing=True))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._add(Token("end", self._offset(), tag=tag))
+
+    def handle_data(self, data: str) -> None:
+        start = self._offset()
+        last = self.tokens[-1] if self.tokens else None
+        if last is not None and last.kind == "data" and last.end in (-1, start):
+            last.data += data
+            last.end = -1
+            return
+        self._add(Token("data", start, data=data))
+
+    def handle_comment(self, data: str) -> None:
+        self._add(Token("comment", self._offset()))
+
+    def handle_decl(self, decl: str) -> None:
+        self._add(Token("other", self._offset()))
+
+    handle_pi = handle_decl
+    unknown_decl = handle_decl
+
+    def finish(self) -> list[Token]:
+        self.close()
+        if self.tokens and self.tokens[-1].end < 0:
+            self.tokens[-1].end = len(self.text)
+        return self.tokens
+
+
+def tokenize(text: str) -> list[Token]:
+    """All tokens of an HTML text, each with its exact source span."""
+    tokenizer = _Tokenizer(text)
+    tokenizer.feed(text)
+    return tokenizer.finish()
+
+
+def _is_skipped(token: Token) -> bool:
+    """True for an element whose content must not be translated."""
+    for name, value in token.attrs:
+        if name == "translate" and (value or "").strip().lower() == "no":
+            return True
+        if name == "class" and "notranslate" in (value or "").split():
+            return True
+    return token.tag in OPAQUE_INLINE or token.tag in SKIP_BLOCK
+
+
+def _is_inline(tag: str) -> bool:
+    return tag in INLINE or tag in OPAQUE_INLINE or _is_unknown(tag)
+
+
+_KNOWN_BLOCKS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "col",
+        "colgroup",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "menu",
+        "meta",
+        "nav",
+        "ol",
+        "optgroup",
+        "option",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+        "base",
+        "button",
+        "label",
+        "output",
+        "progress",
+        "meter",
+        "frameset",
+        "frame",
+        "center",
+        "area",
+        "map",
+        "slot",
+        "picture",
+        "source",
+        "track",
+        "param",
+        "xmp",
+        "listing",
+        "plaintext",
+    ]
+)
+
+
+def _is_unknown(tag: str) -> bool:
+    return tag not in _KNOWN_BLOCKS and tag not in INLINE and tag not in OPAQUE_INLINE
+
+
+class _Walker:
+    """Second pass: cut the token stream into units."""
+
+    def __init__(self, text: str, tokens: list[Token]):
+        self.text = text
+        self.tokens = tokens
+        self.units: list[Unit] = []
+        self.stack: list[str] = []
+        self.run: list[Token] = []
+        self.lang: str | None = None
+        self.meta: dict[str, str] = {}
+        self.body_start: int | None = None
+        self.body_end: int | None = None
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.line_starts, offset)
+
+    # -- the pass ---------------------------------------------------------
+    def walk(self) -> Document:
+        tokens = self.tokens
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.kind == "start" and _is_skipped(token):
+                i = self.skip(i)
+                continue
+            self.visit(token)
+            i += 1
+        self.flush()
+        self.units.sort(key=lambda u: u.start)
+        body = (
+            self.body_start if self.body_start is not None else 0,
+            self.body_end if self.body_end is not None else len(self.text),
+        )
+        return Document(self.units, self.lang, body, self.meta)
+
+    def visit(self, token: Token) -> None:
+        kind = token.kind
+        if kind == "data" or kind == "comment":
+            self.run.append(token)
+        elif kind == "start":
+            self.attribute_units(token)
+            tag = token.tag
+            if tag == "html" and self.lang is None:
+                self.lang = dict(token.attrs).get("lang") or None
+            if _is_inline(tag):
+                self.run.append(token)
+                return
+            self.flush()
+            if tag == "body" and self.body_start is None:
+                self.body_start = token.end
+            if tag not in VOID and not token.self_closing:
+                self.stack.append(tag)
+        elif kind == "end":
+            if _is_inline(token.tag):
+                self.run.append(token)
+                return
+            self.flush()
+            if token.tag == "body" and self.body_end is None:
+                self.body_end = token.start
+            if token.tag in self.stack:
+                while self.stack.pop() != token.tag:
+                    pass
+        else:
+            self.flush()
+
+    def skip(self, i: int) -> int:
+        """Pass over a skipped element; an inline one becomes a void tag in the run."""
+        tokens = self.tokens
+        root = tokens[i]
+        inline = _is_inline(root.tag)
+        if not inline:
+            self.flush()
+        open_tags = [] if (root.tag in VOID or root.self_closing) else [root.tag]
+        j = i + 1
+        end = root.end
+        while open_tags and j < len(tokens):
+            token = tokens[j]
+            if token.kind == "start" and token.tag not in VOID and not token.self_closing:
+                open_tags.append(token.tag)
+            elif token.kind == "end":
+                if token.tag not in open_tags:
+                    break  # closes an ancestor: the skipped element ends here
+                while open_tags.pop() != token.tag:
+                    pass
+            end = token.end
+            j += 1
+        if inline:
+            self.run.append(Token("opaque", root.start, end, tag=root.tag))
+        return j
+
+    # -- attributes -------------------------------------------------------
+    def attribute_units(self, token: Token) -> None:
+        names = {name for name, _ in token.attrs}
+        wanted = [n for n in TRANSLATABLE_ATTRIBUTES if n in names]
+        values = dict(token.attrs)
+        meta_key = None
+        if token.tag == "meta":
+            meta_key = values.get("name") or values.get("property")
+            if meta_key and values.get("content") is not None:
+                self.meta[meta_key.lower()] = values["content"] or ""
+            if meta_key and meta_key.lower() in META_UNITS:
+                wanted.append("content")
+            else:
+                meta_key = None
+        if not wanted:
+            return
+        for name, (value_start, value_end, quote) in _attribute_spans(self.text, token).items():
+            if name not in wanted:
+                continue
+            value = values.get(name) or ""
+            msgid = escape_text(collapse_space(value).strip(_ASCII_SPACE))
+            if not is_translatable(msgid):
+                continue
+            element = f"meta[{meta_key.lower()}]" if name == "content" and meta_key else None
+            self.units.append(
+                Unit(
+                    msgid=msgid,
+                    element=element or f"{token.tag}[{name}]",
+                    start=value_start,
+                    end=value_end,
+                    line=self.line_of(value_start),
+                    is_attribute=True,
+                    quote=quote,
+                )
+            )
+
+    # -- runs -------------------------------------------------------------
+    def flush(self) -> None:
+        run = self.run
+        if not run:
+            return
+        self.run = []
+        owner = self.stack[-1] if self.stack else "html"
+        unit = _unit_from_run(self.text, run, owner)
+        if unit is not None:
+            unit.line = self.line_of(unit.start)
+            self.units.append(unit)
+
+
+def _attribute_spans(text: str, token: Token) -> dict[str, tuple[int, int, str]]:
+    """Source spans of each attribute value of a start tag: name → (start, end, quote).
+
+    The scan follows the HTML tokenizer's grammar; when it disagrees with the
+    parser's own attribute list, no span is given (the attribute is left alone).
+    """
+    raw = text[token.start : token.end]
+    name_match = _TAGNAME_RE.match(raw)
+    if name_match is None:
+        return {}
+    spans: dict[str, tuple[int, int, str]] = {}
+    found: list[str] = []
+    pos = name_match.end()
+    while True:
+        while pos < len(raw) and (raw[pos] in _ASCII_SPACE or raw[pos] == "/"):
+            pos += 1
+        match = _ATTR_RE.match(raw, pos)
+        if match is None or match.end() == pos or raw[pos] == ">":
+            break
+        name = match.group("name").lower()
+        found.append(name)
+        value = match.group("value")
+        if value is not None and name not in spans:
+            vstart = token.start + match.start("value")
+            quote = value[0] if value[:1] in ("'", '"') else ""
+            if quote:
+                spans[name] = (vstart + 1, vstart + len(value) - 1, quote)
+            else:
+                spans[name] = (vstart, vstart + len(value), quote)
+        pos = match.end()
+    if found != [name for name, _ in token.attrs]:
+        return {}
+    return spans
+
+
+def _trim(text: str, run: list[Token]) -> tuple[int, int, int, int] | None:
+    """Indices and offsets of a run without its leading and trailing white space."""
+    first, last = 0, len(run) - 1
+    while first <= last and run[first].kind == "data" and not run[first].data.strip(_ASCII_SPACE):
+        first += 1
+    while last >= first and run[last].kind == "data" and not run[last].data.strip(_ASCII_SPACE):
+        last -= 1
+    if first > last:
+        return None
+    start, end = run[first].start, run[last].end
+    if run[first].kind == "data":
+        raw = text[start : run[first].end]
+        start += len(raw) - len(raw.lstrip(_ASCII_SPACE))
+    if run[last].kind == "data":
+        raw = text[run[last].start : end]
+        end -= len(raw) - len(raw.rstrip(_ASCII_SPACE))
+    return first, last, start, end
+
+
+def _pairs(run: list[Token]) -> dict[int, int]:
+    """Match inline start and end tags of a run: index of start → index of end."""
+    pairs: dict[int, int] = {}
+    open_at: list[int] = []
+    for index, token in enumerate(run):
+        if token.kind == "start" and token.tag not in VOID and not token.self_closing:
+            open_at.append(index)
+        elif token.kind == "end":
+            for depth in range(len(open_at) - 1, -1, -1):
+                if run[open_at[depth]].tag == token.tag:
+                    pairs[open_at[depth]] = index
+                    del open_at[depth:]
+                    break
+    return pairs
+
+
+def _unit_from_run(text: str, run: list[Token], owner: str) -> Unit | None:
+    """The unit a run of inline content makes, or None when it has no letter."""
+    if not any(t.kind == "data" and not t.data.isspace() for t in run):
+        return None
+    trimmed = _trim(text, run)
+    if trimmed is None:
+        return None
+    first, last, start, end = trimmed
+    pairs = _pairs(run)
+    # A tag that encloses the whole unit stays in the source.
+    while first < last and pairs.get(first) == last:
+        inner = _trim(text, run[first + 1 : last])
+        if inner is None:
+            return None
+        ifirst, ilast, start, end = inner
+        first, last = first + 1 + ifirst, first + 1 + ilast
+    tokens = run[first : last + 1]
+    local_pairs = {i - first: j - first for i, j in pairs.items() if first <= i and j <= last}
+    closed = set(local_pairs.values())
+    # Describe each tag, then name them: the tag name alone when every
+    # occurrence in the unit is the same source markup, else numbered.
+    described: list[tuple[int, str, Placeholder, str]] = []  # (index, tag, placeholder, key)
+    for index, token in enumerate(tokens):
+        if token.kind == "data" or index in closed:
+            continue
+        if token.kind == "comment":
+            tag, ph = "comment", Placeholder("void", token.start, token.end)
+        elif token.kind == "opaque":
+            tag, ph = token.tag, Placeholder("void", token.start, token.end)
+        elif token.kind == "start" and index in local_pairs:
+            close = tokens[local_pairs[index]]
+            tag = token.tag
+            ph = Placeholder("pair", token.start, token.end, close.start, close.end)
+        elif token.kind == "start":
+            kind = "void" if (token.tag in VOID or token.self_closing) else "open"
+            tag, ph = token.tag, Placeholder(kind, token.start, token.end)
+        else:
+            tag, ph = token.tag, Placeholder("close", token.start, token.end)
+        tag = re.sub(r"[^a-z]", "", tag.lower()) or "x"
+        key = ph.kind + "\0" + _raw_of(text, ph)
+        described.append((index, tag, ph, key))
+    keys_by_tag: dict[str, list[str]] = {}
+    for _, tag, _, key in described:
+        keys_by_tag.setdefault(tag, [])
+        if key not in keys_by_tag[tag]:
+            keys_by_tag[tag].append(key)
+    placeholders: dict[str, Placeholder] = {}
+    names_at: dict[int, str] = {}
+    for index, tag, ph, key in described:
+        variants = keys_by_tag[tag]
+        name = tag if len(variants) == 1 else f"{tag}{variants.index(key) + 1}"
+        placeholders.setdefault(name, ph)
+        names_at[index] = name
+        if ph.kind == "pair":
+            names_at[local_pairs[index]] = name
+    parts: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.kind == "data":
+            data = token.data
+            if index == 0:
+                data = data.lstrip(_ASCII_SPACE)
+            if index == len(tokens) - 1:
+                data = data.rstrip(_ASCII_SPACE)
+            parts.append(escape_text(data))
+            continue
+        name = names_at[index]
+        ph = placeholders[name]
+        if ph.kind == "pair":
+            parts.append(f"</{name}>" if index in closed else f"<{name}>")
+        else:
+            parts.append(ph.token(name)[0])
+    msgid = collapse_space("".join(parts)).strip(" ")
+    if not is_translatable(msgid):
+        return None
+    return Unit(msgid, owner, start, end, 0, placeholders=placeholders)
+
+
+def _raw_of(text: str, ph: Placeholder) -> str:
+    raw = text[ph.start : ph.end]
+    if ph.kind == "pair":
+        raw += "\0" + text[ph.close_start : ph.close_end]
+    return raw
+
+
+def walk(text: str) -> Document:
+    """Segment an HTML document into units, in document order."""
+    return _Walker(text, tokenize(text)).walk()
+
+
+# -- reassembly ---------------------------------------------------------------
+
+Translate = Callable[[Unit], "str | None"]
+
+
+def escape_html_text(text: str) -> str:
+    """Escape text for an element's content."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attribute(text: str, quote: str) -> str:
+    """Escape text for an attribute value in the given quote (``""`` → add quotes)."""
+    escaped = escape_html_text(text)
+    if quote == "'":
+        return escaped.replace("'", "&#39;")
+    escaped = escaped.replace('"', "&quot;")
+    return escaped if quote else f'"{escaped}"'
+
+
+def render_translation(
+    msgstr: str, unit: Unit, markup: Callable[[Placeholder, str], str]
+) -> str | None:
+    """HTML for a translation: only the unit's own tags come back as markup.
+
+    ``markup(placeholder, which)`` gives the source markup of a tag ("open",
+    "close" or "void").  Any other tag-like text is escaped.  Paired tags
+    must be well nested, else None (the caller keeps the source).
+    """
+    out: list[str] = []
+    open_names: list[str] = []
+    pos = 0
+    for match in TAG_RE.finditer(msgstr):
+        out.append(escape_html_text(unescape_text(msgstr[pos : match.start()])))
+        pos = match.end()
+        token = match.group()
+        closing, void = token.startswith("</"), token.endswith("/>")
+        name = token.strip("</>")
+        ph = unit.placeholders.get(name)
+        if (
+            ph is None
+            or (ph.kind == "pair" and void)
+            or (ph.kind != "pair" and token not in ph.token(name))
+        ):
+            out.append(escape_html_text(token))
+            continue
+        if ph.kind == "pair":
+            if closing:
+                if not open_names or open_names[-1] != name:
+                    return None
+                open_names.pop()
+                out.append(markup(ph, "close"))
+            else:
+                open_names.append(name)
+                out.append(markup(ph, "open"))
+        else:
+            out.append(markup(ph, "void"))
+    if open_names:
+        return None
+    out.append(escape_html_text(unescape_text(msgstr[pos:])))
+    return "".join(out)
+
+
+def reassemble(
+    text: str,
+    units: Iterable[Unit],
+    translate: Translate,
+    span: tuple[int, int] | None = None,
+    rejected: list[Unit] | None = None,
+) -> str:
+    """The source (or its ``span``) with each unit's translation spliced in.
+
+    ``translate(unit)`` returns the translation or None (keep the source).  A
+    translation whose tags do not nest like the source's is not used and the
+    unit is appended to ``rejected``.
+    """
+    lo, hi = span if span is not None else (0, len(text))
+    chosen = [u for u in units if lo <= u.start and u.end <= hi]
+    attribute_edits: dict[int, tuple[int, str]] = {}
+    for unit in chosen:
+        if unit.is_attribute:
+            target = translate(unit)
+            if target is not None and target != unit.msgid:
+                value = unescape_text(target)
+                attribute_edits[unit.start] = (unit.end, escape_attribute(value, unit.quote))
+    starts = sorted(attribute_edits)
+
+    def splice(a: int, b: int) -> str:
+        """text[a:b] with the attribute edits that lie inside it."""
+        out, pos = [], a
+        for s in starts[bisect_right(starts, a - 1) :]:
+            e, value = attribute_edits[s]
+            if e > b:
+                break
+            if s >= pos:
+                out.append(text[pos:s])
+                out.append(value)
+                pos = e
+        out.append(text[pos:b])
+        return "".join(out)
+
+    def markup(ph: Placeholder, which: str) -> str:
+        if which == "close":
+            return text[ph.close_start : ph.close_end]
+        return splice(ph.start, ph.end)
+
+    edits: list[tuple[int, int, str]] = []
+    for unit in chosen:
+        if unit.is_attribute:
+            continue
+        target = translate(unit)
+        if target is None or target == unit.msgid:
+            continue
+        rendered = render_translation(target, unit, markup)
+        if rendered is None:
+            if rejected is not None:
+                rejected.append(unit)
+            continue
+        edits.append((unit.start, unit.end, rendered))
+    covered = [(s, e) for s, e, _ in edits]
+    for s, (e, value) in attribute_edits.items():
+        if lo <= s and not any(a <= s and e <= b for a, b in covered):
+            edits.append((s, e, value))
+    edits.sort()
+    out, pos = [], lo
+    for s, e, value in edits:
+        out.append(text[pos:s])
+        out.append(value)
+        pos = e
+    out.append(text[pos:hi])
+    return "".join(out)

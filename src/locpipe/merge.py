@@ -1,0 +1,211 @@
+"""Merge an old translation catalog with a new template: ``msgmerge --previous`` semantics.
+
+What GNU msgmerge 0.21 does, and this module copies (checked against it in tests):
+
+* the header comes from the old catalog (``Language`` and ``Plural-Forms`` are set);
+* entries follow the template's order and take its extracted comments,
+  references and format flags; they keep the old msgstr, translator comments,
+  ``fuzzy`` flag and ``#|`` previous strings;
+* an exact msgctxt+msgid match may be an obsolete old entry: it is revived;
+* a template entry without an exact match takes the translation of the most
+  similar translated old entry, flagged ``fuzzy``, with ``#|`` naming the old
+  msgid; that old entry is consumed (msgmerge does not keep it as obsolete);
+* old entries neither matched nor used become obsolete ``#~`` (without extracted comments and
+  references) when they have a
+  translation and are dropped when untranslated, so no human translation is lost.
+
+The similarity is RapidFuzz's normalised InDel ratio (the measure msgmerge's
+``fstrcmp`` approximates) with :data:`FUZZY_CUTOFF`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter, defaultdict
+
+import polib
+from rapidfuzz import fuzz, process
+
+from locpipe.catalog import FORMATS, new_catalog, plural_forms
+
+#: Minimum ``fuzz.ratio`` (0-100) for a fuzzy match.  msgmerge uses 60, which
+#: on paragraph-sized entries pairs unrelated sentences of the same language
+#: (two unrelated Italian paragraphs of similar length commonly score 50-65:
+#: they share letters and function words).  An edited paragraph (a few words
+#: changed, a sentence added, typo fixes) scores 85-99, and a short UI string
+#: with one word changed scores about 80.  At 80 a fuzzy match nearly always
+#: carries the translation of the entry that was edited, which is what the
+#: translator then only needs to review.
+FUZZY_CUTOFF = 80.0
+
+_WORD_RE = re.compile(r"\w+")
+_SIGNATURE = 8  # rarest word pairs of an old entry put in the index
+_SHORTLIST = 12  # candidates compared per query when the index finds some
+
+
+def _key(entry: polib.POEntry) -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
+
+
+def _has_translation(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return any(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
+def _template_flags(template_entry: polib.POEntry) -> list[str]:
+    keep = []
+    for flag in template_entry.flags:
+        base = flag.removeprefix("no-").removeprefix("possible-").removesuffix("-format")
+        known_format = flag.endswith("-format") and base in FORMATS
+        if known_format or flag in ("no-wrap", "wrap") or flag.startswith("range:"):
+            keep.append(flag)
+    return keep
+
+
+def _merged_entry(
+    new: polib.POEntry, old: polib.POEntry | None, fuzzy_source: bool, nplurals: int
+) -> polib.POEntry:
+    entry = polib.POEntry(
+        msgid=new.msgid,
+        msgctxt=new.msgctxt,
+        msgid_plural=new.msgid_plural,
+        comment=new.comment,
+        occurrences=list(new.occurrences),
+    )
+    entry.previous_msgctxt = None
+    flags = _template_flags(new)
+    if old is None:
+        if new.msgid_plural:
+            entry.msgstr_plural = {i: "" for i in range(nplurals)}
+        entry.flags = flags
+        return entry
+    entry.tcomment = old.tcomment
+    fuzzy = "fuzzy" in old.flags or fuzzy_source
+    if new.msgid_plural:
+        if old.msgid_plural:
+            entry.msgstr_plural = dict(old.msgstr_plural)
+        else:
+            entry.msgstr_plural = {i: old.msgstr for i in range(nplurals)}
+            fuzzy = True
+    else:
+        entry.msgstr = old.msgstr if not old.msgid_plural else old.msgstr_plural.get(0, "")
+        fuzzy = fuzzy or bool(old.msgid_plural)
+    if fuzzy_source:
+        entry.previous_msgctxt = old.msgctxt
+        entry.previous_msgid = old.msgid
+        entry.previous_msgid_plural = old.msgid_plural or None
+    elif "fuzzy" in old.flags:
+        entry.previous_msgctxt = old.previous_msgctxt
+        entry.previous_msgid = old.previous_msgid
+        entry.previous_msgid_plural = old.previous_msgid_plural
+    entry.flags = (["fuzzy"] if fuzzy else []) + flags
+    return entry
+
+
+def _shingles(text: str) -> set[str]:
+    """Pairs of consecutive words: far more telling than single words."""
+    words = _WORD_RE.findall(text.lower())
+    if len(words) < 2:
+        return set(words)
+    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+class _FuzzyIndex:
+    """Finds the most similar translated old entry; pruned by a rare-word index."""
+
+    def __init__(self, candidates: list[polib.POEntry]):
+        self.candidates = candidates
+        self.texts = [c.msgid for c in candidates]
+        words = [_shingles(t) for t in self.texts]
+        df = Counter(w for ws in words for w in ws)
+        self.index: dict[str, list[int]] = defaultdict(list)
+        self.wordless: list[int] = []
+        for i, ws in enumerate(words):
+            rare = sorted(ws, key=lambda w: (df[w], w))[:_SIGNATURE]
+            for w in rare:
+                self.index[w].append(i)
+            if len(ws) < 3:
+                self.wordless.append(i)
+
+    def _window(self, text: str, pool: list[int]) -> list[int]:
+        n = len(text)
+        low = n * FUZZY_CUTOFF / (200 - FUZZY_CUTOFF)
+        high = n * (200 - FUZZY_CUTOFF) / FUZZY_CUTOFF
+        return [i for i in pool if low <= len(self.texts[i]) <= high]
+
+    def best(self, entry: polib.POEntry) -> polib.POEntry | None:
+        text = entry.msgid
+        words = _shingles(text)
+        hits: Counter[int] = Counter()
+        for w in words:
+            hits.update(self.index.get(w, ()))
+        if len(words) >= 3 and hits:
+            pool = [i for i, _ in hits.most_common(_SHORTLIST)]
+            pool.sort()
+        else:  # short strings: compare with every short candidate
+            pool = self.wordless if len(words) < 3 else []
+        pool = self._window(text, pool)
+        if not pool:
+            return None
+        found = process.extractOne(
+            text,
+            {i: self.texts[i] for i in pool},
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_CUTOFF,
+        )
+        if found is None:
+            return None
+        # among equal scores prefer the same msgctxt, then the first in old order
+        score = found[1]
+        tied = [i for i in pool if fuzz.ratio(text, self.texts[i]) == score]
+        same_ctx = [i for i in tied if self.candidates[i].msgctxt == entry.msgctxt]
+        return self.candidates[(same_ctx or tied)[0]]
+
+
+def merge(old: polib.POFile | None, template: polib.POFile, language: str) -> polib.POFile:
+    """The catalog for ``language`` updated to ``template`` (see the module docstring)."""
+    result = new_catalog(language) if old is None else polib.POFile(wrapwidth=79)
+    if old is not None:
+        result.header = old.header
+        result.metadata = dict(old.metadata)
+        result.metadata_is_fuzzy = old.metadata_is_fuzzy
+        result.metadata["Language"] = language
+        result.metadata["Plural-Forms"] = plural_forms(language)
+    nplurals = int(re.search(r"nplurals=(\d+)", result.metadata["Plural-Forms"]).group(1))
+    old_entries = [] if old is None else [e for e in old if not (e.msgid == "" and not e.msgctxt)]
+    live = {_key(e): e for e in old_entries if not e.obsolete}
+    dead = {_key(e): e for e in old_entries if e.obsolete}
+    used: set[int] = set()
+    pending: list[tuple[int, polib.POEntry]] = []
+    merged: list[polib.POEntry | None] = []
+    for new in template:
+        if new.obsolete or (new.msgid == "" and new.msgctxt is None):
+            continue
+        match = live.get(_key(new)) or dead.get(_key(new))
+        if match is not None:
+            used.add(id(match))
+            merged.append(_merged_entry(new, match, False, nplurals))
+        else:
+            pending.append((len(merged), new))
+            merged.append(None)
+    if pending:
+        index = _FuzzyIndex([e for e in old_entries if not e.obsolete and _has_translation(e)])
+        for position, new in pending:
+            source = index.best(new) if index.candidates else None
+            if source is not None:
+                used.add(id(source))
+            merged[position] = _merged_entry(new, source, source is not None, nplurals)
+    for entry in merged:
+        result.append(entry)
+    for entry in old_entries:
+        if id(entry) in used or not _has_translation(entry):
+            continue
+        gone = copy.deepcopy(entry)
+        if not gone.obsolete:  # msgmerge drops extracted comments and references
+            gone.obsolete = True
+            gone.comment = ""
+            gone.occurrences = []
+        result.append(gone)
+    return result

@@ -1,0 +1,576 @@
+"""Apertium, the offline rule-based engine, driven through long-lived pipelines.
+
+How it runs (see ``shared/notes/apertium.md``, measured): for each route
+(``ita-cat|cat-fra``) one ``bash -c "<mode 1> | <mode 2>"`` process group is
+started lazily and reused.  Each mode is the ``apertium-wblank-mode -z`` form
+of its ``.mode`` file, run with ``$1=-n`` (no ``*``/``#`` marks on any stage,
+so none leak through a pivot) and ``$2`` empty.  Segments are written in
+Apertium stream format, one per NUL, each ending with ``[]`` (which keeps a
+final period), by a writer thread; the NUL-terminated results are read back
+in order, so segment boundaries are exact.  Never one process per segment
+(0.25-0.8 s start-up each), never ``apertium -f txt`` with one segment per
+line (words migrate across lines).
+
+Routing: a direct mode when installed, else the shortest chain of installed
+modes.  Ties are broken by preferences measured on technical Italian text:
+French from Italian goes ``ita-cat|cat-fra`` (clearly better than via
+Spanish), English from Italian goes ``ita-spa|spa-eng`` (via Catalan has
+fewer unknown words, but via Spanish makes fewer absurd errors), French
+sources pivot through Catalan, and newer ISO 639-3 pairs win over old ones
+(``es-fr``).  ``options["chains"]`` overrides a route:
+``{"en": ["ita-cat", "cat-eng"]}`` (used when the source matches) or
+``{"fr>en": "fr-es|spa-eng"}``.  Quality is gisting level: the caller marks
+the output fuzzy.
+
+Tags and ``&lt;``/``&amp;`` travel as superblanks ``[Zq1x]``; terms, URLs,
+code, placeholders and numbers with ``%`` as unknown words ``Zq0x`` (the
+grammar around them stays right); see :mod:`locpipe.mt.protect`.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import re
+import selectors
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from locpipe.errors import LocpipeError
+from locpipe.mt.base import Backend
+from locpipe.mt.languages import Lang, from_babel, parse_mode
+from locpipe.mt.protect import WORD_TOKENS, Item, Masked, restore
+
+MODES_DIR = Path("/usr/share/apertium/modes")
+#: Seconds without any new result before a pipeline counts as stuck.
+DEFAULT_TIMEOUT = 30.0
+MAX_HOPS = 3
+
+#: (source, target) → preferred chain of mode names (compared without variants).
+PREFERRED_CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("ita", "fra"): ("ita-cat", "cat-fra"),
+    ("ita", "eng"): ("ita-spa", "spa-eng"),
+    ("fra", "eng"): ("fra-cat", "cat-eng"),
+    ("fra", "ita"): ("fra-cat", "cat-ita"),
+}
+#: Pivot languages by preference (lower is better) when nothing else decides:
+#: the big, close Romance pairs first, English (far from the sources) last.
+PIVOT_RANK = {"cat": 0, "spa": 1, "ita": 2, "fra": 3, "por": 4, "eng": 9}
+
+#: Debian packages with Apertium pairs: name → (lang a, lang b, both directions?).
+#: Used only to tell the user what to install; directions are best knowledge.
+DEBIAN_PACKAGES: dict[str, tuple[str, str, bool]] = {
+    "apertium-spa-ita": ("spa", "ita", True),
+    "apertium-cat-ita": ("cat", "ita", True),
+    "apertium-eng-spa": ("eng", "spa", True),
+    "apertium-eng-cat": ("eng", "cat", True),
+    "apertium-fr-es": ("fra", "spa", True),
+    "apertium-fra-cat": ("fra", "cat", True),
+    "apertium-spa-cat": ("spa", "cat", True),
+    "apertium-es-pt": ("spa", "por", True),
+    "apertium-es-gl": ("spa", "glg", True),
+    "apertium-pt-gl": ("por", "glg", True),
+    "apertium-por-cat": ("por", "cat", True),
+    "apertium-en-gl": ("eng", "glg", True),
+    "apertium-oc-es": ("oci", "spa", True),
+    "apertium-oc-ca": ("oci", "cat", True),
+    "apertium-oci-fra": ("oci", "fra", True),
+    "apertium-eo-es": ("spa", "epo", True),
+    "apertium-eo-ca": ("cat", "epo", False),
+    "apertium-eo-en": ("eng", "epo", False),
+    "apertium-eo-fr": ("fra", "epo", False),
+    "apertium-es-ro": ("ron", "spa", False),
+    "apertium-spa-ast": ("spa", "ast", False),
+    "apertium-spa-arg": ("spa", "arg", True),
+    "apertium-arg-cat": ("arg", "cat", True),
+    "apertium-srd-ita": ("srd", "ita", True),
+    "apertium-cat-srd": ("cat", "srd", True),
+    "apertium-eu-es": ("eus", "spa", False),
+    "apertium-eu-en": ("eus", "eng", False),
+    "apertium-br-fr": ("bre", "fra", False),
+    "apertium-fra-frp": ("fra", "frp", True),
+    "apertium-afr-nld": ("afr", "nld", True),
+    "apertium-nno-nob": ("nno", "nob", True),
+    "apertium-dan-nor": ("dan", "nor", True),
+    "apertium-swe-dan": ("swe", "dan", True),
+    "apertium-swe-nor": ("swe", "nor", True),
+    "apertium-isl-eng": ("isl", "eng", False),
+    "apertium-isl-swe": ("isl", "swe", True),
+    "apertium-mkd-bul": ("mkd", "bul", True),
+    "apertium-mkd-eng": ("mkd", "eng", True),
+    "apertium-hbs-eng": ("hbs", "eng", True),
+    "apertium-hbs-mkd": ("hbs", "mkd", True),
+    "apertium-hbs-slv": ("hbs", "slv", True),
+    "apertium-bel-rus": ("bel", "rus", True),
+    "apertium-rus-ukr": ("rus", "ukr", True),
+    "apertium-pol-szl": ("pol", "szl", True),
+    "apertium-ind-zlm": ("ind", "zlm", True),
+    "apertium-urd-hin": ("urd", "hin", True),
+}
+
+_ESCAPE = re.compile(r"([\\\[\]^$@/<>{}])")
+_SUPERBLANK_KINDS = {"tag", "entity"}
+
+
+# --------------------------------------------------------------------------- routing
+
+
+def discover_modes(modes_dir: Path = MODES_DIR) -> dict[str, Path]:
+    """Installed modes: name (``"ita-spa"``) → ``.mode`` file."""
+    if not modes_dir.is_dir():
+        return {}
+    return {path.stem: path for path in sorted(modes_dir.glob("*.mode"))}
+
+
+def _base(mode: str) -> str:
+    """Mode name without the target variant: ``cat-eng_US`` → ``cat-eng``."""
+    source, _, target = mode.partition("-")
+    return f"{source}-{target.partition('_')[0]}"
+
+
+def _edges(modes: Iterable[str], target: Lang) -> dict[str, list[tuple[str, str]]]:
+    """Language → [(next language, mode)] usable on a route to ``target``."""
+    edges: dict[str, list[tuple[str, str]]] = collections.defaultdict(list)
+    for mode in modes:
+        parsed = parse_mode(mode)
+        if parsed is None or parsed[0].variant is not None:
+            continue
+        src, tgt = parsed
+        if tgt.variant is not None:
+            wanted = target.variant or ""
+            if tgt.code != target.code or tgt.variant.lower() != wanted.lower():
+                continue
+        edges[src.code].append((tgt.code, mode))
+    return edges
+
+
+def _paths(
+    edges: Mapping[str, list[tuple[str, str]]], source: str, target: str
+) -> Iterator[tuple[str, ...]]:
+    """All simple chains of at most MAX_HOPS modes from source to target."""
+    stack: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [(source, (), (source,))]
+    while stack:
+        lang, chain, visited = stack.pop()
+        for nxt, mode in edges.get(lang, ()):
+            if nxt == target:
+                yield (*chain, mode)
+            elif nxt not in visited and len(chain) + 1 < MAX_HOPS:
+                stack.append((nxt, (*chain, mode), (*visited, nxt)))
+
+
+def _score(chain: tuple[str, ...], source: Lang, target: Lang) -> tuple:
+    preferred = PREFERRED_CHAINS.get((source.code, target.code))
+    pivots = [parse_mode(m)[1].code for m in chain[:-1]]  # type: ignore[index]
+    final_variant = parse_mode(chain[-1])[1].variant  # type: ignore[index]
+    return (
+        len(chain),
+        tuple(_base(m) for m in chain) != preferred,
+        (final_variant or "").lower() != (target.variant or "").lower(),
+        sum(len(m.split("-")[0]) == 2 for m in chain),  # old ISO 639-1 pairs
+        sum(PIVOT_RANK.get(p, len(PIVOT_RANK)) for p in pivots),
+        chain,
+    )
+
+
+def find_route(modes: Iterable[str], source: Lang, target: Lang) -> tuple[str, ...] | None:
+    """Best chain of installed modes from ``source`` to ``target``, or None."""
+    candidates = list(_paths(_edges(list(modes), target), source.code, target.code))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda chain: _score(chain, source, target))
+
+
+def packages_for(installed: Iterable[str], source: Lang, target: Lang) -> list[str] | None:
+    """Fewest Debian packages to install so that a route exists; None if none known.
+
+    Ties go to fewer hops, then to packages listed earlier in DEBIAN_PACKAGES.
+    """
+    have = sorted({(s.code, t.code) for s, t in filter(None, map(parse_mode, installed))})
+    order = {package: i for i, package in enumerate(DEBIAN_PACKAGES)}
+    edges: dict[str, list[tuple[str, str | None]]] = collections.defaultdict(list)
+    for src, tgt in have:
+        edges[src].append((tgt, None))
+    for package, (a, b, both) in DEBIAN_PACKAGES.items():
+        edges[a].append((b, package))
+        if both:
+            edges[b].append((a, package))
+    found: list[tuple[int, int, int, tuple[str, ...]]] = []
+    stack: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [(source.code, (), (source.code,))]
+    while stack:
+        lang, packages, visited = stack.pop()
+        for nxt, package in edges.get(lang, ()):
+            needed = packages + ((package,) if package and package not in packages else ())
+            if nxt == target.code:
+                cost = sum(order[p] for p in needed)
+                found.append((len(needed), len(visited), cost, needed))
+            elif nxt not in visited and len(visited) < MAX_HOPS:
+                stack.append((nxt, needed, (*visited, nxt)))
+    return list(min(found)[3]) if found else None
+
+
+# --------------------------------------------------------------------------- stream format
+
+
+def encode(masked: Masked) -> bytes:
+    """One segment in Apertium stream format, ``[]``- and NUL-terminated."""
+
+    def token(item: Item) -> str:
+        word = WORD_TOKENS.token(item)
+        return f"[{word}]" if item.kind in _SUPERBLANK_KINDS else word
+
+    def text(piece: str) -> str:
+        piece = _ESCAPE.sub(r"\\\1", piece.replace("\0", ""))
+        return piece.replace("\r", "[\r]").replace("\n", "[\n]")
+
+    return (masked.render(token, text) + "[]\0").encode("utf-8")
+
+
+def decode(data: bytes) -> str:
+    """Apertium output → text: drop unescaped superblank brackets, unescape ``\\x``."""
+    out: list[str] = []
+    chars = iter(data.decode("utf-8", errors="replace"))
+    for char in chars:
+        if char == "\\":
+            out.append(next(chars, ""))
+        elif char not in "[]":
+            out.append(char)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- processes
+
+
+class StallError(Exception):
+    """No new result within the timeout; ``results`` holds those that came back."""
+
+    def __init__(self, results: list[bytes]):
+        super().__init__("pipeline stalled")
+        self.results = results
+
+
+class StreamPipeline:
+    """A long-lived NUL-delimited filter process group (``bash -c COMMAND``)."""
+
+    def __init__(self, command: str, *, args: Sequence[str] = (), timeout: float = DEFAULT_TIMEOUT):
+        self.command = command
+        self.args = tuple(args)
+        self.timeout = timeout
+        self.lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr: collections.deque[bytes] = collections.deque(maxlen=50)
+        self.starts = 0
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None or self._proc.poll() is not None:
+            self.kill()
+            self._proc = subprocess.Popen(
+                ["bash", "-c", self.command, "locpipe-apertium", *self.args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,  # one process group: kill all stages at once
+            )
+            self.starts += 1
+            self._stderr.clear()
+            threading.Thread(target=self._drain, args=(self._proc,), daemon=True).start()
+        return self._proc
+
+    def _drain(self, proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            self._stderr.append(line)
+
+    def stderr_tail(self) -> str:
+        """The last lines the stages wrote to stderr."""
+        return b"".join(self._stderr).decode("utf-8", errors="replace").strip()[-2000:]
+
+    def run(self, segments: Sequence[bytes]) -> list[bytes]:
+        """Send NUL-terminated ``segments``; return one result per segment, in order.
+
+        Raises :class:`StallError` after ``timeout`` seconds without progress
+        and :class:`LocpipeError` when the process exits.
+        """
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, fd = proc.stdin, proc.stdout.fileno()
+
+        def write() -> None:
+            try:
+                for segment in segments:
+                    stdin.write(segment)
+                stdin.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                pass  # the reader notices the exit
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        results: list[bytes] = []
+        buffer = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            deadline = time.monotonic() + self.timeout
+            while len(results) < len(segments):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    self.kill()
+                    writer.join()
+                    raise StallError(results)
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    self.kill()
+                    writer.join()
+                    code = proc.returncode
+                    raise LocpipeError(
+                        f"apertium pipeline exited (status {code}) after "
+                        f"{len(results)} of {len(segments)} segments: "
+                        f"{self.stderr_tail() or 'no error output'}"
+                    )
+                *done, buffer = (buffer + chunk).split(b"\0")
+                if done:
+                    results.extend(done)
+                    deadline = time.monotonic() + self.timeout
+        writer.join()
+        return results[: len(segments)]
+
+    def kill(self) -> None:
+        """Kill the whole process group at once (all stages)."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+    def close(self) -> None:
+        """Close stdin so the stages exit; kill them if they linger."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None and proc.stdin is not None:
+            try:
+                proc.stdin.close()
+                proc.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+
+
+def translate_batch(pipeline: StreamPipeline, segments: Sequence[bytes]) -> list[bytes | None]:
+    """Run ``segments`` through ``pipeline``, restarting it when it stalls.
+
+    A segment at which the pipeline stalls twice is given up (None); after
+    three restarts in one call a :class:`LocpipeError` is raised.
+    """
+    results: list[bytes | None] = [None] * len(segments)
+    start, restarts, last_stall = 0, 0, -1
+    with pipeline.lock:
+        while start < len(segments):
+            try:
+                done = pipeline.run(segments[start:])
+            except StallError as stall:
+                done = stall.results
+                results[start : start + len(done)] = done
+                start += len(done)
+                restarts += 1
+                if restarts > 3:
+                    raise LocpipeError(
+                        f"apertium pipeline stuck {restarts} times (timeout "
+                        f"{pipeline.timeout:g} s): {pipeline.stderr_tail() or 'no error output'}"
+                    ) from None
+                if start == last_stall:
+                    start += 1  # give up this segment: it stalls every time
+                last_stall = start
+                continue
+            results[start:] = done
+            break
+    return results
+
+
+# --------------------------------------------------------------------------- backend
+
+
+class ApertiumBackend(Backend):
+    """Apertium through long-lived ``-z`` pipelines, one per route.
+
+    Options: ``modes_dir`` (default ``/usr/share/apertium/modes``), ``timeout``
+    (seconds without progress, default 30), ``chains`` (route overrides, see
+    the module docstring).
+    """
+
+    name = "apertium"
+
+    def __init__(
+        self,
+        *,
+        do_not_translate: Sequence[str] = (),
+        options: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(do_not_translate=do_not_translate, options=options)
+        self.modes_dir = Path(str(self.options.get("modes_dir", MODES_DIR)))
+        self.timeout = float(self.options.get("timeout", DEFAULT_TIMEOUT))  # type: ignore[arg-type]
+        self._modes: dict[str, Path] | None = None
+        self._routes: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._pipelines: dict[tuple[str, ...], StreamPipeline] = {}
+        self._lock = threading.Lock()
+
+    # routing ----------------------------------------------------------------
+
+    @property
+    def modes(self) -> dict[str, Path]:
+        """Installed modes (discovered once)."""
+        if self._modes is None:
+            self._modes = discover_modes(self.modes_dir)
+        return self._modes
+
+    def route(self, source: str, target: str) -> tuple[str, ...]:
+        """The chain of modes used for source→target; LocpipeError when unreachable."""
+        key = (source, target)
+        if key not in self._routes:
+            self._routes[key] = self._find_route(source, target)
+        return self._routes[key]
+
+    def _find_route(self, source: str, target: str) -> tuple[str, ...]:
+        try:
+            src, tgt = from_babel(source), from_babel(target)
+        except ValueError as exc:
+            raise LocpipeError(f"apertium: {exc}") from None
+        if src.code == tgt.code:
+            raise LocpipeError(f"apertium: {source}→{target} is not a translation")
+        if shutil.which("apertium-wblank-mode") is None or not self.modes:
+            raise LocpipeError(
+                "apertium is not installed: apt-get install -y apertium "
+                + " ".join(packages_for((), src, tgt) or ["apertium-<pair>"])
+            )
+        override = self._override(source, target, src, tgt)
+        if override is not None:
+            return override
+        chain = find_route(self.modes, src, tgt)
+        if chain is not None:
+            return chain
+        packages = packages_for(self.modes, src, tgt)
+        if packages:
+            hint = "install the Debian package(s): apt-get install -y " + " ".join(packages)
+        else:
+            hint = "no Debian Apertium package is known to reach it"
+        raise LocpipeError(
+            f"apertium cannot translate {source}→{target}: no installed pair or pivot chain; {hint}"
+        )
+
+    def _override(self, source: str, target: str, src: Lang, tgt: Lang) -> tuple[str, ...] | None:
+        chains = self.options.get("chains") or {}
+        if not isinstance(chains, Mapping):
+            raise LocpipeError("apertium: options.chains must be a table")
+        specific = chains.get(f"{source}>{target}")
+        value = specific if specific is not None else chains.get(target)
+        if value is None:
+            return None
+        chain = tuple(value.split("|") if isinstance(value, str) else value)
+        parsed = [parse_mode(m) for m in chain]
+        if not chain or any(p is None for p in parsed):
+            raise LocpipeError(f"apertium: bad chain {'|'.join(chain)!r} for {target}")
+        if parsed[0][0].code != src.code and specific is None:  # type: ignore[index]
+            return None  # a chain for another source language
+        langs = [parsed[0][0].code] + [p[1].code for p in parsed]  # type: ignore[index]
+        linked = all(p[0].code == langs[i] for i, p in enumerate(parsed))  # type: ignore[index]
+        if langs[0] != src.code or langs[-1] != tgt.code or not linked:
+            raise LocpipeError(
+                f"apertium: chain {'|'.join(chain)} does not lead from {source} to {target}"
+            )
+        missing = [m for m in chain if m not in self.modes]
+        if missing:
+            packages = sorted(
+                {p for m in missing for p in packages_for((), *parse_mode(m)) or [m]}  # type: ignore[misc]
+            )
+            raise LocpipeError(
+                f"apertium: mode(s) {', '.join(missing)} not installed; "
+                f"apt-get install -y {' '.join(packages)}"
+            )
+        return chain
+
+    def check_pair(self, source: str, target: str) -> None:
+        """Raise LocpipeError (naming the apt package to install) if unreachable."""
+        self.route(source, target)
+
+    def describe(self, source: str, target: str) -> str:
+        """``"apertium ita-cat|cat-fra"``."""
+        return f"{self.name} {'|'.join(self.route(source, target))}"
+
+    # translation ------------------------------------------------------------
+
+    def _command(self, chain: tuple[str, ...]) -> str:
+        stages = []
+        for mode in chain:
+            done = subprocess.run(
+                ["apertium-wblank-mode", "-z", str(self.modes[mode])],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0 or not done.stdout.strip():
+                raise LocpipeError(f"apertium-wblank-mode failed for {mode}: {done.stderr.strip()}")
+            stages.append(done.stdout.strip())
+        return " | ".join(stages)
+
+    def pipeline(self, source: str, target: str) -> StreamPipeline:
+        """The (lazily created, not yet started) pipeline for source→target."""
+        chain = self.route(source, target)
+        with self._lock:
+            if chain not in self._pipelines:
+                self._pipelines[chain] = StreamPipeline(
+                    self._command(chain), args=("-n", ""), timeout=self.timeout
+                )
+            return self._pipelines[chain]
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str | None]:
+        """Translate a batch through the route's pipeline; None where verification failed."""
+        if not texts:
+            return []
+        pipeline = self.pipeline(source, target)
+        masked = [self.protector.mask(text) for text in texts]
+        outputs = translate_batch(pipeline, [encode(m) for m in masked])
+        return [_finish(m, out) for m, out in zip(masked, outputs, strict=True)]
+
+    def close(self) -> None:
+        """Stop every pipeline; they restart on the next translate()."""
+        with self._lock:
+            pipelines, self._pipelines = list(self._pipelines.values()), {}
+        for pipeline in pipelines:
+            pipeline.close()
+
+
+def _tidy(text: str, source: str) -> str:
+    """Undo spacing slips of pivots (``"changes  provider"``, ``"propagate ."``).
+
+    Runs on the decoded output while items are still tokens, so code and URLs
+    are untouched; only fixes what the source itself does not contain.
+    """
+    if "  " not in source:
+        text = re.sub(r"(?<=\S) {2,}(?=\S)", " ", text)
+    if not re.search(r" [.,]", source):
+        text = re.sub(r"(?<=\w) +([.,])(?=\s|$)", r"\1", text)
+    return text
+
+
+def _finish(masked: Masked, output: bytes | None) -> str | None:
+    """Decode, restore and verify one result; keep the source's outer whitespace."""
+    if output is None:
+        return None
+    restored = restore(masked, _tidy(decode(output), masked.source), WORD_TOKENS.pattern)
+    if restored is None:
+        return None
+    source = masked.source
+    stripped = source.strip()
+    if not stripped:
+        return source
+    lead = source[: len(source) - len(source.lstrip())]
+    trail = source[len(source.rstrip()) :]
+    return lead + restored.strip() + trail

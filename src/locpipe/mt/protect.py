@@ -1,0 +1,191 @@
+"""Protect what an engine must not translate; restore and verify afterwards.
+
+:meth:`Protector.mask` splits a msgid into text pieces and protected
+:class:`Item` s: compact tags (``<strong>``, ``</a1>``, ``<br/>``), the escapes
+``&lt;``/``&amp;``, the whole content of ``<code>…</code>`` spans, URLs and
+bare domain names, e-mail addresses, format placeholders (``%(name)s``,
+``%s``, ``{name}``), numbers with ``%`` and do-not-translate terms (whole word,
+case-sensitive, longest first).
+
+The backend chooses how an item travels through its engine: it renders the
+:class:`Masked` with its own token function (Apertium: unknown words
+``Zq0x`` for terms, superblanks ``[Zq1x]`` for tags) and a text encoder, then
+decodes the engine output and calls :func:`restore` with a pattern that finds
+its tokens.  :func:`restore` returns ``None`` unless every item comes back
+exactly once, the tags are the same and nest as in the source, and the digits
+are unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from locpipe.units import TAG_RE
+
+#: Item kinds, in the order the mask looks for them at one position.
+KINDS = ("tag", "entity", "code", "url", "email", "placeholder", "number", "term")
+
+_TLDS = (
+    "ai|app|at|be|biz|blog|ca|cat|ch|cloud|co|com|de|dev|edu|es|eu|fr|gov|info|io|it|"
+    "me|net|nl|org|pt|shop|site|tech|uk|us|xyz"
+)
+_URL_END = r"[^\s<>\".,;:!?)\]}'’”»]"  # a URL does not end with punctuation
+_URL = rf"(?:(?:https?|ftp)://|www\.)[^\s<>\"]*{_URL_END}"
+_EMAIL = r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+_DOMAIN = (
+    r"(?<![\w@.-])(?:[A-Za-z0-9_](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
+    rf"(?:{_TLDS})\b(?![.-]?\w)(?:/[^\s<>\"]*{_URL_END})?"
+)
+_PLACEHOLDER = (
+    r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"
+    r"|%[-#0+]*\d*(?:\.\d+)?[sdifrxXeEgGc%]"
+    r"|\{[\w.\[\]]*(?:![rsa])?(?::[^{}\s]*)?\}"
+)
+_NUMBER = r"(?<![\w.,])[+-]?\d+(?:[.,]\d+)*[ \u00a0\u202f]?%(?!\()"
+_DIGITS_RE = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One protected span: its position among the items, kind and exact text."""
+
+    index: int
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A msgid cut into text pieces (``str``) and protected items (:class:`Item`)."""
+
+    source: str
+    pieces: tuple[str | Item, ...]
+
+    @property
+    def items(self) -> list[Item]:
+        """The protected items, in index order."""
+        return [p for p in self.pieces if isinstance(p, Item)]
+
+    def render(self, token: Callable[[Item], str], text: Callable[[str], str] = lambda s: s) -> str:
+        """Engine input: text pieces through ``text``, items through ``token``."""
+        return "".join(text(p) if isinstance(p, str) else token(p) for p in self.pieces)
+
+
+@dataclass(frozen=True)
+class TokenStyle:
+    """How items look in an engine's input, and how to find them in its output."""
+
+    token: Callable[[Item], str]
+    pattern: re.Pattern[str]  # group 1 is the item index
+
+
+#: Unknown-word tokens (``Zq0x``): best for rule-based engines such as Apertium.
+WORD_TOKENS = TokenStyle(lambda item: f"Zq{item.index}x", re.compile(r"Zq(\d+)x", re.IGNORECASE))
+#: Private-use-character tokens: invisible to any text transformation.
+PUA_TOKENS = TokenStyle(lambda item: f"\ue000{item.index}\ue001", re.compile("\ue000(\\d+)\ue001"))
+
+
+class Protector:
+    """Masks msgids; configured once with the do-not-translate terms."""
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self.terms = tuple(sorted({t for t in terms if t.strip()}, key=lambda t: (-len(t), t)))
+        alternatives = [
+            ("tag", TAG_RE.pattern),
+            ("entity", r"&(?:lt|amp);"),
+            ("url", _URL),
+            ("email", _EMAIL),
+            ("url", _DOMAIN),
+            ("placeholder", _PLACEHOLDER),
+            ("number", _NUMBER),
+        ]
+        if self.terms:
+            words = "|".join(re.escape(t) for t in self.terms)
+            alternatives.append(("term", rf"(?<!\w)(?:{words})(?!\w)"))
+        self._kinds = {f"k{i}": kind for i, (kind, _) in enumerate(alternatives)}
+        self._re = re.compile(
+            "|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(alternatives))
+        )
+
+    def mask(self, text: str) -> Masked:
+        """Cut ``text`` into pieces; ``<code>`` content becomes one ``code`` item."""
+        pieces: list[str | Item] = []
+        count = 0
+
+        def add(kind: str, value: str) -> None:
+            nonlocal count
+            pieces.append(Item(count, kind, value))
+            count += 1
+
+        pos = 0
+        while (match := self._re.search(text, pos)) is not None:
+            if match.start() > pos:
+                pieces.append(text[pos : match.start()])
+            kind = self._kinds[match.lastgroup or ""]
+            add(kind, match.group())
+            pos = match.end()
+            if kind == "tag" and re.fullmatch(r"<code\d*>", match.group()):
+                close = "</" + match.group()[1:]
+                end = text.find(close, pos)
+                end = len(text) if end < 0 else end  # unclosed: the rest is code
+                if end > pos:
+                    add("code", text[pos:end])
+                if end < len(text):
+                    add("tag", close)
+                pos = end + len(close) if end < len(text) else end
+        if pos < len(text):
+            pieces.append(text[pos:])
+        return Masked(text, tuple(pieces))
+
+
+def tags_well_nested(tags: Iterable[str]) -> bool:
+    """True when every ``<x>`` is closed by ``</x>`` in stack order."""
+    stack: list[str] = []
+    for tag in tags:
+        if tag.endswith("/>"):
+            continue
+        if tag.startswith("</"):
+            if not stack or stack.pop() != tag[2:-1]:
+                return False
+        else:
+            stack.append(tag[1:-1])
+    return not stack
+
+
+def restore(
+    masked: Masked, output: str, pattern: re.Pattern[str], *, check_numbers: bool = True
+) -> str | None:
+    """Put the items back into decoded engine ``output``; None if verification fails.
+
+    Fails when an item is missing, duplicated or unknown, when the tags differ
+    from the source's or no longer nest as they did, or (``check_numbers``)
+    when the digit runs differ.
+    """
+    items = masked.items
+    seen: Counter[int] = Counter()
+
+    def put_back(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        seen[index] += 1
+        return items[index].text if index < len(items) else match.group()
+
+    restored = pattern.sub(put_back, output)
+    if any(index >= len(items) for index in seen) or any(seen[item.index] != 1 for item in items):
+        return None
+    source_tags = TAG_RE.findall(masked.source)
+    output_tags = TAG_RE.findall(restored)
+    if Counter(source_tags) != Counter(output_tags):
+        return None
+    if tags_well_nested(source_tags):
+        if not tags_well_nested(output_tags):
+            return None
+    elif output_tags != source_tags:
+        return None
+    if check_numbers and Counter(_DIGITS_RE.findall(restored)) != Counter(
+        _DIGITS_RE.findall(masked.source)
+    ):
+        return None
+    return restored

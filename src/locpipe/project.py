@@ -1,0 +1,177 @@
+"""The one place that knows a project's paths, articles, domains and catalogs."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from locpipe.config import Config, load_config, normalize_language
+from locpipe.errors import LocpipeError
+from locpipe.formats.html import Document, walk
+
+UI_DOMAIN = "ui"
+_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+@dataclass
+class Article:
+    """A source article: its text, what the walker found, and its language."""
+
+    slug: str
+    path: Path
+    text: str
+    encoding: str
+    document: Document
+    language: str
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A gettext domain: one article, or the site's UI strings."""
+
+    name: str
+    source_language: str
+    targets: tuple[str, ...]
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode_html(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode an HTML file: its declared charset, else UTF-8; else a clear error."""
+    if b"\0" in data[:8192]:
+        raise LocpipeError(
+            "binary file, not an HTML article", path, _line_at(data, data.index(b"\0"))
+        )
+    encoding = "utf-8"
+    declared = _CHARSET_RE.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii", "replace")
+        try:
+            encoding = codecs.lookup(name).name
+        except LookupError:
+            raise LocpipeError(
+                f"unknown charset {name!r} declared", path, _line_at(data, declared.start())
+            ) from None
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        hint = "" if declared else " and no charset is declared (add <meta charset=...>)"
+        raise LocpipeError(
+            f"not valid {encoding}{hint}: byte {data[exc.start]:#04x}",
+            path,
+            _line_at(data, exc.start),
+        ) from None
+
+
+class Project:
+    """A locpipe project rooted at a folder holding ``locpipe.toml``."""
+
+    def __init__(self, root: Path, config: Config | None = None):
+        self.root = root.resolve()
+        self.config = config or load_config(self.root)
+        self.paths = self.config.paths
+
+    # -- paths --------------------------------------------------------------
+    def template_path(self, domain: str) -> Path:
+        return self.paths.locales / "templates" / f"{domain}.pot"
+
+    def catalog_path(self, language: str, domain: str) -> Path:
+        return self.paths.locales / language / "LC_MESSAGES" / f"{domain}.po"
+
+    def page_path(self, language: str, slug: str) -> Path:
+        return self.paths.build / language / f"{slug}.html"
+
+    def relative(self, path: Path) -> str:
+        """A path as shown in catalogs and messages: relative to the project, with /."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    # -- sources ------------------------------------------------------------
+    def article_paths(self) -> list[Path]:
+        """The source articles, sorted; a bad name or an escaping symlink is an error."""
+        folder = self.paths.source_articles
+        paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".html", ".htm"))
+        for path in paths:
+            slug = path.stem
+            if not _SLUG_RE.match(slug) or slug == UI_DOMAIN:
+                raise LocpipeError(
+                    f"article name {slug!r} cannot be a slug (letters, digits, . _ -; not 'ui')",
+                    path,
+                )
+            real = path.resolve()
+            if not real.is_relative_to(self.root):
+                raise LocpipeError("symlink points outside the project", path)
+            if not real.is_file():
+                raise LocpipeError("not a regular file", path)
+        return paths
+
+    def read_article(self, path: Path) -> Article:
+        """Read, decode and walk one article."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise LocpipeError(f"cannot read: {exc.strerror}", path) from None
+        if not data.strip():
+            raise LocpipeError("empty article", path)
+        text, encoding = decode_html(data, path)
+        document = walk(text)
+        language = self.config.source_language
+        if document.lang:
+            line = text.count("\n", 0, text.find("lang")) + 1
+            language = normalize_language(document.lang, path, line)
+            if language not in self.config.languages:
+                base = language.split("_")[0]
+                if base in self.config.languages:
+                    language = base
+                else:
+                    raise LocpipeError(
+                        f'<html lang="{document.lang}"> is not one of the configured '
+                        f"languages ({', '.join(self.config.languages)})",
+                        path,
+                        line,
+                    )
+        return Article(path.stem, path, text, encoding, document, language)
+
+    @cached_property
+    def articles(self) -> list[Article]:
+        return [self.read_article(p) for p in self.article_paths()]
+
+    # -- domains ------------------------------------------------------------
+    def targets(self, source_language: str, only: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return tuple(
+            lang
+            for lang in self.config.languages
+            if lang != source_language and (not only or lang in only)
+        )
+
+    def domains(self, only: tuple[str, ...] = ()) -> list[Domain]:
+        """Every domain with its target languages (optionally limited to ``only``)."""
+        source = self.config.source_language
+        result = [Domain(UI_DOMAIN, source, self.targets(source, only))]
+        for article in self.articles:
+            result.append(
+                Domain(article.slug, article.language, self.targets(article.language, only))
+            )
+        return result
+
+    def check_languages(self, languages: tuple[str, ...]) -> tuple[str, ...]:
+        """Validate ``--lang`` values against the configuration."""
+        result = []
+        for code in languages:
+            normalized = normalize_language(code)
+            if normalized not in self.config.languages:
+                raise LocpipeError(
+                    f"--lang {code}: not a configured language "
+                    f"({', '.join(self.config.languages)})",
+                    self.config.path,
+                )
+            result.append(normalized)
+        return tuple(result)

@@ -1,0 +1,89 @@
+"""Units and the inline-markup codec.
+
+A unit's msgid is plain text in which each inline element of the source shows
+as a compact tag: ``<strong>``/``</strong>``, ``<a1>``/``</a1>`` (numbered when
+the same tag name stands for different source tags in one unit), ``<br/>``
+(void).  Their attributes (href, src, class...) stay in the source and come
+back on build.  A literal ``<`` that would read as a tag is written ``&lt;``
+and a literal ``&lt;``/``&amp;`` as ``&amp;lt;``/``&amp;amp;``, so every
+match of :data:`TAG_RE` in a msgid is a tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+#: A compact inline tag: ``<b>``, ``</a2>``, ``<br/>``.
+TAG_RE = re.compile(r"</?[a-z]+[0-9]*/?>")
+
+_ESCAPE_RE = re.compile(r"<(?=[A-Za-z/])|&(?=lt;|amp;)")
+_UNESCAPE_RE = re.compile(r"&(lt|amp);")
+_WORDLIKE_RE = re.compile(r"[^\W\d_]")
+_SPACE_RE = re.compile(r"[ \t\n\r\f]+")
+
+
+def escape_text(text: str) -> str:
+    """Escape literal text for a msgid so that it cannot read as a tag."""
+    return _ESCAPE_RE.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;", text)
+
+
+def unescape_text(text: str) -> str:
+    """Inverse of :func:`escape_text` for a run of msgstr text between tags."""
+    return _UNESCAPE_RE.sub(lambda m: "<" if m.group(1) == "lt" else "&", text)
+
+
+def collapse_space(text: str) -> str:
+    """Collapse ASCII whitespace runs to one space; a no-break space is kept."""
+    return _SPACE_RE.sub(" ", text)
+
+
+def tags_in(text: str) -> list[str]:
+    """The compact tags of a msgid or msgstr, in order."""
+    return TAG_RE.findall(text)
+
+
+def plain_text(text: str) -> str:
+    """A msgid without its tags, unescaped: what a reader sees."""
+    return unescape_text(TAG_RE.sub(" ", text))
+
+
+def is_translatable(text: str) -> bool:
+    """True when the unit has a letter: not only space, numbers or punctuation."""
+    return bool(_WORDLIKE_RE.search(plain_text(text)))
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """Source markup behind one compact tag name.
+
+    ``kind`` is "pair" (``<b>``…``</b>``), "void" (``<br/>``, or an element
+    kept whole such as ``<span translate="no">``), "open" or "close" (a lone
+    start or end tag whose partner lies outside the unit).
+    """
+
+    kind: str
+    start: int  # span of the source start tag (of the lone tag for "close")
+    end: int
+    close_start: int = -1  # span of the source end tag, for "pair"
+    close_end: int = -1
+
+    def token(self, name: str) -> tuple[str, ...]:
+        """The compact tag(s) this placeholder shows as in a msgid."""
+        if self.kind == "pair":
+            return (f"<{name}>", f"</{name}>")
+        return ({"void": f"<{name}/>", "open": f"<{name}>", "close": f"</{name}>"}[self.kind],)
+
+
+@dataclass
+class Unit:
+    """One translatable unit and where it sits in the source text."""
+
+    msgid: str
+    element: str  # extracted comment: "p", "h2", "img[alt]", "meta[description]"
+    start: int  # span in the source text that a translation replaces
+    end: int
+    line: int  # 1-based line of the span start
+    is_attribute: bool = False
+    quote: str = '"'  # for attributes: the source quote ('' when unquoted)
+    placeholders: dict[str, Placeholder] = field(default_factory=dict)

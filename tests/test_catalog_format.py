@@ -1,0 +1,261 @@
+"""format_catalog must write exactly what GNU msgcat writes (the oracle)."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import require_tool
+from locpipe.catalog import (
+    CatalogStats,
+    format_catalog,
+    new_catalog,
+    new_template,
+    parse_catalog,
+    read_catalog,
+    stats,
+    write_catalog,
+    write_mo,
+)
+from locpipe.errors import LocpipeError
+
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Project-Id-Version: locpipe\\n"\n"Language: it\\n"\n'
+    '"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Content-Transfer-Encoding: 8bit\\n"\n'
+)
+_WORDS_TEXT = (
+    "la casa è bella e il cielo è azzurro perché oggi c'è il sole l'università "
+    "dell'Aquila très-long mot‑insécable «guillemets» “virgolette” ‘singole’ "
+    "précisément naïve Ærø São Paulo 50\u00a0% 10\u202fkm l’été — – … ! ? ; : , . "
+    "https://example.org/path/to/a/very/long/resource?query=value&other=1 "
+    "a/b/c foo-bar-baz %(name)s %(count)d %s {name} <a1> </a1> <strong> </strong> "
+    "<br/> &lt; &amp; \\ \" ' \t 中文字符 日本語のテキスト 😀 👍🏽 🇮🇹 x"
+)
+WORDS = _WORDS_TEXT.split(" ")
+
+
+def escape(text: str) -> str:
+    return polib.escape(text)
+
+
+def msgcat(tmp: Path, text: str) -> str:
+    tool = require_tool("msgcat")
+    src = tmp / "in.po"
+    src.write_text(text, encoding="utf-8")
+    done = subprocess.run([tool, str(src)], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    parts = []
+    for _ in range(words):
+        word = rng.choice(WORDS)
+        if rng.random() < 0.05:
+            word = word * rng.randint(2, 12)
+        parts.append(word)
+        parts.append(rng.choice([" ", " ", " ", " ", "", "\n", "\u00a0", "-", "/"]))
+    return "".join(parts)
+
+
+def entry_text(rng: random.Random, index: int) -> str:
+    msgid = paragraph(rng, rng.randint(0, 60)) + f" #{index}"
+    msgstr = paragraph(rng, rng.randint(0, 60)) if rng.random() < 0.7 else ""
+    lines = []
+    if rng.random() < 0.3:
+        note = paragraph(rng, 3).replace("\n", " ").replace("\\", "")
+        lines.append("# translator note " + note)
+    if rng.random() < 0.5:
+        lines.append("#. p")
+    if rng.random() < 0.5:
+        refs = " ".join(
+            f"articles/some-long-name-{i}.html:{i * 7}" for i in range(rng.randint(1, 9))
+        )
+        lines.append("#: " + refs)
+    flags = [f for f in ("fuzzy", "python-format") if rng.random() < 0.3]
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    obsolete = rng.random() < 0.1
+    pre = "#~ " if obsolete else ""
+    if rng.random() < 0.2:
+        lines.append(f'#{"~" if obsolete else ""}| msgid "{escape(paragraph(rng, 20))}"')
+    if rng.random() < 0.1:
+        lines.append(f'{pre}msgctxt "{escape(paragraph(rng, 3))}"')
+    lines.append(f'{pre}msgid "{escape(msgid)}"')
+    if rng.random() < 0.1:
+        lines.append(f'{pre}msgid_plural "{escape(msgid)} (plural)"')
+        lines.append(f'{pre}msgstr[0] "{escape(msgstr)}"')
+        lines.append(f'{pre}msgstr[1] "{escape(msgstr)}"')
+    else:
+        lines.append(f'{pre}msgstr "{escape(msgstr)}"')
+    return "\n".join(lines) + "\n"
+
+
+def catalog_text(seed: int, count: int) -> str:
+    rng = random.Random(seed)
+    return HEADER + "".join("\n" + entry_text(rng, i) for i in range(count))
+
+
+def assert_same(tmp: Path, text: str) -> None:
+    expected = msgcat(tmp, text)
+    assert format_catalog(parse_catalog(text)) == expected
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_catalogs_match_msgcat(tmp_path: Path, seed: int) -> None:
+    assert_same(tmp_path, catalog_text(seed, 60))
+
+
+def test_every_length_of_a_long_line(tmp_path: Path) -> None:
+    """A 64-letter word then short words: the break lands at every column in turn."""
+    entries = []
+    for n in range(40, 100):
+        for sep in (" ", "-", "/", "\u00a0", "\\", '"', "\t", "%(x)s "):
+            text = "a" * n + sep + "bb ccc dddd eeeee ffffff ggggggg hhhhhhhh"
+            entries.append(f'msgid "{escape(text)}"\nmsgstr "{escape(text[::-1])}"\n')
+    text = HEADER + "".join(f"\n#, python-format\n{e}" for e in entries)
+    assert_same(tmp_path, text)
+
+
+def test_wide_characters_and_emoji(tmp_path: Path) -> None:
+    entries = []
+    for n in range(20, 50):
+        for chunk in ("中文", "日本語。", "😀 ", "👍🏽", "🇮🇹🇫🇷", "한국어 ", "「引用」"):
+            text = "x " * (n // 2) + chunk * (n // 3) + f" {len(entries)}"
+            entries.append(f'msgid "{escape(text)}"\nmsgstr ""\n')
+    assert_same(tmp_path, HEADER + "".join("\n" + e for e in entries))
+
+
+def test_header_comments_flags_obsolete_previous(tmp_path: Path) -> None:
+    text = (
+        "# Italian translation.\n#\n#, fuzzy\n" + HEADER + "\n"
+        "#  two spaces\n#\n#. extracted\n#. \n#: a.html:1 b.html\n"
+        "#, no-wrap, python-format, weird, fuzzy\n"
+        '#| msgctxt "old"\n#| msgid "old text"\nmsgctxt "ctx"\n'
+        'msgid "Hello %(name)s, this is a rather long line that would normally wrap here"\n'
+        'msgstr "Ciao\\nmondo\\n"\n\n'
+        '#~ msgid "gone"\n#~ msgstr "andato"\n\n'
+        "# note\n#, fuzzy\n"
+        '#~| msgid "older"\n#~ msgid "gone too"\n#~ msgstr "andato anche"\n\n'
+        'msgid ""\n"multi\\n"\n"line\\n"\nmsgstr ""\n\n'
+        'msgid "trailing newline only\\n"\nmsgstr ""\n'
+    )
+    assert_same(tmp_path, text)
+
+
+def test_no_header(tmp_path: Path) -> None:
+    assert_same(tmp_path, 'msgid "a"\nmsgstr "b"\n')
+
+
+TEXT_ALPHABET = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x04")
+words = st.lists(st.sampled_from(WORDS), min_size=0, max_size=40)
+seps = st.sampled_from([" ", " ", "", "\n", "\u00a0", "-", "/", "  "])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(words, seps, st.booleans()), min_size=1, max_size=8), st.data())
+def test_hypothesis_strings_match_msgcat(tmp_path: Path, items, data) -> None:
+    entries = []
+    for i, (chosen, sep, python) in enumerate(items):
+        text = sep.join(chosen) + f" {i}"
+        extra = data.draw(st.text(TEXT_ALPHABET, max_size=30))
+        msgstr = text + extra
+        flag = "#, python-format\n" if python else ""
+        entries.append(f'{flag}msgid "{escape(text)}"\nmsgstr "{escape(msgstr)}"\n')
+    text = HEADER + "".join("\n" + e for e in entries)
+    assert_same(tmp_path, text)
+
+
+# --- parsing errors, header, writing, .mo, stats -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('msgid "a"\nmsgstr "b"\n\nmsgid "c\nmsgstr ""\n', 4),
+        ('msgid "a"\nmsgstr "b"\n\nbogus line\n', 4),
+        ('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', 4),
+        ('msgctxt "x"\nmsgid "a"\nmsgstr "b"\n\nmsgctxt "x"\nmsgid "a"\nmsgstr "c"\n', 6),
+        ('msgid "a"\nmsgstr "b\\q"\n', 2),
+    ],
+)
+def test_errors_name_the_line(text: str, line: int) -> None:
+    with pytest.raises(LocpipeError) as info:
+        parse_catalog(text, "x.po")
+    assert info.value.line == line
+    assert str(info.value).startswith(f"x.po:{line}: ")
+
+
+def test_same_msgid_other_context_is_not_duplicate() -> None:
+    po = parse_catalog('msgid "a"\nmsgstr "b"\n\nmsgctxt "x"\nmsgid "a"\nmsgstr "c"\n')
+    assert len(po) == 2
+
+
+def test_not_utf8_and_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.po"
+    path.write_bytes(b'msgid "a"\nmsgstr "b"\n\nmsgid "caf\xe9"\nmsgstr ""\n')
+    with pytest.raises(LocpipeError) as info:
+        read_catalog(path)
+    assert info.value.line == 4
+    with pytest.raises(LocpipeError, match="not found"):
+        read_catalog(tmp_path / "missing.po")
+
+
+def test_header_is_deterministic_and_passes_msgfmt_check(tmp_path: Path) -> None:
+    tool = require_tool("msgfmt")
+    for language in ("it", "fr", "pt_BR", "pl", "ja"):
+        po = new_catalog(language)
+        po.append(
+            polib.POEntry(msgid="Hello %(name)s", msgstr="X %(name)s", flags=["python-format"])
+        )
+        po.append(polib.POEntry(msgid="one", msgid_plural="many", msgstr_plural={0: "", 1: ""}))
+        path = tmp_path / f"{language}.po"
+        assert write_catalog(path, po) is True
+        assert write_catalog(path, read_catalog(path)) is False  # byte-identical round trip
+        done = subprocess.run(
+            [tool, "--check", "-o", str(tmp_path / "x.mo"), str(path)], capture_output=True
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        assert format_catalog(po) == msgcat(tmp_path, path.read_text(encoding="utf-8"))
+    template = format_catalog(new_template())
+    assert template == format_catalog(new_template()) and "Language: \\n" in template
+
+
+def test_write_mo_checked_with_msgunfmt(tmp_path: Path) -> None:
+    tool = require_tool("msgunfmt")
+    po = new_catalog("it")
+    po.append(polib.POEntry(msgid="Hello", msgstr="Ciao"))
+    po.append(polib.POEntry(msgid="Draft", msgstr="Bozza", flags=["fuzzy"]))
+    po.append(polib.POEntry(msgid="Empty", msgstr=""))
+    po.append(polib.POEntry(msgid="file", msgid_plural="files", msgstr_plural={0: "f", 1: "ff"}))
+    mo = tmp_path / "it.mo"
+    assert write_mo(po, mo) is True
+    assert write_mo(po, mo) is False
+    text = subprocess.run([tool, str(mo)], capture_output=True, check=True).stdout.decode()
+    back = parse_catalog(text)
+    assert {e.msgid: e.msgstr for e in back if not e.msgid_plural} == {"Hello": "Ciao"}
+    assert back.find("file").msgstr_plural == {0: "f", 1: "ff"}
+    assert back.metadata["Language"] == "it"
+    write_mo(po, mo, include_fuzzy=True)
+    text = subprocess.run([tool, str(mo)], capture_output=True, check=True).stdout.decode()
+    assert "Bozza" in text
+
+
+def test_stats() -> None:
+    po = new_catalog("it")
+    po.append(polib.POEntry(msgid="a", msgstr="A"))
+    po.append(polib.POEntry(msgid="b", msgstr="B", flags=["fuzzy"]))
+    po.append(polib.POEntry(msgid="c", msgstr=""))
+    po.append(polib.POEntry(msgid="d", msgstr="D", obsolete=True))
+    result = stats(po)
+    assert result == CatalogStats(total=3, translated=1, fuzzy=1, untranslated=1)
+    assert round(result.percent_complete, 2) == 33.33
+    assert stats(new_catalog("it")).percent_complete == 100.0

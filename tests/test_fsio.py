@@ -1,0 +1,54 @@
+"""Atomic writes: no write when unchanged, permissions kept, nothing left on failure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from locpipe import fsio
+from locpipe.errors import LocpipeError
+from locpipe.fsio import atomic_write_bytes, atomic_write_text
+
+
+def test_writes_creates_parents_and_skips_identical(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "file.txt"
+    assert atomic_write_text(path, "ciao €\n") is True
+    assert path.read_bytes() == "ciao €\n".encode()
+    os.utime(path, (1, 1))
+    assert atomic_write_text(path, "ciao €\n") is False
+    assert path.stat().st_mtime == 1
+    assert atomic_write_bytes(path, b"new") is True
+    assert path.read_bytes() == b"new"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["file.txt"]
+
+
+def test_keeps_permission_bits(tmp_path: Path) -> None:
+    path = tmp_path / "script.sh"
+    path.write_text("old")
+    path.chmod(0o750)
+    atomic_write_text(path, "new")
+    assert path.stat().st_mode & 0o777 == 0o750
+
+
+def test_failure_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "file.txt"
+    path.write_text("old")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fsio.os, "replace", full_disk)
+    with pytest.raises(LocpipeError, match="cannot write: No space left on device") as info:
+        atomic_write_text(path, "new")
+    assert info.value.path == path
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["file.txt"]
+
+
+def test_parent_is_a_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    with pytest.raises(LocpipeError, match="cannot write"):
+        atomic_write_bytes(blocker / "file.txt", b"data")

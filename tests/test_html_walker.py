@@ -1,0 +1,220 @@
+"""Segmentation rules of the HTML walker, and splicing translations back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from locpipe.formats.html import reassemble, walk
+
+SAMPLES = Path(__file__).resolve().parents[1] / "source_articles"
+
+
+def msgids(html: str) -> list[str]:
+    return [u.msgid for u in walk(html).units]
+
+
+def elements(html: str) -> list[tuple[str, str]]:
+    return [(u.element, u.msgid) for u in walk(html).units]
+
+
+def translated(html: str, table: dict[str, str]) -> str:
+    return reassemble(html, walk(html).units, lambda u: table.get(u.msgid))
+
+
+def test_block_elements_are_units_in_document_order():
+    html = (
+        "<html><head><title>Titolo</title></head><body><h1>Domanda?</h1>"
+        "<p>Primo.</p><h2>1. Sezione</h2><blockquote>Citazione</blockquote>"
+        "<dl><dt>Termine</dt><dd>Definizione</dd></dl></body></html>"
+    )
+    assert elements(html) == [
+        ("title", "Titolo"),
+        ("h1", "Domanda?"),
+        ("p", "Primo."),
+        ("h2", "1. Sezione"),
+        ("blockquote", "Citazione"),
+        ("dt", "Termine"),
+        ("dd", "Definizione"),
+    ]
+
+
+def test_nested_inline_tags_stay_in_the_unit_without_attributes():
+    html = '<p>Il <strong>DNS <em>risolve</em></strong> i <a href="https://x.org/?a=1&amp;b=2" class="ext">nomi</a>.</p>'
+    assert msgids(html) == ["Il <strong>DNS <em>risolve</em></strong> i <a>nomi</a>."]
+
+
+def test_same_tag_with_different_attributes_is_numbered():
+    html = '<p>Vedi <a href="a.html">uno</a> e <a href="b.html">due</a>, <b>x</b> <b>y</b>.</p>'
+    assert msgids(html) == ["Vedi <a1>uno</a1> e <a2>due</a2>, <b>x</b> <b>y</b>."]
+
+
+def test_translator_may_reorder_tags_and_attributes_come_from_the_source():
+    html = '<p>Vedi <a href="a.html">uno</a> e <a href="b.html">due</a>.</p>'
+    out = translated(
+        html, {"Vedi <a1>uno</a1> e <a2>due</a2>.": "See <a2>two</a2> and <a1>one</a1>."}
+    )
+    assert out == '<p>See <a href="b.html">two</a> and <a href="a.html">one</a>.</p>'
+
+
+def test_translate_no_and_notranslate_are_never_extracted():
+    html = (
+        '<div translate="no"><p>Segreto</p></div><p class="notranslate x">Nascosto</p>'
+        '<p>Usa <span translate="no">GPT-3</span> ogni giorno.</p>'
+    )
+    assert msgids(html) == ["Usa <span/> ogni giorno."]
+    out = translated(html, {"Usa <span/> ogni giorno.": "Use <span/> every day."})
+    assert out.endswith('<p>Use <span translate="no">GPT-3</span> every day.</p>')
+
+
+def test_script_style_comments_and_pre_are_never_extracted():
+    html = (
+        "<style>p { color: red }</style><script>var testo = 'ciao';</script>"
+        "<!-- un commento --><pre>codice\n  rientrato</pre><p>Visibile</p>"
+    )
+    assert msgids(html) == ["Visibile"]
+
+
+def test_entities_are_decoded_and_no_break_space_kept():
+    html = "<p>L&rsquo;&euro; &amp; il &lt;tag&gt; costa&nbsp;5&nbsp;: ok</p>"
+    assert msgids(html) == ["L’€ & il &lt;tag> costa\u00a05\u00a0: ok"]
+    out = translated(html, {msgids(html)[0]: "L’€ & le &lt;tag> coûte\u00a05\u00a0: ok"})
+    assert out == "<p>L’€ &amp; le &lt;tag&gt; coûte\u00a05\u00a0: ok</p>"
+
+
+def test_whitespace_collapsed_in_msgid_and_indentation_kept_on_build():
+    html = "<ul>\n  <li>\n    Uno   due\n    tre\n  </li>\n</ul>"
+    assert msgids(html) == ["Uno due tre"]
+    assert translated(html, {"Uno due tre": "One two three"}) == (
+        "<ul>\n  <li>\n    One two three\n  </li>\n</ul>"
+    )
+
+
+def test_br_and_img_are_void_tags_and_alt_is_its_own_unit():
+    html = '<p>Riga uno<br>riga due <img src="x.png" alt="Un grafico"> fine</p>'
+    assert elements(html) == [
+        ("p", "Riga uno<br/>riga due <img/> fine"),
+        ("img[alt]", "Un grafico"),
+    ]
+    out = translated(
+        html,
+        {
+            "Riga uno<br/>riga due <img/> fine": "Line one<br/>line two <img/> end",
+            "Un grafico": "A chart",
+        },
+    )
+    assert out == '<p>Line one<br>line two <img src="x.png" alt="A chart"> end</p>'
+
+
+def test_attribute_units_title_meta_and_open_graph():
+    html = (
+        '<head><meta name="description" content="Descrizione"><meta property="og:title" '
+        'content=\'Titolo OG\'><meta name="viewport" content="width=device-width"></head>'
+        '<body><abbr title="Domain Name System">DNS</abbr> <p>x <abbr title="Sistema">DNS</abbr></p></body>'
+    )
+    assert elements(html) == [
+        ("meta[description]", "Descrizione"),
+        ("meta[og:title]", "Titolo OG"),
+        ("abbr[title]", "Domain Name System"),
+        ("body", "DNS"),
+        ("p", "x <abbr>DNS</abbr>"),
+        ("abbr[title]", "Sistema"),
+    ]
+    out = translated(
+        html,
+        {
+            "Titolo OG": 'L\'OG "title"',
+            "Sistema": "Système",
+            "x <abbr>DNS</abbr>": "y <abbr>DNS</abbr>",
+        },
+    )
+    assert "content='L&#39;OG \"title\"'" in out
+    assert '<p>y <abbr title="Système">DNS</abbr></p>' in out
+
+
+def test_tables_cells_and_caption():
+    html = "<table><caption>Confronto</caption><tr><th>Nome</th><th>2024</th></tr><tr><td>Ciao</td><td>3,5 %</td></tr></table>"
+    assert msgids(html) == ["Confronto", "Nome", "Ciao"]
+
+
+def test_only_numbers_or_punctuation_are_not_units():
+    assert msgids("<p>  </p><p>42</p><p>— …</p><p>3.14%</p><p>A</p>") == ["A"]
+
+
+def test_unclosed_p_and_li():
+    html = "<body><p>Primo<p>Secondo<ul><li>Uno<li>Due</ul><p>Fine</body>"
+    assert elements(html) == [
+        ("p", "Primo"),
+        ("p", "Secondo"),
+        ("li", "Uno"),
+        ("li", "Due"),
+        ("p", "Fine"),
+    ]
+
+
+def test_block_nested_in_list_item_is_its_own_unit():
+    html = "<ul><li>Prima <ul><li>Interna</li></ul> dopo</li></ul>"
+    assert msgids(html) == ["Prima", "Interna", "dopo"]
+
+
+def test_tag_enclosing_the_whole_unit_stays_in_the_source():
+    html = '<li><a href="rag.html">Tutto il link</a></li>'
+    assert msgids(html) == ["Tutto il link"]
+    assert translated(html, {"Tutto il link": "The whole link"}) == (
+        '<li><a href="rag.html">The whole link</a></li>'
+    )
+
+
+def test_translation_is_never_trusted_as_html():
+    html = '<p>Il <b>testo</b> <a href="x.html">link</a></p>'
+    hostile = (
+        'The <b>text</b> <script>alert(1)</script> <img src=x onerror="alert(2)">'
+        ' <a>link</a> <i>new</i> <b onclick="x">'
+    )
+    out = translated(html, {"Il <b>testo</b> <a>link</a>": hostile})
+    assert "<script>" not in out and "<img" not in out and "<i>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert '<a href="x.html">link</a>' in out
+
+
+def test_translation_with_broken_tag_nesting_keeps_the_source():
+    html = "<p>Il <b>testo</b> qui</p>"
+    rejected: list = []
+    units = walk(html).units
+    out = reassemble(html, units, lambda u: "The </b>text<b> here", rejected=rejected)
+    assert out == html and [u.msgid for u in rejected] == ["Il <b>testo</b> qui"]
+
+
+def test_literal_tag_text_is_escaped_in_msgid_and_round_trips():
+    html = "<p>Usa il tag &lt;strong&gt; e &amp;lt; nel testo</p>"
+    [msgid] = msgids(html)
+    assert msgid == "Usa il tag &lt;strong> e &amp;lt; nel testo"
+    out = translated(html, {msgid: "Use the &lt;strong> tag and &amp;lt; in text"})
+    assert out == "<p>Use the &lt;strong&gt; tag and &amp;lt; in text</p>"
+
+
+def test_unit_lines_and_document_metadata():
+    html = '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta property="article:published_time" content="2026-03-01">\n</head>\n<body>\n<p>Bonjour</p>\n</body>\n</html>\n'
+    doc = walk(html)
+    assert doc.lang == "fr"
+    assert doc.meta["article:published_time"] == "2026-03-01"
+    assert [(u.msgid, u.line) for u in doc.units] == [("Bonjour", 7)]
+    assert html[doc.body[0] : doc.body[1]] == "\n<p>Bonjour</p>\n"
+
+
+def test_deep_nesting_does_not_recurse():
+    html = "<div>" * 5000 + "<p>Profondo</p>" + "</div>" * 5000
+    assert msgids(html) == ["Profondo"]
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.html")), ids=lambda p: p.name)
+def test_identity_translations_give_back_the_sample_byte_for_byte(path: Path):
+    text = path.read_text(encoding="utf-8")
+    doc = walk(text)
+    assert len(doc.units) > 20
+    assert reassemble(text, doc.units, lambda u: u.msgid) == text
+    # A translation that changes every unit, then the source again: still exact.
+    changed = reassemble(text, doc.units, lambda u: u.msgid + " X")
+    assert changed != text
+    assert reassemble(text, doc.units, lambda u: None) == text

@@ -1,0 +1,248 @@
+"""mt/apertium.py: routing (pure) and real translations through Apertium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import require_tool
+from locpipe.errors import LocpipeError
+from locpipe.mt import get_backend
+from locpipe.mt.apertium import (
+    ApertiumBackend,
+    StreamPipeline,
+    decode,
+    encode,
+    find_route,
+    packages_for,
+    translate_batch,
+)
+from locpipe.mt.languages import Lang, from_babel, parse_mode
+from locpipe.mt.protect import Protector
+from locpipe.units import TAG_RE
+
+DNT = ["LLM", "SEO", "GPT-3", "DinoGeek"]
+INSTALLED = [
+    "cat-eng", "cat-eng_US", "cat-fra", "cat-ita", "eco-es-fr", "eng-cat", "eng-spa",
+    "es-fr", "fr-es", "fra-cat", "fra-cat_pre2017", "ita-cat", "ita-cat_pre2017",
+    "ita-spa", "spa-eng", "spa-eng_US", "spa-ita",
+]  # fmt: skip
+SENTENCES = [
+    "Quando si cambia provider, le modifiche ai record DNS possono richiedere fino a 48 ore.",
+    "I link interni aiutano Google a capire la struttura del sito.",
+    "Il fine-tuning di un modello linguistico richiede dati puliti e una GPU.",
+    "La cache del resolver conserva la risposta per il tempo indicato dal TTL.",
+    "Un buon titolo è la prima cosa che legge chi cerca su Google",
+    "Se il server non risponde, riavvia il servizio e prova di nuovo.",
+    "Gli LLM possono sbagliare con sicurezza: controlla sempre le fonti.",
+    "La velocità della pagina conta per gli utenti e per il posizionamento.",
+]
+
+
+# --------------------------------------------------------------------------- pure parts
+
+
+def test_language_codes() -> None:
+    assert from_babel("it") == Lang("ita")
+    assert from_babel("pt_BR") == Lang("por", "BR")
+    assert parse_mode("fr-es") == (Lang("fra"), Lang("spa"))
+    assert parse_mode("cat-eng_US") == (Lang("cat"), Lang("eng", "US"))
+    assert parse_mode("eco-es-fr") is None
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "chain"),
+    [
+        ("it", "es", ("ita-spa",)),
+        ("it", "ca", ("ita-cat",)),
+        ("it", "fr", ("ita-cat", "cat-fra")),
+        ("it", "en", ("ita-spa", "spa-eng")),
+        ("it", "en_US", ("ita-spa", "spa-eng_US")),
+        ("fr", "it", ("fra-cat", "cat-ita")),
+        ("fr", "es", ("fr-es",)),
+        ("fr", "en", ("fra-cat", "cat-eng")),
+        ("es", "fr", ("es-fr",)),
+        ("en", "it", ("eng-cat", "cat-ita")),
+        ("ca", "es", ("cat-ita", "ita-spa")),
+    ],
+)
+def test_routes(source: str, target: str, chain: tuple[str, ...]) -> None:
+    assert find_route(INSTALLED, from_babel(source), from_babel(target)) == chain
+
+
+def test_unreachable_routes_name_packages() -> None:
+    assert find_route(INSTALLED, from_babel("it"), from_babel("pt")) is None
+    assert packages_for(INSTALLED, from_babel("it"), from_babel("pt")) == ["apertium-es-pt"]
+    assert packages_for(["ita-spa", "spa-ita"], Lang("ita"), Lang("fra")) == ["apertium-fr-es"]
+    assert packages_for(INSTALLED, from_babel("it"), from_babel("de")) is None
+
+
+def test_stream_format_roundtrip() -> None:
+    masked = Protector(["SEO"]).mask("a [b] {c} ^d$ @ \\ / <strong>SEO</strong>\nx &lt;y")
+    data = encode(masked)
+    assert data.endswith(b"[]\0") and b"[\n]" in data and b"[Zq1x]" in data
+    assert decode(data[:-1]) == masked.render(lambda i: f"Zq{i.index}x")
+
+
+# --------------------------------------------------------------------------- process handling
+
+_FAKE_ENGINE = r"""
+import sys, time
+buf = b""
+while chunk := sys.stdin.buffer.read1(4096):
+    buf += chunk
+    *done, buf = buf.split(b"\0")
+    for seg in done:
+        if seg == b"hang[]":
+            time.sleep(60)
+        sys.stdout.buffer.write(seg.upper() + b"\0")
+        sys.stdout.buffer.flush()
+"""
+
+
+def test_pipeline_identity_and_order() -> None:
+    pipeline = StreamPipeline("cat")
+    try:
+        segments = [f"seg {i}\n[]\0".encode() for i in range(2000)]
+        assert pipeline.run(segments) == [s[:-1] for s in segments]
+        assert pipeline.run([b"again\0"]) == [b"again"]
+        assert pipeline.starts == 1
+    finally:
+        pipeline.close()
+
+
+def test_stalled_segment_is_skipped_and_pipeline_restarted() -> None:
+    command = f"{sys.executable} -c '{_FAKE_ENGINE}'"
+    pipeline = StreamPipeline(command, timeout=1.0)
+    try:
+        out = translate_batch(pipeline, [b"a[]\0", b"hang[]\0", b"b[]\0"])
+        assert out == [b"A[]", None, b"B[]"]
+        assert pipeline.starts == 3
+    finally:
+        pipeline.close()
+
+
+def test_dead_pipeline_is_a_clear_error() -> None:
+    pipeline = StreamPipeline("echo 'lt-proc: cannot open file' >&2; exit 3")
+    with pytest.raises(LocpipeError, match=r"exited \(status 3\).*cannot open file"):
+        pipeline.run([b"x\0"])
+
+
+# --------------------------------------------------------------------------- real Apertium
+
+
+@pytest.fixture(scope="module")
+def apertium() -> Iterator[ApertiumBackend]:
+    require_tool("apertium")
+    backend = get_backend("apertium", do_not_translate=DNT)
+    assert isinstance(backend, ApertiumBackend)
+    with backend:
+        yield backend
+
+
+def test_spanish_is_real_and_markup_intact(apertium: ApertiumBackend) -> None:
+    texts = [
+        "La casa è bianca e il cane è nero.",
+        "Il <strong>SEO</strong> tecnico aiuta i <a1>motori di ricerca</a1> a leggere il sito.",
+        "Scrivi a %(email)s per ricevere la guida sui record DNS.",
+        "Lo trovi su https://example.com/guida?x=1&y=2 o in <code>dig +short example.com</code>.",
+        "Riga uno<br/>riga due",
+    ]
+    out = apertium.translate(texts, "it", "es")
+    assert out[0] == "La casa es blanca y el perro es negro."
+    assert out[1] is not None and TAG_RE.findall(out[1]) == TAG_RE.findall(texts[1])
+    assert "<strong>SEO</strong>" in out[1] and "<a1>motores de" in out[1]
+    assert out[2] is not None and "%(email)s" in out[2] and "Escribe" in out[2]
+    assert out[3] is not None and "https://example.com/guida?x=1&y=2" in out[3]
+    assert "<code>dig +short example.com</code>" in out[3]
+    assert out[4] is not None and "<br/>" in out[4]
+    assert apertium.describe("it", "es") == "apertium ita-spa"
+
+
+def test_batch_keeps_boundaries(apertium: ApertiumBackend) -> None:
+    tricky = [
+        "Senza punto finale",
+        "Lui ha detto: «Il DNS è lento» e “non va”.",
+        "Parentesi [nota] {graffe} ^caret$ @chiocciola \\ barra / e <tag> finto",
+        "",
+        "Prima riga\nseconda riga",
+        "Prezzo: 1.299,50 € (IVA al 22%)",
+        "   ",
+    ]
+    texts = [f"Il record numero {i} punta al server {i}." for i in range(50)] + tricky
+    out = apertium.translate(texts, "it", "es")
+    assert len(out) == len(texts)
+    for i in range(50):
+        assert out[i] == f"El récord número {i} punta al servidor {i}."
+    by_text = dict(zip(tricky, out[50:], strict=True))
+    assert by_text["Senza punto finale"] == "Sin punto final"
+    assert by_text[""] == "" and by_text["   "] == "   "
+    assert re.fullmatch(r"\w+ línea\n\w+ línea", by_text["Prima riga\nseconda riga"] or "")
+    assert "[nota]" in (by_text[tricky[2]] or "") and "\\" in (by_text[tricky[2]] or "")
+    assert "22%" in (by_text[tricky[5]] or "")
+    assert sum(o is None for o in out) <= 1
+
+
+def test_french_pivot_via_catalan(apertium: ApertiumBackend) -> None:
+    assert apertium.describe("it", "fr") == "apertium ita-cat|cat-fra"
+    out = apertium.translate(
+        ["La casa è bianca.", "Il <strong>SEO</strong> su example.com"], "it", "fr"
+    )
+    assert out[0] == "La maison est blanche."
+    assert out[1] is not None and "<strong>SEO</strong>" in out[1] and "example.com" in out[1]
+
+
+def test_english_pivot_keeps_dnt_terms(apertium: ApertiumBackend) -> None:
+    assert apertium.describe("it", "en") == "apertium ita-spa|spa-eng"
+    out = apertium.translate(
+        ["La casa è bianca.", "Il SEO tecnico e gli LLM come GPT-3."], "it", "en"
+    )
+    assert out[0] == "The house is white."
+    assert out[1] is not None and all(term in out[1] for term in ("SEO", "LLM", "GPT-3"))
+
+
+def test_no_marks_reach_the_output(apertium: ApertiumBackend) -> None:
+    texts = SENTENCES + ["Il fine-tuning xyzzyqwe riavvia il brontolio"]
+    for target in ("es", "fr", "en"):
+        for text, out in zip(texts, apertium.translate(texts, "it", target), strict=True):
+            assert out is not None, (target, text)
+            assert "*" not in out and "#" not in out and "@" not in out, (target, out)
+
+
+def test_other_sources_and_override(apertium: ApertiumBackend) -> None:
+    assert apertium.describe("fr", "it") == "apertium fra-cat|cat-ita"
+    assert apertium.translate(["La maison est blanche."], "fr", "it") == ["La casa è bianca."]
+    assert apertium.describe("fr", "es") == "apertium fr-es"
+    with ApertiumBackend(options={"chains": {"en": ["ita-cat", "cat-eng"]}}) as custom:
+        assert custom.describe("it", "en") == "apertium ita-cat|cat-eng"
+        assert custom.describe("fr", "en") == "apertium fra-cat|cat-eng"  # other source
+        [out] = custom.translate(["La casa è bianca."], "it", "en")
+        assert out == "The home is white."
+
+
+def test_pipeline_is_reused(apertium: ApertiumBackend) -> None:
+    pipeline = apertium.pipeline("it", "es")
+    starts = pipeline.starts
+    for _ in range(3):
+        apertium.translate(["Ciao mondo"], "it", "es")
+    assert pipeline.starts == starts <= 1
+
+
+def test_unreachable_pair_names_package(tmp_path: Path) -> None:
+    require_tool("apertium")
+    for mode in ("ita-spa", "spa-ita"):
+        shutil.copy(f"/usr/share/apertium/modes/{mode}.mode", tmp_path)
+    backend = ApertiumBackend(options={"modes_dir": str(tmp_path)})
+    with pytest.raises(LocpipeError, match=r"it→fr.*apt-get install -y apertium-fr-es"):
+        backend.check_pair("it", "fr")
+    with pytest.raises(LocpipeError, match=r"it→de.*no Debian Apertium package"):
+        backend.check_pair("it", "de")
+    with pytest.raises(LocpipeError, match=r"cat-eng.*apertium-eng-cat"):
+        ApertiumBackend(
+            options={"modes_dir": str(tmp_path), "chains": {"en": "ita-cat|cat-eng"}}
+        ).check_pair("it", "en")
