@@ -1,0 +1,50 @@
+# locpipe: `make all` sets up and runs the whole pipeline on the sample site;
+# `make test` sets up and runs the test suite.
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	&& echo $$p && break; done)
+VENV := .venv
+BIN := $(VENV)/bin
+LOCPIPE := $(BIN)/locpipe
+
+.PHONY: setup system extract update translate check build all test lint bench clean
+
+setup: system $(VENV)/.installed
+
+system:
+	@bash scripts/setup-system.sh
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "setup: Python 3.11 or newer is required" >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+extract: setup
+	$(LOCPIPE) extract
+
+update: setup
+	$(LOCPIPE) update
+
+translate: setup
+	$(LOCPIPE) translate
+
+check: setup
+	$(LOCPIPE) check
+
+build: setup
+	$(LOCPIPE) build
+
+all: setup
+	$(LOCPIPE) all
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+test: setup lint
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache
