@@ -8,12 +8,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCPIPE := $(BIN)/locpipe
 
-.PHONY: setup system extract update translate check build all test lint bench clean
+.PHONY: setup setup-test system system-test extract update translate check build all test lint bench clean
 
 setup: system $(VENV)/.installed
 
+setup-test: system-test $(VENV)/.installed
+
 system:
 	@bash scripts/setup-system.sh
+
+system-test:
+	@bash scripts/setup-system.sh --test
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "setup: Python 3.11 or newer is required" >&2; exit 2; }
@@ -43,8 +48,11 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-test: setup lint
+test: setup-test lint
 	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@
 # Idempotent: installs only what is missing.  Without root or apt-get it says
 # what to install and carries on (tests that need an engine then skip locally;
 # in CI, where CI=true, they fail).
+#   --test   also what the test suite drives: headless Chromium (report page).
 set -euo pipefail
 
 PACKAGES=(
@@ -16,6 +17,10 @@ PACKAGES=(
   apertium-fra-cat   # fr <-> ca (it -> ca -> fr)
   apertium-fr-es     # fr <-> es
 )
+
+if [ "${1:-}" = "--test" ]; then
+  PACKAGES+=(chromium)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

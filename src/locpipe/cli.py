@@ -290,3 +290,19 @@ def all_steps(ctx: click.Context, languages: tuple[str, ...], backend: str | Non
     ctx.invoke(translate, languages=languages, backend=backend)
     _run(lambda: run_check(ctx.obj, languages, 100.0, "text", gate=False))
     ctx.invoke(build, languages=languages, reviewed_only=False)
+
+
+def _register_commands() -> None:
+    """Add the commands defined in :mod:`locpipe.commands` (one module each)."""
+    import importlib
+    import pkgutil
+
+    import locpipe.commands as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            main.add_command(command)
+
+
+_register_commands()

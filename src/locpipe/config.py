@@ -24,6 +24,9 @@ _TOP_KEYS = {
     "paths",
     "site",
     "apertium",
+    "publish_threshold",
+    "glossary",
+    "mt",
 }
 _PATH_KEYS = {"source_articles", "templates", "locales", "build"}
 _SITE_KEYS = {"name", "email", "base_url"}
@@ -54,6 +57,12 @@ class Config:
     paths: Paths
     site: dict[str, str] = field(default_factory=dict)
     apertium_chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Percent of an article's units translated below which a language is not built.
+    publish_threshold: float = 0.0
+    #: language → {source term: forced translation}.
+    glossary: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The raw ``[mt]`` table: engine settings, validated by :mod:`locpipe.mt`.
+    mt: dict[str, Any] = field(default_factory=dict)
 
 
 def normalize_language(code: str, path: Path | None = None, line: int | None = None) -> str:
@@ -167,6 +176,31 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
         )
         for lang, chain in chains.items()
     }
+    threshold = data.get("publish_threshold", 0)
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not (0 <= threshold <= 100)
+    ):
+        raise LocpipeError(
+            "publish_threshold must be a number from 0 to 100",
+            path,
+            _key_line(text, "publish_threshold"),
+        )
+    glossary_table = _expect(data.get("glossary", {}), dict, "glossary", text, path)
+    glossary: dict[str, dict[str, str]] = {}
+    for lang, terms in glossary_table.items():
+        code = normalize_language(lang, path, _key_line(text, f"glossary.{lang}"))
+        if not isinstance(terms, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and k and v for k, v in terms.items()
+        ):
+            raise LocpipeError(
+                f"glossary.{lang} must map source terms to translations (strings)",
+                path,
+                _key_line(text, f"glossary.{lang}"),
+            )
+        glossary[code] = dict(terms)
+    mt = _expect(data.get("mt", {}), dict, "mt", text, path)
     return Config(
         path=path,
         source_language=source,
@@ -177,4 +211,7 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
         paths=Paths(root=root, **folders),
         site={k: str(v) for k, v in site.items()},
         apertium_chains=apertium_chains,
+        publish_threshold=float(threshold),
+        glossary=glossary,
+        mt=mt,
     )
