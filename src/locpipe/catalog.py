@@ -13,6 +13,7 @@ from the ``uniseg`` package (Unicode data); the algorithm is written here.
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import polib
+from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 from uniseg.linebreak import line_break
 
@@ -414,7 +416,10 @@ def format_catalog(po: polib.POFile) -> str:
 
 _UNESCAPE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _UNESCAPE.update({"\\": "\\", '"': '"', "'": "'", "?": "?"})
+_OCTAL_RE = re.compile(r"[0-7]{1,3}")
+_HEX_RE = re.compile(r"[0-9A-Fa-f]+")
 _WS = " \t\r\f\v"  # PO syntax whitespace (not str.strip()'s Unicode set)
+_PLURAL_FORMS_RE = re.compile(r"nplurals\s*=\s*(\d{1,3})\s*;\s*plural\s*=\s*([^;]+?)\s*;?")
 _KEYWORD_RE = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[(\d+)\]|msgstr)\s*(\".*)$")
 
 
@@ -439,15 +444,20 @@ def _unquote(token: str, path: str | Path | None, line: int) -> str:
             out.append(_UNESCAPE[nxt])
             i += 2
         elif nxt and nxt in "01234567":
-            match = re.match(r"[0-7]{1,3}", body[i + 1 :])
+            match = _OCTAL_RE.match(body, i + 1)  # match at a position: no copy of the rest
             assert match is not None
             out.append(chr(int(match.group(), 8)))
-            i += 1 + match.end()
-        elif nxt == "x" and re.match(r"[0-9A-Fa-f]", body[i + 2 : i + 3]):
-            match = re.match(r"[0-9A-Fa-f]+", body[i + 2 :])
+            i = match.end()
+        elif nxt == "x" and _HEX_RE.match(body, i + 2):
+            match = _HEX_RE.match(body, i + 2)
             assert match is not None
-            out.append(chr(int(match.group(), 16)))
-            i += 2 + match.end()
+            try:
+                out.append(chr(int(match.group(), 16)))
+            except (ValueError, OverflowError):
+                raise LocpipeError(
+                    f"syntax error: invalid escape sequence \\x{match.group()[:8]}", path, line
+                ) from None
+            i = match.end()
         else:
             raise LocpipeError(f"syntax error: invalid escape sequence \\{nxt}", path, line)
     return "".join(out)
@@ -630,15 +640,102 @@ def parse_catalog(text: str | bytes, path: str | Path | None = None) -> polib.PO
     return po
 
 
-def read_catalog(path: str | Path) -> polib.POFile:
-    """Read a .po/.pot file (see :func:`parse_catalog`)."""
+def read_catalog(path: str | Path, language: str | None = None) -> polib.POFile:
+    """Read a .po/.pot file (see :func:`parse_catalog`) and check its header.
+
+    The header of a catalog for a language (``language``, or the ``<lang>`` of
+    a ``<lang>/LC_MESSAGES/<domain>.po`` path) must not name another language
+    and its ``Plural-Forms`` must be valid (:func:`check_header`).
+    """
+    path = Path(path)
     try:
-        data = Path(path).read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError as exc:
         raise LocpipeError("catalog not found", path) from exc
     except OSError as exc:
         raise LocpipeError(f"cannot read: {exc.strerror or exc}", path) from exc
-    return parse_catalog(data, path)
+    po = parse_catalog(data, path)
+    if language is None and path.suffix == ".po" and path.parent.name == "LC_MESSAGES":
+        language = path.parent.parent.name
+    if language is not None:
+        check_header(po, language, path, data)
+    return po
+
+
+def _header_line(data: bytes | None, key: str) -> int | None:
+    """Line of ``"Key: ...`` in the header of the catalog's text, for messages."""
+    if data is None:
+        return None
+    match = re.search(rb'^[ \t]*"' + re.escape(key.encode()) + rb":", data, re.M)
+    return data.count(b"\n", 0, match.start()) + 1 if match else None
+
+
+def _same_language(declared: str, language: str) -> bool:
+    """``fr`` and ``fr_FR`` agree (a catalog may name the region); ``fr`` and ``de`` do not."""
+    try:
+        a, b = Locale.parse(declared.replace("-", "_")), Locale.parse(language.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return declared.replace("-", "_").lower() == language.replace("-", "_").lower()
+    if a.language != b.language or (a.script and b.script and a.script != b.script):
+        return False
+    return not (a.territory and b.territory and a.territory != b.territory)
+
+
+def plural_function(value: str, path: str | Path | None = None, line: int | None = None):
+    """``(nplurals, function)`` of a ``Plural-Forms`` value; a bad one raises LocpipeError.
+
+    The expression is compiled with :func:`gettext.c2py` (a C-expression
+    parser, never ``eval`` of the raw text) and must give an index below
+    ``nplurals`` for every n.
+    """
+    compiled = _compile_plural(value.strip())
+    if isinstance(compiled, str):
+        shown = value if len(value) <= 120 else value[:117] + "..."
+        raise LocpipeError(f"bad Plural-Forms {shown!r}: {compiled}", path, line)
+    return compiled
+
+
+@lru_cache(maxsize=64)
+def _compile_plural(value: str):
+    match = _PLURAL_FORMS_RE.fullmatch(value)
+    if match is None:
+        return "expected 'nplurals=N; plural=EXPRESSION;'"
+    nplurals = int(match.group(1))
+    if not 1 <= nplurals <= 100:
+        return "nplurals must be 1 to 100"
+    expression = match.group(2).strip()
+    if len(expression) > 1000:
+        return "the expression is too long"
+    try:
+        function = gettext.c2py(expression)
+        for n in (*range(0, 1000), 10_000, 100_000, 1_000_000):
+            index = int(function(n))
+            if not 0 <= index < nplurals:
+                return f"plural({n}) = {index} is not below nplurals={nplurals}"
+    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError, OverflowError) as exc:
+        return str(exc) or type(exc).__name__
+    return nplurals, function
+
+
+def check_header(
+    po: polib.POFile, language: str, path: str | Path | None = None, data: bytes | None = None
+) -> None:
+    """A catalog for ``language``: its Language header agrees, its Plural-Forms is valid.
+
+    A missing Language or Plural-Forms header is accepted (``update`` fills
+    them in); a wrong one raises :class:`LocpipeError` naming the header line.
+    """
+    declared = po.metadata.get("Language", "").strip()
+    if declared and not _same_language(declared, language):
+        raise LocpipeError(
+            f"header says Language: {declared}, but this is the catalog for {language!r}"
+            " (wrong folder, or a wrong header?)",
+            path,
+            _header_line(data, "Language"),
+        )
+    forms = po.metadata.get("Plural-Forms", "").strip()
+    if forms:
+        plural_function(forms, path, _header_line(data, "Plural-Forms"))
 
 
 # --------------------------------------------------------------------------

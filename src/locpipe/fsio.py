@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
 
 from locpipe.errors import LocpipeError
+
+#: Names of the temporary files :func:`atomic_write_bytes` makes (``mkstemp``'s 8 characters).
+_TEMP_RE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -80,3 +84,20 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> bool:
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> bool:
     """Encode ``text`` and write it with :func:`atomic_write_bytes`."""
     return atomic_write_bytes(path, text.encode(encoding))
+
+
+def remove_stale_temps(folder: str | Path) -> list[Path]:
+    """Remove the temporary files that writers killed mid-write left under ``folder``.
+
+    Only safe when no other writer is running (the caller holds the project
+    lock, :mod:`locpipe.lock`).  Symlinked folders are not followed.
+    """
+    removed: list[Path] = []
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for name in filenames:
+            if _TEMP_RE.fullmatch(name):
+                path = Path(dirpath) / name
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+    return removed

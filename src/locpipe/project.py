@@ -14,6 +14,8 @@ from locpipe.formats.html import Document, walk
 
 UI_DOMAIN = "ui"
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: The largest article locpipe reads (every command walks every article).
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 _CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -98,7 +100,11 @@ class Project:
     def article_paths(self) -> list[Path]:
         """The source articles, sorted; a bad name or an escaping symlink is an error."""
         folder = self.paths.source_articles
-        paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".html", ".htm"))
+        paths = sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in (".html", ".htm") and not p.name.startswith(".")
+        )  # hidden files (editor locks and backups such as .#draft.html) are not articles
         for path in paths:
             slug = path.stem
             if not _SLUG_RE.match(slug) or slug == UI_DOMAIN:
@@ -116,6 +122,13 @@ class Project:
     def read_article(self, path: Path) -> Article:
         """Read, decode and walk one article."""
         try:
+            size = path.stat().st_size
+            if size > MAX_ARTICLE_BYTES:
+                raise LocpipeError(
+                    f"article is {size / 2**20:.1f} MB; locpipe reads articles up to "
+                    f"{MAX_ARTICLE_BYTES // 2**20} MB (split it into several articles)",
+                    path,
+                )
             data = path.read_bytes()
         except OSError as exc:
             raise LocpipeError(f"cannot read: {exc.strerror}", path) from None

@@ -157,6 +157,7 @@ class _Tokenizer(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.text = text
         self.tokens: list[Token] = []
+        self._data_parts: list[str] = []  # more data of the last token, not yet joined
         self._line_starts = [0]
         self._line_starts.extend(m.end() for m in re.finditer("\n", text))
 
@@ -165,9 +166,16 @@ class _Tokenizer(HTMLParser):
         return self._line_starts[line - 1] + column
 
     def _add(self, token: Token) -> None:
+        self._join_data()
         if self.tokens and self.tokens[-1].end < 0:
             self.tokens[-1].end = token.start
         self.tokens.append(token)
+
+    def _join_data(self) -> None:
+        """Join the pieces of the last data token (joined once: no quadratic ``+=``)."""
+        if self._data_parts:
+            self.tokens[-1].data += "".join(self._data_parts)
+            self._data_parts = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         start = self._offset()
@@ -186,7 +194,7 @@ class _Tokenizer(HTMLParser):
         start = self._offset()
         last = self.tokens[-1] if self.tokens else None
         if last is not None and last.kind == "data" and last.end in (-1, start):
-            last.data += data
+            self._data_parts.append(data)
             last.end = -1
             return
         self._add(Token("data", start, data=data))
@@ -200,8 +208,24 @@ class _Tokenizer(HTMLParser):
     handle_pi = handle_decl
     unknown_decl = handle_decl
 
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """``<![...`` sections; an unknown keyword is a bogus comment, as browsers read it.
+
+        (Python before 3.13 raises AssertionError on ``<![foo``, crashing the walk.)
+        """
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            if end < 0:
+                return -1
+            if report:
+                self.unknown_decl(self.rawdata[i + 3 : end])
+            return end + 1
+
     def finish(self) -> list[Token]:
         self.close()
+        self._join_data()
         if self.tokens and self.tokens[-1].end < 0:
             self.tokens[-1].end = len(self.text)
         return self.tokens

@@ -21,8 +21,13 @@ class UpdateResult:
 
 
 def update(project: Project, languages: tuple[str, ...] = ()) -> UpdateResult:
-    """Create missing catalogs and merge every template into its catalogs."""
+    """Create missing catalogs and merge every template into its catalogs.
+
+    Every template and catalog is read (and validated) before the first write,
+    so bad input anywhere stops the update with nothing changed.
+    """
     result = UpdateResult()
+    merged_catalogs = []
     for domain in project.domains(languages):
         template_path = project.template_path(domain.name)
         if not template_path.exists():
@@ -30,10 +35,11 @@ def update(project: Project, languages: tuple[str, ...] = ()) -> UpdateResult:
         template = read_catalog(template_path)
         for language in domain.targets:
             path = project.catalog_path(language, domain.name)
-            old = read_catalog(path) if path.exists() else None
-            merged = merge(old, template, language)
-            if write_catalog(path, merged):
-                (result.updated if old is not None else result.created).append(path)
-            else:
-                result.unchanged.append(path)
+            old = read_catalog(path, language) if path.exists() else None
+            merged_catalogs.append((path, old is not None, merge(old, template, language)))
+    for path, existed, merged in merged_catalogs:
+        if write_catalog(path, merged):
+            (result.updated if existed else result.created).append(path)
+        else:
+            result.unchanged.append(path)
     return result
