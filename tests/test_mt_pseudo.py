@@ -28,9 +28,9 @@ def test_registry() -> None:
 
 def test_unknown_backend_lists_known_names() -> None:
     with pytest.raises(
-        LocpipeError, match=r"unknown translation backend 'deepl'.*apertium.*pseudo"
+        LocpipeError, match=r"unknown translation backend 'nonesuch'.*apertium.*pseudo"
     ):
-        get_backend("deepl")
+        get_backend("nonesuch")
 
 
 def test_pseudo_accents_pads_and_brackets(backend: PseudoBackend) -> None:

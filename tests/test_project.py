@@ -96,3 +96,9 @@ def test_regional_article_language_falls_back_to_its_base(root: Path):
     assert read.language == "fr"
     assert [d.name for d in Project(root).domains()] == ["ui", "fr"]
     assert Project(root).domains()[1].targets == ("it", "en", "pt_BR")
+
+
+def test_a_typo_in_the_mt_table_fails_early(root: Path):
+    (root / "locpipe.toml").write_text(CONFIG + "[mt]\ntimout = 5\n", encoding="utf-8")
+    with pytest.raises(LocpipeError, match="timout"):
+        Project(root)

@@ -11,6 +11,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from locpipe.errors import LocpipeError
+from locpipe.mt.settings import parse_settings
 
 CONFIG_NAME = "locpipe.toml"
 LOCATIONS = ("file", "line", "none")
@@ -27,10 +28,12 @@ _TOP_KEYS = {
     "publish_threshold",
     "glossary",
     "mt",
+    "qa",
 }
 _PATH_KEYS = {"source_articles", "templates", "locales", "build"}
 _SITE_KEYS = {"name", "email", "base_url"}
 _APERTIUM_KEYS = {"chains"}
+_QA_KEYS = {"ui_length_ratio"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Config:
     glossary: dict[str, dict[str, str]] = field(default_factory=dict)
     #: The raw ``[mt]`` table: engine settings, validated by :mod:`locpipe.mt`.
     mt: dict[str, Any] = field(default_factory=dict)
+    #: A UI translation longer than this times its source may overflow the layout.
+    ui_length_ratio: float = 1.6
 
 
 def normalize_language(code: str, path: Path | None = None, line: int | None = None) -> str:
@@ -201,6 +206,16 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
             )
         glossary[code] = dict(terms)
     mt = _expect(data.get("mt", {}), dict, "mt", text, path)
+    parse_settings(mt, path)  # validate now: a typo in [mt] fails every command, not only translate
+    qa = _expect(data.get("qa", {}), dict, "qa", text, path)
+    _check_keys(qa, _QA_KEYS, "qa.", text, path)
+    ratio = qa.get("ui_length_ratio", 1.6)
+    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or ratio < 1:
+        raise LocpipeError(
+            "qa.ui_length_ratio must be a number of at least 1",
+            path,
+            _key_line(text, "ui_length_ratio"),
+        )
     return Config(
         path=path,
         source_language=source,
@@ -214,4 +229,5 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
         publish_threshold=float(threshold),
         glossary=glossary,
         mt=mt,
+        ui_length_ratio=float(ratio),
     )

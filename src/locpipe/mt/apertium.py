@@ -413,8 +413,9 @@ class ApertiumBackend(Backend):
         *,
         do_not_translate: Sequence[str] = (),
         options: Mapping[str, object] | None = None,
+        glossary: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        super().__init__(do_not_translate=do_not_translate, options=options)
+        super().__init__(do_not_translate=do_not_translate, options=options, glossary=glossary)
         self.modes_dir = Path(str(self.options.get("modes_dir", MODES_DIR)))
         self.timeout = float(self.options.get("timeout", DEFAULT_TIMEOUT))  # type: ignore[arg-type]
         self._modes: dict[str, Path] | None = None
@@ -535,7 +536,7 @@ class ApertiumBackend(Backend):
         if not texts:
             return []
         pipeline = self.pipeline(source, target)
-        masked = [self.protector.mask(text) for text in texts]
+        masked = [self.protector.mask(text, target) for text in texts]
         outputs = translate_batch(pipeline, [encode(m) for m in masked])
         return [_finish(m, out) for m, out in zip(masked, outputs, strict=True)]
 

@@ -6,16 +6,33 @@ markup, placeholders and do-not-translate terms with :mod:`locpipe.mt.protect`
 and answers ``None`` for a text it could not translate safely; the caller then
 leaves that entry untranslated.  Backends hold resources (processes, HTTP
 sessions), so they are context managers.
+
+:meth:`Backend.translate_outcomes` is the detailed form the translate step
+uses: each text gets an :class:`Outcome` saying why it failed and whether the
+failure is transient (network, deadline: never cached) or not (verification).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import ClassVar, Self
 
 from locpipe.mt.protect import Protector
+
+VERIFICATION_FAILED = "engine output failed verification"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One text's result: the translation, or why there is none."""
+
+    text: str | None
+    error: str | None = None
+    #: True for network failures and deadlines: the text may succeed next time.
+    transient: bool = False
 
 
 class Backend(ABC):
@@ -29,10 +46,13 @@ class Backend(ABC):
         *,
         do_not_translate: Sequence[str] = (),
         options: Mapping[str, object] | None = None,
+        glossary: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.do_not_translate: tuple[str, ...] = tuple(do_not_translate)
         self.options: dict[str, object] = dict(options or {})
-        self.protector = Protector(self.do_not_translate)
+        #: target language → {source term: forced translation}
+        self.glossary: dict[str, dict[str, str]] = {k: dict(v) for k, v in (glossary or {}).items()}
+        self.protector = Protector(self.do_not_translate, self.glossary)
 
     @abstractmethod
     def check_pair(self, source: str, target: str) -> None:
@@ -41,6 +61,13 @@ class Backend(ABC):
     @abstractmethod
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str | None]:
         """Translate ``texts``; same length, ``None`` where a text failed verification."""
+
+    def translate_outcomes(self, texts: Sequence[str], source: str, target: str) -> list[Outcome]:
+        """Like :meth:`translate`, with the reason of each failure."""
+        return [
+            Outcome(text) if text is not None else Outcome(None, VERIFICATION_FAILED)
+            for text in self.translate(texts, source, target)
+        ]
 
     def describe(self, source: str, target: str) -> str:
         """Short engine description for the translator comment (``"apertium ita-spa"``)."""

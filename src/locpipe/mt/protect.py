@@ -5,7 +5,9 @@
 ``&lt;``/``&amp;``, the whole content of ``<code>…</code>`` spans, URLs and
 bare domain names, e-mail addresses, format placeholders (``%(name)s``,
 ``%s``, ``{name}``), numbers with ``%`` and do-not-translate terms (whole word,
-case-sensitive, longest first).
+case-sensitive, longest first) and glossary terms (whole word, any case; a
+``glossary`` item is restored as the term's forced translation for the target
+language, capitalised when the source term was).
 
 The backend chooses how an item travels through its engine: it renders the
 :class:`Masked` with its own token function (Apertium: unknown words
@@ -20,13 +22,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from locpipe.units import TAG_RE
 
 #: Item kinds, in the order the mask looks for them at one position.
-KINDS = ("tag", "entity", "code", "url", "email", "placeholder", "number", "term")
+KINDS = ("tag", "entity", "code", "url", "email", "placeholder", "number", "term", "glossary")
 
 _TLDS = (
     "ai|app|at|be|biz|blog|ca|cat|ch|cloud|co|com|de|dev|edu|es|eu|fr|gov|info|io|it|"
@@ -55,6 +57,13 @@ class Item:
     index: int
     kind: str
     text: str
+    #: What goes back into the translation (a glossary term's forced translation).
+    replacement: str | None = None
+
+    @property
+    def output(self) -> str:
+        """The text restored for this item."""
+        return self.text if self.replacement is None else self.replacement
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,11 @@ class Masked:
     def render(self, token: Callable[[Item], str], text: Callable[[str], str] = lambda s: s) -> str:
         """Engine input: text pieces through ``text``, items through ``token``."""
         return "".join(text(p) if isinstance(p, str) else token(p) for p in self.pieces)
+
+    @property
+    def expected(self) -> str:
+        """The source with every item replaced by its output (glossary applied)."""
+        return "".join(p if isinstance(p, str) else p.output for p in self.pieces)
 
 
 @dataclass(frozen=True)
@@ -91,8 +105,18 @@ PUA_TOKENS = TokenStyle(lambda item: f"\ue000{item.index}\ue001", re.compile("\u
 class Protector:
     """Masks msgids; configured once with the do-not-translate terms."""
 
-    def __init__(self, terms: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        terms: Iterable[str] = (),
+        glossary: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         self.terms = tuple(sorted({t for t in terms if t.strip()}, key=lambda t: (-len(t), t)))
+        #: target language → {source term (lower case): forced translation}
+        self.glossary = {
+            lang: {k.strip().lower(): v for k, v in table.items() if k.strip() and v}
+            for lang, table in (glossary or {}).items()
+        }
+        self._glossary_re: dict[str, re.Pattern[str] | None] = {}
         alternatives = [
             ("tag", TAG_RE.pattern),
             ("entity", r"&(?:lt|amp);"),
@@ -110,20 +134,57 @@ class Protector:
             "|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(alternatives))
         )
 
-    def mask(self, text: str) -> Masked:
-        """Cut ``text`` into pieces; ``<code>`` content becomes one ``code`` item."""
+    def glossary_for(self, target: str | None) -> dict[str, str]:
+        """The glossary of a target language (``pt_BR`` falls back to ``pt``)."""
+        if target is None:
+            return {}
+        return self.glossary.get(target) or self.glossary.get(target.split("_")[0]) or {}
+
+    def _glossary_pattern(self, target: str | None) -> re.Pattern[str] | None:
+        key = target or ""
+        if key not in self._glossary_re:
+            table = self.glossary_for(target)
+            words = "|".join(re.escape(t) for t in sorted(table, key=lambda t: (-len(t), t)))
+            self._glossary_re[key] = (
+                re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE) if words else None
+            )
+        return self._glossary_re[key]
+
+    def mask(self, text: str, target: str | None = None) -> Masked:
+        """Cut ``text`` into pieces; ``<code>`` content becomes one ``code`` item.
+
+        With ``target``, that language's glossary terms become ``glossary`` items.
+        """
         pieces: list[str | Item] = []
         count = 0
+        table = self.glossary_for(target)
+        glossary_re = self._glossary_pattern(target)
 
-        def add(kind: str, value: str) -> None:
+        def add(kind: str, value: str, replacement: str | None = None) -> None:
             nonlocal count
-            pieces.append(Item(count, kind, value))
+            pieces.append(Item(count, kind, value, replacement))
             count += 1
+
+        def add_text(value: str) -> None:
+            if glossary_re is None:
+                pieces.append(value)
+                return
+            start = 0
+            for found in glossary_re.finditer(value):
+                if found.start() > start:
+                    pieces.append(value[start : found.start()])
+                forced = table[found.group().lower()]
+                if found.group()[:1].isupper() and forced[:1].islower():
+                    forced = forced[:1].upper() + forced[1:]
+                add("glossary", found.group(), forced)
+                start = found.end()
+            if start < len(value):
+                pieces.append(value[start:])
 
         pos = 0
         while (match := self._re.search(text, pos)) is not None:
             if match.start() > pos:
-                pieces.append(text[pos : match.start()])
+                add_text(text[pos : match.start()])
             kind = self._kinds[match.lastgroup or ""]
             add(kind, match.group())
             pos = match.end()
@@ -137,7 +198,7 @@ class Protector:
                     add("tag", close)
                 pos = end + len(close) if end < len(text) else end
         if pos < len(text):
-            pieces.append(text[pos:])
+            add_text(text[pos:])
         return Masked(text, tuple(pieces))
 
 
@@ -170,7 +231,7 @@ def restore(
     def put_back(match: re.Match[str]) -> str:
         index = int(match.group(1))
         seen[index] += 1
-        return items[index].text if index < len(items) else match.group()
+        return items[index].output if index < len(items) else match.group()
 
     restored = pattern.sub(put_back, output)
     if any(index >= len(items) for index in seen) or any(seen[item.index] != 1 for item in items):
@@ -185,7 +246,7 @@ def restore(
     elif output_tags != source_tags:
         return None
     if check_numbers and Counter(_DIGITS_RE.findall(restored)) != Counter(
-        _DIGITS_RE.findall(masked.source)
+        _DIGITS_RE.findall(masked.expected)
     ):
         return None
     return restored

@@ -37,12 +37,12 @@ class PseudoBackend(Backend):
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str | None]:
         """Pseudo-translate each text; empty or blank texts come back unchanged."""
-        return [self._one(text) for text in texts]
+        return [self._one(text, target) for text in texts]
 
-    def _one(self, text: str) -> str | None:
+    def _one(self, text: str, target: str | None = None) -> str | None:
         if not text.strip():
             return text
-        masked = self.protector.mask(text)
+        masked = self.protector.mask(text, target)
         visible = sum(len(p) for p in masked.pieces if isinstance(p, str))
         padding = " " + "~" * max(1, math.ceil(visible * EXPANSION)) if visible else ""
         engine_output = masked.render(PUA_TOKENS.token, pseudo_text)
