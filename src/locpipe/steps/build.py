@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polib
 
+from locpipe.assets import copy_assets
 from locpipe.catalog import read_catalog, write_mo
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import reassemble
@@ -16,6 +17,7 @@ from locpipe.project import UI_DOMAIN, Article, Project
 from locpipe.site import (
     ArticlePage,
     IndexEntry,
+    check_templates,
     language_links,
     make_environment,
     render_article,
@@ -33,6 +35,46 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)  # (catalog, msgid)
     mo_files: list[Path] = field(default_factory=list)
+    #: Article pages not built because the article is below the publish threshold.
+    held_back: list[HeldBack] = field(default_factory=list)
+    #: Pages of held-back articles left over from an earlier build, removed.
+    removed: list[Path] = field(default_factory=list)
+    publish_threshold: float = 0.0
+    #: Images and other files of source_articles/ copied next to the pages.
+    assets: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """An article not published in a language, and why."""
+
+    language: str
+    slug: str
+    percent: (
+        float  # of the article's entries translated (machine drafts count unless reviewed_only)
+    )
+    threshold: float
+    reason: str  # "below threshold" or "no catalog"
+
+    def describe(self) -> str:
+        if self.reason == "no catalog":
+            return f"{self.language}/{self.slug}: no catalog (run `locpipe update`)"
+        return (
+            f"{self.language}/{self.slug}: {self.percent:.0f}% translated, "
+            f"below the publish threshold of {self.threshold:g}%"
+        )
+
+
+def article_percent(catalog: polib.POFile, reviewed_only: bool) -> float:
+    """Percent of an article catalog's live entries a build would translate."""
+    total = done = 0
+    for entry in catalog:
+        if entry.obsolete or (entry.msgid == "" and entry.msgctxt is None):
+            continue
+        total += 1
+        if entry.msgstr and not (reviewed_only and "fuzzy" in entry.flags):
+            done += 1
+    return 100.0 if total == 0 else done * 100.0 / total
 
 
 def catalog_table(catalog: polib.POFile | None, reviewed_only: bool) -> dict[str, str]:
@@ -82,22 +124,77 @@ def _load(project: Project, language: str, domain: str) -> polib.POFile | None:
     return read_catalog(path) if path.exists() else None
 
 
+def _availability(
+    project: Project, reviewed_only: bool, threshold: float
+) -> tuple[dict[tuple[str, str], polib.POFile | None], dict[tuple[str, str], HeldBack]]:
+    """Catalogs of every (language, article) and the pairs held back by the threshold."""
+    catalogs: dict[tuple[str, str], polib.POFile | None] = {}
+    held: dict[tuple[str, str], HeldBack] = {}
+    for article in project.articles:
+        for language in project.config.languages:
+            if language == article.language:
+                catalogs[language, article.slug] = None
+                continue
+            catalog = _load(project, language, article.slug)
+            catalogs[language, article.slug] = catalog
+            if threshold <= 0:
+                continue
+            if catalog is None:
+                held[language, article.slug] = HeldBack(
+                    language, article.slug, 0.0, threshold, "no catalog"
+                )
+                continue
+            percent = article_percent(catalog, reviewed_only)
+            if percent < threshold:
+                held[language, article.slug] = HeldBack(
+                    language, article.slug, percent, threshold, "below threshold"
+                )
+    return catalogs, held
+
+
 def build(
-    project: Project, languages: tuple[str, ...] = (), reviewed_only: bool = False
+    project: Project,
+    languages: tuple[str, ...] = (),
+    reviewed_only: bool = False,
+    publish_threshold: float | None = None,
 ) -> BuildResult:
-    """Build every article in every language (or only ``languages``)."""
-    result = BuildResult()
+    """Build every article in every language (or only ``languages``).
+
+    An article whose catalog for a language is below ``publish_threshold``
+    (default: the config's ``publish_threshold``) percent translated is not
+    built in that language and left out of that language's index and of the
+    other pages' hreflang alternates and language switcher.
+    """
+    threshold = project.config.publish_threshold if publish_threshold is None else publish_threshold
+    result = BuildResult(publish_threshold=threshold)
     env = make_environment(project.paths.templates)
+    check_templates(env)  # every input is read and checked before the first write
     site = dict(project.config.site)
     selected = languages or project.config.languages
+    ui_catalogs = {language: _load(project, language, UI_DOMAIN) for language in selected}
+    catalogs, held = _availability(project, reviewed_only, threshold)
+    result.held_back = [
+        held[key] for key in sorted(held, key=lambda k: (k[1], k[0])) if key[0] in selected
+    ]
     for language in selected:
-        ui = _load(project, language, UI_DOMAIN)
-        translations = translations_from_catalog(ui, include_fuzzy=not reviewed_only)
+        translations = translations_from_catalog(
+            ui_catalogs[language], include_fuzzy=not reviewed_only
+        )
+        result.assets += copy_assets(
+            project.paths.source_articles, project.root, project.paths.build / language
+        )
         index: list[IndexEntry] = []
         for article in project.articles:
-            catalog = (
-                None if language == article.language else _load(project, language, article.slug)
-            )
+            if (language, article.slug) in held:
+                stale = project.page_path(language, article.slug)
+                if stale.exists():
+                    stale.unlink()
+                    result.removed.append(stale)
+                continue
+            published_in = [
+                code for code in project.config.languages if (code, article.slug) not in held
+            ]
+            catalog = catalogs[language, article.slug]
             table = catalog_table(catalog, reviewed_only)
             rejected: list[Unit] = []
             doc = article.document
@@ -114,7 +211,7 @@ def build(
             description = _plain(doc.unit_for("meta[description]"), table)
             alternates = [
                 (code.replace("_", "-"), page_href(project, code, article.slug, language))
-                for code in project.config.languages
+                for code in published_in
             ]
             alternates.append(
                 ("x-default", page_href(project, article.language, article.slug, language))
@@ -128,7 +225,7 @@ def build(
                 published=_published(article),
                 alternates=alternates,
                 languages=language_links(
-                    project.config.languages,
+                    published_in,
                     language,
                     lambda code, s=article.slug, here=language: page_href(project, code, s, here),
                 ),

@@ -1,4 +1,4 @@
-"""check: completeness and markup checks per catalog; the CI gate."""
+"""check: completeness, compile errors and quality checks per catalog; the CI gate."""
 
 from __future__ import annotations
 
@@ -11,16 +11,10 @@ from pathlib import Path
 from locpipe.catalog import CatalogStats, read_catalog, stats
 from locpipe.errors import LocpipeError
 from locpipe.project import Project
-from locpipe.units import tags_in
+from locpipe.qa import ERROR, Finding, QAContext, placeholders_in
+from locpipe.qa import check_catalog as qa_check_catalog
 
-_PLACEHOLDER_RE = re.compile(
-    r"%\([^)\s]+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[sd]|\{[A-Za-z_][\w.]*\}"
-)
-
-
-def placeholders_in(text: str) -> list[str]:
-    """The format placeholders of a string: ``%(name)s``, ``{name}``, ``%s``."""
-    return _PLACEHOLDER_RE.findall(text)
+__all__ = ["CatalogReport", "CheckResult", "check", "check_catalog", "placeholders_in"]
 
 
 @dataclass
@@ -31,11 +25,18 @@ class CatalogReport:
     domain: str
     path: Path
     stats: CatalogStats | None = None
+    #: Parse and compile errors, a missing catalog (always fail the gate).
     errors: list[str] = field(default_factory=list)
+    #: Quality-check findings (errors fail the gate; warnings only when strict).
+    findings: list[Finding] = field(default_factory=list)
+    relative: str = ""
 
     @property
     def percent(self) -> float:
         return self.stats.percent_complete if self.stats else 0.0
+
+    def failing(self, strict: bool) -> list[Finding]:
+        return [f for f in self.findings if strict or f.severity == ERROR]
 
 
 @dataclass
@@ -44,14 +45,22 @@ class CheckResult:
 
     reports: list[CatalogReport]
     min_complete: float
+    strict: bool = False
+
+    def below(self, report: CatalogReport) -> bool:
+        return report.percent < self.min_complete
 
     @property
     def failed(self) -> list[CatalogReport]:
-        return [r for r in self.reports if r.errors or r.percent < self.min_complete]
+        return [r for r in self.reports if r.errors or self.below(r) or r.failing(self.strict)]
 
     @property
     def passed(self) -> bool:
         return not self.failed
+
+    @property
+    def findings(self) -> list[tuple[CatalogReport, Finding]]:
+        return [(r, f) for r in self.reports for f in r.findings]
 
 
 def _msgfmt_errors(path: Path) -> list[str]:
@@ -66,8 +75,8 @@ def _msgfmt_errors(path: Path) -> list[str]:
     return [line for line in proc.stderr.splitlines() if line.strip()] or ["msgfmt --check failed"]
 
 
-def check_catalog(report: CatalogReport, relative: str) -> None:
-    """Fill a report: stats, parse and compile errors, markup and placeholder mismatches."""
+def check_catalog(report: CatalogReport, project: Project) -> None:
+    """Fill a report: stats, parse and compile errors, quality-check findings."""
     try:
         catalog = read_catalog(report.path)
     except LocpipeError as exc:
@@ -75,36 +84,100 @@ def check_catalog(report: CatalogReport, relative: str) -> None:
         return
     report.stats = stats(catalog)
     report.errors.extend(_msgfmt_errors(report.path))
-    for entry in catalog:
-        if entry.obsolete or not entry.msgstr:
-            continue
-        where = f"{relative}:{entry.linenum}"
-        source_tags, target_tags = tags_in(entry.msgid), tags_in(entry.msgstr)
-        if sorted(source_tags) != sorted(target_tags):
-            report.errors.append(
-                f"{where}: inline tags differ: msgid has {' '.join(source_tags) or 'none'},"
-                f" msgstr has {' '.join(target_tags) or 'none'}"
-            )
-        if sorted(placeholders_in(entry.msgid)) != sorted(placeholders_in(entry.msgstr)):
-            report.errors.append(
-                f"{where}: placeholders differ: msgid has "
-                f"{' '.join(placeholders_in(entry.msgid)) or 'none'}, msgstr has "
-                f"{' '.join(placeholders_in(entry.msgstr)) or 'none'}"
-            )
+    ctx = QAContext.for_catalog(project.config, report.language, report.domain)
+    report.findings = qa_check_catalog(catalog, ctx)
 
 
 def check(
-    project: Project, languages: tuple[str, ...] = (), min_complete: float = 100.0
+    project: Project,
+    languages: tuple[str, ...] = (),
+    min_complete: float = 100.0,
+    strict: bool = False,
 ) -> CheckResult:
     """Check every catalog of the project (optionally only some languages)."""
     reports = []
     for domain in project.domains(languages):
         for language in domain.targets:
             path = project.catalog_path(language, domain.name)
-            report = CatalogReport(language, domain.name, path)
+            report = CatalogReport(language, domain.name, path, relative=project.relative(path))
             if not path.exists():
-                report.errors.append(f"{project.relative(path)}: missing; run `locpipe update`")
+                report.errors.append(f"{report.relative}: missing; run `locpipe update`")
             else:
-                check_catalog(report, project.relative(path))
+                check_catalog(report, project)
             reports.append(report)
-    return CheckResult(reports, min_complete)
+    return CheckResult(reports, min_complete, strict)
+
+
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _finding_text(report: CatalogReport, finding: Finding) -> str:
+    where = f"{report.relative}:{finding.line}" if finding.line else report.relative
+    draft = " (machine draft)" if finding.fuzzy else ""
+    text = (
+        f"{where}: {finding.severity}: [{finding.check}] {finding.message}{draft}\n"
+        f"  msgid:  {finding.msgid}\n  msgstr: {finding.msgstr}"
+    )
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+def to_junit(result: CheckResult) -> str:
+    """JUnit XML: a testsuite per catalog, a testcase per check (stable names)."""
+    from xml.etree import ElementTree as ET
+
+    from locpipe.qa import CHECKS
+
+    root = ET.Element("testsuites", name="locpipe check")
+    total = total_failures = 0
+    for report in result.reports:
+        name = f"{report.language}/{report.domain}"
+        suite = ET.SubElement(root, "testsuite", name=name)
+        classname = f"locpipe.{report.language}.{report.domain}"
+        cases: list[tuple[str, list[str], list[str]]] = [
+            (
+                "catalog",
+                [_XML_INVALID.sub("\ufffd", e) for e in report.errors],
+                [],
+            ),
+            (
+                "complete",
+                [
+                    f"{report.relative}: {report.percent:.1f}% translated and reviewed, "
+                    f"below {result.min_complete:g}%"
+                ]
+                if report.stats is not None and result.below(report)
+                else [],
+                [],
+            ),
+        ]
+        failing = report.failing(result.strict)
+        for check in CHECKS:
+            found = [f for f in report.findings if f.check == check]
+            fails = [_finding_text(report, f) for f in found if f in failing]
+            notes = [_finding_text(report, f) for f in found if f not in failing]
+            cases.append((check, fails, notes))
+        failures = 0
+        for case_name, fails, notes in cases:
+            case = ET.SubElement(suite, "testcase", name=case_name, classname=classname)
+            if fails:
+                failures += 1
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    message=f"{len(fails)} problem{'s' if len(fails) != 1 else ''}",
+                    type=case_name,
+                )
+                failure.text = "\n".join(fails)
+            if notes:
+                ET.SubElement(case, "system-out").text = "\n".join(notes)
+        suite.set("tests", str(len(cases)))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        total += len(cases)
+        total_failures += failures
+    root.set("tests", str(total))
+    root.set("failures", str(total_failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")

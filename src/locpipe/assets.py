@@ -1,0 +1,34 @@
+"""Copy an article folder's assets (images, ...) next to each language's pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from locpipe.errors import LocpipeError
+from locpipe.fsio import atomic_write_bytes
+
+ARTICLE_SUFFIXES = (".html", ".htm")
+
+
+def asset_paths(source: Path, root: Path) -> list[Path]:
+    """Files under ``source`` that are not top-level articles, sorted."""
+    found = []
+    for path in sorted(source.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if path.parent == source and path.suffix.lower() in ARTICLE_SUFFIXES:
+            continue
+        if not path.resolve().is_relative_to(root):
+            raise LocpipeError("symlink points outside the project", path)
+        found.append(path)
+    return found
+
+
+def copy_assets(source: Path, root: Path, destination: Path) -> list[Path]:
+    """Copy the assets into ``destination`` with their relative paths; returns what was written."""
+    written = []
+    for path in asset_paths(source, root):
+        target = destination / path.relative_to(source)
+        if atomic_write_bytes(target, path.read_bytes()):
+            written.append(target)
+    return written

@@ -1,0 +1,62 @@
+"""``locpipe review``: a terminal loop over machine drafts and fuzzy entries."""
+
+from __future__ import annotations
+
+import os
+
+import click
+import polib
+
+from locpipe.cli import Context, _run, pass_context
+from locpipe.steps.review import edit_with_editor, review, reviewer_identity
+
+
+def _ask(prompt: str) -> str | None:
+    try:
+        return input(prompt)
+    except EOFError:
+        click.echo()
+        return None
+
+
+def _edit(text: str, entry: polib.POEntry) -> str | None:
+    editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
+    if editor:
+        edited = edit_with_editor(editor, text)
+        if edited is None:
+            click.echo("the editor failed; nothing changed")
+        return edited
+    click.echo("Type the translation on one line (an empty line keeps the draft):")
+    return _ask("> ")
+
+
+@click.command(name="review")
+@click.option("--lang", "language", required=True, metavar="LANG", help="The language to review.")
+@click.option("--article", metavar="SLUG", help="Only this article (or ui).")
+@click.option(
+    "--reviewer",
+    metavar='"NAME <EMAIL>"',
+    help="Recorded as Last-Translator (default: git user.name/user.email, else $USER).",
+)
+@pass_context
+def review_command(ctx: Context, language: str, article: str | None, reviewer: str | None):
+    """Review machine drafts and fuzzy entries: accept, edit ($EDITOR), skip, quit.
+
+    Every decision is saved at once; quitting keeps everything decided so far.
+    """
+
+    def run() -> None:
+        project = ctx.project
+        (lang,) = project.check_languages((language,))
+        who = reviewer_identity(project.root, reviewer)
+        result = review(project, lang, article, who, _ask, click.echo, _edit)
+        if result.total:
+            click.echo(
+                f"review: {result.accepted} accepted, {result.edited} edited, "
+                f"{result.skipped} skipped; {result.left} of {result.total} still to review"
+            )
+
+    _run(run)
+
+
+COMMANDS = [review_command]

@@ -1,0 +1,286 @@
+"""receive: merge a translator's PO or XLIFF file back into the catalogs (``locpipe merge``).
+
+(Not :mod:`locpipe.merge`, which is the msgmerge of templates into catalogs.)
+
+- The file must come from ``locpipe export`` of this project and be for the
+  language asked (``--lang``) or, without it, a target language of its
+  domains; otherwise it is refused as a whole (:class:`LocpipeError`, exit 2).
+- Entries are matched by domain, msgctxt and msgid (an XLIFF unit whose
+  source a tool changed is also found by its id).
+- Only the translator's *reviewed* translations count: in PO not fuzzy, in
+  XLIFF ``approved="yes"`` or a ``translated``/``signed-off``/``final`` state.
+- A reviewed translation fills an empty entry or a draft (fuzzy, machine
+  translation) and makes it reviewed (see :func:`locpipe.steps.review.mark_reviewed`).
+  Where the catalog already holds a different reviewed translation, that is
+  a conflict: ours is kept unless ``prefer="theirs"``.
+- An entry whose source is no longer in the catalog is *stale*: its
+  translation is kept as an obsolete entry (``#~``), where ``locpipe update``
+  finds it again if the source comes back.
+- A translation with broken inline tags or placeholders is *refused* and
+  named by ``file:line`` (and the XLIFF unit id).
+- Catalogs are written only when something changed, so merging the same file
+  twice leaves them byte for byte as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from locpipe.catalog import read_catalog, write_catalog
+from locpipe.config import normalize_language
+from locpipe.errors import LocpipeError
+from locpipe.project import Project
+from locpipe.steps.export import (
+    ALL_DOMAINS,
+    CTXT_SEP,
+    DOMAIN_HEADER,
+    PROJECT_HEADER,
+    file_format,
+    project_identity,
+    wanted,
+)
+from locpipe.steps.review import _failed_checks, mark_reviewed
+from locpipe.xliff import load_xliff, unit_id
+
+#: Last-Translator values that name nobody.
+_NOBODY = ("", "FULL NAME <EMAIL@ADDRESS>", "locpipe <locpipe@localhost>")
+
+
+@dataclass
+class Incoming:
+    """One translation from the translator's file."""
+
+    domain: str
+    msgctxt: str | None
+    msgid: str
+    msgstr: str
+    reviewed: bool
+    where: str  # file:line, and the unit id for XLIFF
+    id: str = ""
+
+
+@dataclass
+class Item:
+    """A listed outcome: a conflict, a stale or a refused entry."""
+
+    where: str
+    domain: str
+    msgid: str
+    detail: str
+
+
+@dataclass
+class ReceiveResult:
+    language: str = ""
+    merged: int = 0
+    unchanged: int = 0
+    not_reviewed: int = 0
+    conflicts: list[Item] = field(default_factory=list)
+    stale: list[Item] = field(default_factory=list)
+    refused: list[Item] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    would_write: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class _Transfer:
+    language: str
+    project: str
+    translator: str
+    entries: list[Incoming]
+
+
+def _read_po(path: Path, shown: str) -> _Transfer:
+    po = read_catalog(path)
+    meta = po.metadata
+    if PROJECT_HEADER not in meta or DOMAIN_HEADER not in meta:
+        raise LocpipeError(
+            f"not a file from `locpipe export` (no {PROJECT_HEADER}/{DOMAIN_HEADER} header)", path
+        )
+    domain = meta[DOMAIN_HEADER].strip()
+    entries = []
+    for entry in po:
+        if not wanted(entry):
+            continue
+        ctxt, name = entry.msgctxt, domain
+        if domain == ALL_DOMAINS:
+            if not ctxt:
+                raise LocpipeError(
+                    "entry without the msgctxt naming its article", path, entry.linenum
+                )
+            name, _, rest = ctxt.partition(CTXT_SEP)
+            ctxt = rest if CTXT_SEP in entry.msgctxt else None
+        entries.append(
+            Incoming(
+                name,
+                ctxt,
+                entry.msgid,
+                entry.msgstr,
+                bool(entry.msgstr) and "fuzzy" not in entry.flags,
+                f"{shown}:{entry.linenum}",
+            )
+        )
+    return _Transfer(
+        meta.get("Language", "").strip(),
+        meta[PROJECT_HEADER].strip(),
+        meta.get("Last-Translator", "").strip(),
+        entries,
+    )
+
+
+def _read_xliff(path: Path, shown: str) -> _Transfer:
+    files = load_xliff(path)
+    if not files:
+        raise LocpipeError("no <file> element", path)
+    languages = {f.target_language for f in files}
+    products = {f.product for f in files}
+    if len(languages) != 1 or len(products) != 1:
+        raise LocpipeError("the <file> elements disagree on target-language or product-name", path)
+    entries = [
+        Incoming(
+            f.domain,
+            u.msgctxt,
+            u.msgid,
+            u.target,
+            u.reviewed,
+            f"{shown}:{u.line} (unit {u.id})" if u.id else f"{shown}:{u.line}",
+            u.id,
+        )
+        for f in files
+        for u in f.units
+    ]
+    return _Transfer(languages.pop(), products.pop(), "", entries)
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def receive(
+    project: Project,
+    path: Path,
+    language: str | None = None,
+    prefer: str = "ours",
+    dry_run: bool = False,
+) -> ReceiveResult:
+    """Merge the translator's file at ``path``; see the module docstring."""
+    shown = str(path)
+    transfer = _read_po(path, shown) if file_format(path) == "po" else _read_xliff(path, shown)
+    identity = project_identity(project)
+    if transfer.project != identity:
+        raise LocpipeError(
+            f"this file is for project {transfer.project or '(none)'!r}, "
+            f"not this one ({identity!r})",
+            path,
+        )
+    if not transfer.language:
+        raise LocpipeError("the file does not say its language", path)
+    theirs = normalize_language(transfer.language, path)
+    if language is not None and theirs != language:
+        raise LocpipeError(f"this file is for language {theirs!r}, not {language!r}", path)
+    targets = {d.name: d for d in project.domains((theirs,)) if theirs in d.targets}
+    by_domain: dict[str, list[Incoming]] = {}
+    for incoming in transfer.entries:
+        if incoming.domain not in targets:
+            raise LocpipeError(
+                f"{incoming.where}: article {incoming.domain!r} has no {theirs} catalog "
+                "in this project",
+            )
+        by_domain.setdefault(incoming.domain, []).append(incoming)
+
+    result = ReceiveResult(language=theirs)
+    for domain, incoming_entries in by_domain.items():
+        catalog_path = project.catalog_path(theirs, domain)
+        if not catalog_path.exists():
+            raise LocpipeError("catalog missing; run `locpipe update` first", catalog_path)
+        catalog = read_catalog(catalog_path)
+        if _merge_catalog(project, theirs, domain, catalog, incoming_entries, prefer, result):
+            if transfer.translator not in _NOBODY:
+                catalog.metadata["Last-Translator"] = transfer.translator
+            if dry_run:
+                result.would_write.append(catalog_path)
+            elif write_catalog(catalog_path, catalog):
+                result.written.append(catalog_path)
+    return result
+
+
+def _merge_catalog(
+    project: Project,
+    language: str,
+    domain: str,
+    catalog: polib.POFile,
+    incoming_entries: list[Incoming],
+    prefer: str,
+    result: ReceiveResult,
+) -> bool:
+    """Merge one domain's entries into its catalog in memory; whether anything changed."""
+    live: dict[tuple[str | None, str], polib.POEntry] = {}
+    dead: dict[tuple[str | None, str], polib.POEntry] = {}
+    for entry in catalog:
+        if entry.msgid == "" and entry.msgctxt is None:
+            continue
+        (dead if entry.obsolete else live)[(entry.msgctxt, entry.msgid)] = entry
+    by_id = {unit_id(c, m): e for (c, m), e in live.items()}
+    changed = False
+    for incoming in incoming_entries:
+        if not incoming.reviewed:
+            result.not_reviewed += 1
+            continue
+        key = (incoming.msgctxt, incoming.msgid)
+        entry = live.get(key) or (by_id.get(incoming.id) if incoming.id else None)
+        probe = polib.POEntry(
+            msgid=entry.msgid if entry is not None else incoming.msgid,
+            msgctxt=incoming.msgctxt,
+            msgstr=incoming.msgstr,
+        )
+        blocking = [f for f in _failed_checks(probe, project, language, domain) if f.blocking]
+        if blocking:
+            result.refused.append(
+                Item(incoming.where, domain, incoming.msgid, "; ".join(f.message for f in blocking))
+            )
+            continue
+        if entry is None:
+            old = dead.get(key)
+            if old is None:
+                gone = polib.POEntry(
+                    msgid=incoming.msgid, msgctxt=incoming.msgctxt, msgstr=incoming.msgstr
+                )
+                gone.obsolete = True
+                catalog.append(gone)
+                dead[key] = gone
+                changed = True
+                detail = "source no longer in the article; kept as obsolete"
+            elif old.msgstr == incoming.msgstr:
+                detail = "source no longer in the article; already kept as obsolete"
+            elif prefer == "theirs":
+                old.msgstr = incoming.msgstr
+                changed = True
+                detail = "source no longer in the article; obsolete entry updated"
+            else:
+                detail = "source no longer in the article; a different obsolete translation kept"
+            result.stale.append(Item(incoming.where, domain, incoming.msgid, detail))
+            continue
+        ours_reviewed = bool(entry.msgstr) and "fuzzy" not in entry.flags
+        if ours_reviewed and entry.msgstr == incoming.msgstr:
+            result.unchanged += 1
+            continue
+        if ours_reviewed:
+            taken = prefer == "theirs"
+            result.conflicts.append(
+                Item(
+                    incoming.where,
+                    domain,
+                    entry.msgid,
+                    f"ours {_short(entry.msgstr)!r}, theirs {_short(incoming.msgstr)!r} "
+                    f"({'theirs taken' if taken else 'ours kept'})",
+                )
+            )
+            if not taken:
+                continue
+        mark_reviewed(entry, incoming.msgstr)
+        result.merged += 1
+        changed = True
+    return changed

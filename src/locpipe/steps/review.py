@@ -1,0 +1,275 @@
+"""review: walk a language's machine drafts and fuzzy entries; accept, edit, skip, quit.
+
+The loop is independent of the terminal: the command gives it ``ask`` (read a
+line, ``None`` at end of input), ``say`` (print) and ``edit`` (the editor or an
+inline prompt).  Every decision is written at once with
+:func:`locpipe.catalog.write_catalog` (atomic), so quitting, Ctrl-C or a
+closed terminal lose nothing that was decided.
+
+Accepting or editing makes the entry reviewed: the fuzzy flag, the ``#|``
+previous msgid and the ``# machine translation: …`` comment go (the text is
+now the reviewer's; the engine's name is in the history of the file), and the
+catalog header's ``Last-Translator`` becomes the reviewer.  Other translator
+comments stay.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from locpipe.catalog import read_catalog, write_catalog
+from locpipe.errors import LocpipeError
+from locpipe.project import Project
+from locpipe.steps.check import placeholders_in
+from locpipe.steps.export import domains_for, wanted
+from locpipe.units import tags_in
+
+try:  # the engine's comment, as steps/translate.py writes it
+    from locpipe.steps.translate import MT_COMMENT
+except ImportError:  # pragma: no cover
+    MT_COMMENT = "machine translation: "
+
+#: Checks whose failure makes a translation unusable: review will not accept it,
+#: merge refuses it.  Other failed checks are shown but do not block.
+BLOCKING = ("tags", "placeholders")
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A failed check, whichever module ran it."""
+
+    check: str
+    severity: str
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        return self.check in BLOCKING
+
+
+def _failed_checks(
+    entry: polib.POEntry, project: Project | None = None, language: str = "", domain: str = ""
+) -> list[Failed]:
+    """Failed checks of an entry's translation.
+
+    Uses :func:`locpipe.qa.check_entry` when that module is there; otherwise
+    compares the inline tags and the placeholders of msgid and msgstr.
+    """
+    if not entry.msgstr:
+        return []
+    try:
+        from locpipe import qa
+    except ImportError:
+        qa = None
+    if qa is not None and hasattr(qa, "check_entry"):
+        context_class = getattr(qa, "QAContext", None)
+        if project is not None and hasattr(context_class, "for_catalog"):
+            ctx = context_class.for_catalog(project.config, language, domain)
+        elif context_class is not None:
+            ctx = context_class(language=language, domain=domain)
+        else:
+            ctx = None
+        return [
+            Failed(
+                getattr(f, "check", getattr(f, "name", "qa")),
+                getattr(f, "severity", "error"),
+                getattr(f, "message", str(f)),
+            )
+            for f in qa.check_entry(entry, ctx)
+        ]
+    found = []
+    for name, finder in (("tags", tags_in), ("placeholders", placeholders_in)):
+        source, target = finder(entry.msgid), finder(entry.msgstr)
+        if sorted(source) != sorted(target):
+            found.append(
+                Failed(
+                    name,
+                    "error",
+                    f"{'inline tags' if name == 'tags' else name} differ: source has "
+                    f"{' '.join(source) or 'none'}, translation has {' '.join(target) or 'none'}",
+                )
+            )
+    return found
+
+
+def mark_reviewed(entry: polib.POEntry, text: str) -> None:
+    """Set a reviewed translation: no fuzzy, no previous msgid, no machine-translation comment."""
+    entry.msgstr = text
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    entry.previous_msgid = None
+    entry.previous_msgid_plural = None
+    entry.previous_msgctxt = None
+    lines = [line for line in entry.tcomment.splitlines() if not line.startswith(MT_COMMENT)]
+    entry.tcomment = "\n".join(lines)
+
+
+def is_draft(entry: polib.POEntry) -> bool:
+    """A machine draft or a msgmerge fuzzy match: has a translation, marked fuzzy."""
+    return wanted(entry) and bool(entry.msgstr) and "fuzzy" in entry.flags
+
+
+def reviewer_identity(root: Path, given: str | None = None) -> str:
+    """``--reviewer``, else git's user.name/user.email, else the login name."""
+    if given and given.strip():
+        return given.strip()
+    git = shutil.which("git")
+    if git:
+
+        def config(key: str) -> str:
+            proc = subprocess.run(
+                [git, "-C", str(root), "config", key], capture_output=True, text=True
+            )
+            return proc.stdout.strip() if proc.returncode == 0 else ""
+
+        name, email = config("user.name"), config("user.email")
+        if name and email:
+            return f"{name} <{email}>"
+        if name:
+            return name
+    user = os.environ.get("USER") or os.environ.get("LOGNAME")
+    if not user:
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = "reviewer"
+    return user
+
+
+@dataclass
+class _Item:
+    domain: str
+    path: Path
+    catalog: polib.POFile
+    entry: polib.POEntry
+
+
+@dataclass
+class ReviewResult:
+    accepted: int = 0
+    edited: int = 0
+    skipped: int = 0
+    total: int = 0
+    quit: bool = False
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def left(self) -> int:
+        return self.total - self.accepted - self.edited
+
+
+HELP = "[a]ccept  [e]dit  [s]kip  [q]uit"
+
+
+def review(
+    project: Project,
+    language: str,
+    article: str | None,
+    reviewer: str,
+    ask: Callable[[str], str | None],
+    say: Callable[[str], None],
+    edit: Callable[[str, polib.POEntry], str | None],
+) -> ReviewResult:
+    """The review loop over every draft of ``language`` (optionally one article)."""
+    items: list[_Item] = []
+    for domain in domains_for(project, language, article):
+        path = project.catalog_path(language, domain.name)
+        if not path.exists():
+            raise LocpipeError("catalog missing; run `locpipe update` first", path)
+        catalog = read_catalog(path)
+        items += [_Item(domain.name, path, catalog, e) for e in catalog if is_draft(e)]
+    result = ReviewResult(total=len(items))
+    if not items:
+        say(f"review: nothing to review in {language}")
+        return result
+
+    def save(item: _Item) -> None:
+        item.catalog.metadata["Last-Translator"] = reviewer
+        if write_catalog(item.path, item.catalog) and item.path not in result.written:
+            result.written.append(item.path)
+
+    for number, item in enumerate(items, 1):
+        entry = item.entry
+        show = True
+        while True:
+            failed = _failed_checks(entry, project, language, item.domain)
+            if show:
+                say("")
+                say(f"── {number}/{len(items)} · {item.domain} · {language} · {entry.comment}")
+                say(f"source:   {entry.msgid}")
+                if entry.previous_msgid is not None:
+                    say(f"previous: {entry.previous_msgid}")
+                say(f"draft:    {entry.msgstr}")
+                for line in entry.tcomment.splitlines():
+                    if line.startswith(MT_COMMENT):
+                        say(f"          ({line})")
+                for f in failed:
+                    say(f"check:    {f.check} ({f.severity}): {f.message}")
+            show = False
+            answer = ask(f"{HELP} > ")
+            if answer is None:
+                answer = "q"
+            key = answer.strip().lower()[:1]
+            if key == "q":
+                result.quit = True
+                return result
+            if key == "s":
+                result.skipped += 1
+                break
+            if key == "a":
+                blocking = [f for f in failed if f.blocking]
+                if blocking:
+                    say(f"cannot accept: {blocking[0].message}; [e]dit it or [s]kip")
+                    continue
+                mark_reviewed(entry, entry.msgstr)
+                save(item)
+                result.accepted += 1
+                break
+            if key == "e":
+                text = edit(entry.msgstr, entry)
+                if text is None or not text.strip():
+                    say("edit cancelled; nothing changed")
+                    continue
+                candidate = polib.POEntry(msgid=entry.msgid, msgstr=text, msgctxt=entry.msgctxt)
+                candidate.tcomment = entry.tcomment
+                blocking = [
+                    f
+                    for f in _failed_checks(candidate, project, language, item.domain)
+                    if f.blocking
+                ]
+                if blocking:
+                    entry.msgstr = text  # kept as a draft: still fuzzy
+                    save(item)
+                    say(f"saved as a draft (still fuzzy): {blocking[0].message}")
+                    show = True
+                    continue
+                mark_reviewed(entry, text)
+                save(item)
+                result.edited += 1
+                break
+            say(HELP)
+    return result
+
+
+def edit_with_editor(editor: str, text: str) -> str | None:
+    """Open ``text`` in ``editor`` (a command line); the saved text, or None if it failed."""
+    import shlex
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix="locpipe-review-", suffix=".txt")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+        proc = subprocess.run([*shlex.split(editor), name])
+        if proc.returncode != 0:
+            return None
+        return Path(name).read_text(encoding="utf-8").strip("\r\n")
+    finally:
+        os.unlink(name)

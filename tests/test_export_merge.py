@@ -1,0 +1,248 @@
+"""locpipe export / merge: the round trip with a translator's CAT tool or Poedit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from locpipe.catalog import read_catalog, write_catalog
+from locpipe.cli import main
+from locpipe.xliff import NS
+
+ROOT = Path(__file__).resolve().parents[1]
+X = f"{{{NS}}}"
+DNS = "propagazione-dns"
+
+
+def run(project: Path, *args: str, code: int = 0):
+    result = CliRunner().invoke(main, ["-C", str(project), *args])
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.fixture
+def drafted(tmp_path: Path) -> Path:
+    """The sample site with French catalogs full of (pseudo) machine drafts."""
+    project = tmp_path / "site"
+    project.mkdir()
+    for name in ("source_articles", "templates"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "locpipe.toml", project / "locpipe.toml")
+    run(project, "-q", "extract")
+    run(project, "-q", "update", "--lang", "fr")
+    run(project, "-q", "translate", "--backend", "pseudo", "--lang", "fr")
+    return project
+
+
+def catalog(project: Path, domain: str = DNS) -> Path:
+    return project / f"locales/fr/LC_MESSAGES/{domain}.po"
+
+
+def snapshot(project: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted((project / "locales").rglob("*.po"))
+    }
+
+
+def entry(project: Path, msgid: str, domain: str = DNS) -> polib.POEntry:
+    return next(e for e in read_catalog(catalog(project, domain)) if e.msgid == msgid)
+
+
+# -- what the translator's tool does --------------------------------------------------------
+
+
+def cat_tool_edit(path: Path, edits: dict[str, str]) -> dict[str, int]:
+    """Edit targets like a CAT tool: new text, state translated, approved; returns unit lines."""
+    tree = etree.parse(str(path))
+    lines = {}
+    for unit in tree.iter(f"{X}trans-unit"):
+        source = unit.find(f"{X}source").text
+        if source not in edits:
+            continue
+        target = unit.find(f"{X}target")
+        if target is None:
+            target = etree.SubElement(unit, f"{X}target")
+        target.text = edits[source]
+        target.set("state", "translated")
+        unit.set("approved", "yes")
+        lines[source] = unit.sourceline
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    return lines
+
+
+def test_translator_returns_an_xliff_with_edits_and_one_broken_tag(drafted: Path, tmp_path: Path):
+    """Done means: the good edits are merged, the broken tag is refused by name."""
+    sent = tmp_path / "dinogeek-fr.xlf"
+    result = run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
+    assert "to " in result.output and sent.exists()
+    root = etree.parse(str(sent)).getroot()
+    assert root.get("version") == "1.2" and root.tag == f"{X}xliff"
+    (file_node,) = root.iter(f"{X}file")
+    assert file_node.get("original") == DNS
+    assert file_node.get("target-language") == "fr"
+    assert file_node.get("product-name") == "DinoGeek"
+
+    po = read_catalog(catalog(drafted))
+    drafts = [e for e in po if "fuzzy" in e.flags]
+    plain = [e for e in drafts if "<" not in e.msgid]
+    tagged = next(e for e in drafts if "<strong>" in e.msgid)
+    good = {
+        plain[0].msgid: "Pourquoi la propagation DNS prend-elle du temps ?",
+        plain[1].msgid: "Ce qui se passe vraiment quand on modifie un enregistrement DNS.",
+    }
+    broken = tagged.msgstr.replace("<strong>", "").replace("</strong>", "")
+    lines = cat_tool_edit(sent, {**good, tagged.msgid: broken})
+
+    result = run(drafted, "merge", str(sent), code=1)
+    assert "2 merged" in result.output and "1 refused" in result.output
+    assert f"refused: {sent}:{lines[tagged.msgid]} (unit u" in result.output
+    assert "inline tags differ" in result.output
+    for msgid, text in good.items():
+        merged = entry(drafted, msgid)
+        assert merged.msgstr == text and "fuzzy" not in merged.flags
+        assert "machine translation" not in merged.tcomment
+    kept = entry(drafted, tagged.msgid)
+    assert kept.msgstr == tagged.msgstr and "fuzzy" in kept.flags  # the draft, untouched
+
+    # The CI gate still fails on the draft; merging the same file again changes nothing.
+    before = snapshot(drafted)
+    again = run(drafted, "merge", str(sent), code=1)
+    assert "0 merged" in again.output and "2 unchanged" in again.output
+    assert snapshot(drafted) == before
+
+
+def test_po_round_trip_with_a_conflict(drafted: Path, tmp_path: Path):
+    # The team already reviewed the title; the translator has another idea for it.
+    path = catalog(drafted)
+    po = read_catalog(path)
+    title, second, third = [e for e in po if "fuzzy" in e.flags][:3]
+    title.msgstr = "Pourquoi la propagation DNS prend du temps"
+    title.flags.remove("fuzzy")
+    write_catalog(path, po)
+
+    sent = tmp_path / "fr.po"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "--only", "all", "-o", str(sent))
+    exported = polib.pofile(str(sent))
+    assert exported.metadata["X-Locpipe-Project"] == "DinoGeek"
+    assert exported.metadata["X-Locpipe-Domain"] == DNS
+    assert exported.metadata["Language"] == "fr"
+    # In Poedit: three entries corrected and "Needs work" turned off, one left as it was.
+    for e in exported:
+        if e.msgid == title.msgid:
+            e.msgstr = "Pourquoi la propagation du DNS est-elle lente ?"
+        elif e.msgid == second.msgid:
+            e.msgstr = "Ce qui se passe vraiment."
+            e.flags.remove("fuzzy")
+    exported.metadata["Last-Translator"] = "Marie Curie <marie@example.org>"
+    exported.save()
+
+    dry = run(drafted, "merge", "--dry-run", str(sent))
+    assert "merge (dry run): 1 merged, 1 conflict," in dry.output
+    assert "would be written" in dry.output
+    assert entry(drafted, second.msgid).msgstr == second.msgstr  # nothing written
+
+    result = run(drafted, "merge", "--lang", "fr", str(sent))
+    assert "1 merged, 1 conflict" in result.output
+    assert f"conflict: {sent}:" in result.output and "ours kept" in result.output
+    assert entry(drafted, title.msgid).msgstr == "Pourquoi la propagation DNS prend du temps"
+    assert entry(drafted, second.msgid).msgstr == "Ce qui se passe vraiment."
+    assert entry(drafted, third.msgid).msgstr == third.msgstr  # still a draft
+    assert read_catalog(path).metadata["Last-Translator"] == "Marie Curie <marie@example.org>"
+
+    result = run(drafted, "merge", "--prefer", "theirs", str(sent))
+    assert "theirs taken" in result.output
+    assert entry(drafted, title.msgid).msgstr == "Pourquoi la propagation du DNS est-elle lente ?"
+
+
+def test_stale_entries_are_kept_as_obsolete(drafted: Path, tmp_path: Path):
+    sent = tmp_path / "fr.xlf"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
+    caption = next(e for e in read_catalog(catalog(drafted)) if e.comment == "figcaption")
+    cat_tool_edit(sent, {caption.msgid: "Le parcours d’une requête."})
+    # Meanwhile the author edits the article: the caption's source text changes.
+    article = drafted / "source_articles" / f"{DNS}.html"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("non ancora presente", "non presente"), encoding="utf-8")
+    run(drafted, "-q", "extract")
+    run(drafted, "-q", "update", "--lang", "fr")
+
+    result = run(drafted, "merge", str(sent))
+    assert "1 stale" in result.output and "kept as obsolete" in result.output
+    gone = [e for e in read_catalog(catalog(drafted)) if e.obsolete]
+    assert any(e.msgid == caption.msgid and e.msgstr == "Le parcours d’une requête." for e in gone)
+    before = snapshot(drafted)
+    run(drafted, "merge", str(sent))
+    assert snapshot(drafted) == before
+
+
+def test_a_po_export_of_every_article_names_each_entrys_article(drafted: Path, tmp_path: Path):
+    sent = tmp_path / "fr-all.po"
+    result = run(drafted, "export", "--lang", "fr", "-o", str(sent))
+    assert "from 5 catalogs" in result.output
+    exported = polib.pofile(str(sent))
+    assert exported.metadata["X-Locpipe-Domain"] == "*"
+    ui = next(e for e in exported if e.msgctxt == "ui")
+    dns = next(e for e in exported if e.msgctxt == DNS)
+    for e in (ui, dns):
+        e.msgstr = "Relu : " + e.msgid
+        e.flags.remove("fuzzy")
+    exported.save()
+    result = run(drafted, "merge", str(sent))
+    assert "2 merged" in result.output
+    assert entry(drafted, ui.msgid, "ui").msgstr == "Relu : " + ui.msgid
+    assert entry(drafted, dns.msgid).msgstr == "Relu : " + dns.msgid
+
+
+def test_a_file_for_another_language_or_project_is_refused(drafted: Path, tmp_path: Path):
+    sent = tmp_path / "fr.po"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
+    before = snapshot(drafted)
+    result = run(drafted, "merge", "--lang", "es", str(sent), code=2)
+    assert "for language 'fr', not 'es'" in result.output
+
+    other = tmp_path / "other.po"
+    other.write_text(
+        sent.read_text(encoding="utf-8").replace(
+            "X-Locpipe-Project: DinoGeek", "X-Locpipe-Project: Elsewhere"
+        ),
+        encoding="utf-8",
+    )
+    result = run(drafted, "merge", str(other), code=2)
+    assert "for project 'Elsewhere'" in result.output
+
+    xlf = tmp_path / "fr.xlf"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(xlf))
+    xlf.write_text(
+        xlf.read_text(encoding="utf-8").replace('target-language="fr"', 'target-language="es"'),
+        encoding="utf-8",
+    )
+    result = run(drafted, "merge", "--lang", "fr", str(xlf), code=2)
+    assert "for language 'es'" in result.output
+
+    plain = tmp_path / "plain.po"
+    shutil.copy(catalog(drafted), plain)
+    result = run(drafted, "merge", str(plain), code=2)
+    assert "not a file from `locpipe export`" in result.output
+    assert snapshot(drafted) == before
+
+
+def test_export_options_are_checked(drafted: Path, tmp_path: Path):
+    run(drafted, "export", "--lang", "fr", "-o", str(tmp_path / "x.txt"), code=2)
+    result = run(
+        drafted, "export", "--lang", "fr", "--only", "done", "-o", str(tmp_path / "x.po"), code=2
+    )
+    assert "--only done" in result.output
+    result = run(
+        drafted, "export", "--lang", "fr", "--article", "nope", "-o", str(tmp_path / "x.po"), code=2
+    )
+    assert "no such article" in result.output
+    # Nothing reviewed yet: "translated" only exports an empty file that still says what it is.
+    run(drafted, "export", "--lang", "fr", "--only", "translated", "-o", str(tmp_path / "t.po"))
+    exported = polib.pofile(str(tmp_path / "t.po"))
+    assert len(exported) == 0 and exported.metadata["X-Locpipe-Project"] == "DinoGeek"

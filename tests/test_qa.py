@@ -1,0 +1,264 @@
+"""Quality checks (locpipe.qa) and the `locpipe check` gate built on them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from conftest import require_tool
+from locpipe.catalog import format_catalog, parse_catalog, read_catalog, write_catalog
+from locpipe.cli import main
+from locpipe.qa import CHECKS, QAContext, check_catalog, check_entry, ignored_checks
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ctx(**kw) -> QAContext:
+    kw.setdefault("language", "fr")
+    kw.setdefault("domain", "article")
+    return QAContext(**kw)
+
+
+def names(msgid: str, msgstr: str, context: QAContext | None = None, **entry) -> list[str]:
+    e = polib.POEntry(msgid=msgid, msgstr=msgstr, **entry)
+    return [f.check for f in check_entry(e, context or ctx())]
+
+
+def test_every_check_has_a_name_severity_and_explanation():
+    assert list(CHECKS) == [
+        "tags", "placeholders", "urls", "emails", "numbers", "dnt", "glossary", "unchanged",
+        "whitespace", "punctuation", "doublespace", "doublewords", "length", "plurals",
+        "obsolete-only",
+    ]  # fmt: skip
+    for check in CHECKS.values():
+        assert check.severity in ("error", "warning") and check.description
+    assert CHECKS["unchanged"].severity == "warning"
+    assert CHECKS["obsolete-only"].severity == "warning"
+    assert CHECKS["tags"].severity == "error"
+
+
+def test_a_good_translation_passes():
+    assert names("Il <strong>DNS</strong> usa la cache.", "Le <strong>DNS</strong> cache.") == []
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr", "check"),
+    [
+        ("Vedi <a1>qui</a1> e <a2>là</a2>.", "Voir <a1>ici</a1> et là.", "tags"),
+        ("Un <b>test</b>.", "Un <b>test<b/>.", "tags"),
+        ("Un <b><i>test</i></b>.", "Un <b><i>test</b></i>.", "tags"),  # bad nesting
+        ("Scrivi a %(email)s", "Écrivez à %(mail)s", "placeholders"),
+        ("Ciao {name}", "Salut", "placeholders"),
+        ("Vedi https://example.org/a.", "Voir https://example.com/a.", "urls"),
+        ("Scrivi a dino@example.org.", "Écrivez à dino@example.com.", "emails"),
+        ("Il TTL è 3600 secondi.", "Le TTL est de 360 secondes.", "numbers"),
+        ("Il DNS risponde.", "Le SND répond.", "dnt"),
+        ("Buona giornata", "Buona giornata", "unchanged"),
+        ("Ciao", " Salut", "whitespace"),
+        ("Perché?", "Pourquoi.", "punctuation"),
+        ("Un test.", "Un  test.", "doublespace"),
+        ("Il server risponde.", "Le le serveur répond.", "doublewords"),
+    ],
+)
+def test_each_check_catches_its_problem(msgid: str, msgstr: str, check: str):
+    assert check in names(msgid, msgstr, ctx(do_not_translate=("DNS",)))
+
+
+def test_no_false_alarms_for_ordinary_differences():
+    c = ctx(do_not_translate=("DNS",))
+    assert names("Perché?", "Pourquoi\u00a0?", c) == []  # French no-break space before ?
+    assert names("Costa 1.000 euro.", "It costs 1,000 euros.", c) == []  # separators
+    assert names("Vedi <a2>qui</a2> e <a1>là</a1>.", "Voir <a1>là</a1> et <a2>ici</a2>.", c) == []
+    assert names("DNS", "DNS", c) == []  # only a do-not-translate term: nothing to translate
+    assert names("<code>debian:12</code>", "<code>debian:12</code>", c) == []
+    assert names("Nous", "Nous nous sommes", c) == []  # legitimate French repetition
+    assert names("Vedi https://example.org.", "Voir https://example.org !", c) == ["punctuation"]
+
+
+def test_glossary_term_must_use_its_translation():
+    c = ctx(glossary={"resolver": "résolveur"})
+    assert names("Il resolver interroga.", "Le serveur interroge.", c) == ["glossary"]
+    assert names("Il Resolver interroga.", "Le Résolveur interroge.", c) == []
+
+
+def test_length_only_for_ui_strings():
+    long = "Une traduction beaucoup trop longue pour ce bouton"
+    assert names("Invia il modulo", long, ctx(domain="ui")) == ["length"]
+    assert names("Invia il modulo", long, ctx(domain="rag-spiegato")) == []
+    assert names("OK", "Aceptar", ctx(domain="ui")) == []  # short strings may grow a little
+    assert names("Invia il modulo", long, ctx(domain="ui", ui_length_ratio=5)) == []
+
+
+def test_plural_forms_count_must_match_the_language():
+    po = parse_catalog(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+        'msgid "%(n)s file"\nmsgid_plural "%(n)s files"\n'
+        'msgstr[0] "%(n)s fichier"\nmsgstr[1] "%(n)s fichiers"\nmsgstr[2] "%(n)s fichierz"\n'
+    )
+    findings = check_catalog(po, ctx())
+    assert [f.check for f in findings] == ["plurals"]
+    assert "nplurals=2" in findings[0].message and findings[0].line == 6
+    del po[0].msgstr_plural[2]
+    assert check_catalog(po, ctx()) == []
+
+
+def test_fuzzy_machine_drafts_are_checked_too():
+    e = polib.POEntry(msgid="Un <b>test</b>", msgstr="Un test", flags=["fuzzy"])
+    (finding,) = check_entry(e, ctx())
+    assert finding.check == "tags" and finding.fuzzy and finding.msgstr == "Un test"
+
+
+def test_untranslated_and_obsolete_entries_are_not_checked():
+    assert names("Un <b>test</b>", "") == []
+    assert names("Un <b>test</b>", "Un test", obsolete=True) == []
+
+
+def test_obsolete_entry_with_the_only_reviewed_copy_is_a_warning():
+    po = parse_catalog(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
+        'msgid "Nuovo testo"\nmsgstr ""\n\n'
+        '#~ msgid "Vecchio testo"\n#~ msgstr "Ancien texte revu"\n\n'
+        '#, fuzzy\n#~ msgid "Bozza"\n#~ msgstr "Brouillon"\n\n'
+        '#~ msgid "Copiato"\n#~ msgstr "Copié"\n\n'
+        'msgid "Copiato ora"\nmsgstr "Copié"\n'
+    )
+    findings = check_catalog(po, ctx())
+    assert [(f.check, f.severity, f.msgid) for f in findings] == [
+        ("obsolete-only", "warning", "Vecchio testo")
+    ]
+
+
+def test_ignore_by_translator_comment_or_flag():
+    e = polib.POEntry(msgid="Il TTL è 3600.", msgstr="Le TTL est d’une heure.")
+    assert [f.check for f in check_entry(e, ctx())] == ["numbers"]
+    e.tcomment = "Numbers spelled out on purpose.\nlocpipe-ignore: numbers, urls"
+    assert ignored_checks(e) == {"numbers", "urls"}
+    assert check_entry(e, ctx()) == []
+    e.tcomment = ""
+    e.flags = ["fuzzy", "locpipe-ignore:numbers"]
+    assert check_entry(e, ctx()) == []
+    e.flags = ["locpipe-ignore:all"]
+    assert check_entry(e, ctx()) == []
+
+
+CATALOG_WITH_IGNORES = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: fr\\n"\n\n'
+    "# locpipe-ignore: numbers\n"
+    '#, fuzzy, locpipe-ignore:numbers\nmsgid "Ho 3 gatti"\nmsgstr "J’ai trois chats"\n'
+)
+
+
+def test_writers_keep_the_ignore_comment_but_drop_the_ignore_flag(tmp_path: Path):
+    """msgcat, msgmerge and locpipe's writer drop unknown flags: the comment is durable."""
+    po = parse_catalog(CATALOG_WITH_IGNORES)
+    written = format_catalog(po)
+    assert "# locpipe-ignore: numbers\n" in written
+    assert "locpipe-ignore:numbers" not in written
+    assert "#, fuzzy\n" in written
+    again = parse_catalog(written)
+    assert check_catalog(again, ctx()) == []  # still silenced, by the comment
+    path = tmp_path / "a.po"
+    path.write_text(CATALOG_WITH_IGNORES, encoding="utf-8")
+    msgcat = require_tool("msgcat")
+    out = subprocess.run([msgcat, str(path)], capture_output=True, text=True, check=True).stdout
+    assert out == written  # GNU gettext does the same
+    assert "# locpipe-ignore: numbers" in out and "locpipe-ignore:numbers" not in out
+
+
+# --------------------------------------------------------------------------
+# locpipe check
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for name in ("source_articles", "templates", "locales"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "locpipe.toml", tmp_path / "locpipe.toml")
+    return tmp_path
+
+
+def run(project: Path, *args: str, code: int = 0):
+    result = CliRunner().invoke(main, ["-C", str(project), *args])
+    assert result.exit_code == code, result.output
+    return result
+
+
+def break_a_tag(project: Path) -> tuple[Path, polib.POEntry]:
+    path = project / "locales/fr/LC_MESSAGES/propagazione-dns.po"
+    po = read_catalog(path)
+    entry = next(e for e in po if "</a>" in e.msgid and e.msgstr)
+    entry.msgstr = entry.msgstr.replace("</a>", "", 1)
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    write_catalog(path, po)
+    return path, entry
+
+
+def test_check_fails_on_a_broken_tag_until_it_is_fixed(project: Path):
+    run(project, "check", "--min-complete", "0")  # machine drafts: warnings only
+    path, entry = break_a_tag(project)
+    result = run(project, "check", "--min-complete", "0", code=1)
+    line = read_catalog(path).find(entry.msgid).linenum
+    assert f"propagazione-dns.po:{line}: [tags] inline tags differ: missing </a>" in result.output
+    assert "1 errors" in result.output
+    # Fixing the tag passes the gate again.
+    original = read_catalog(ROOT / "locales/fr/LC_MESSAGES/propagazione-dns.po")
+    po = read_catalog(path)
+    po.find(entry.msgid).msgstr = original.find(entry.msgid).msgstr
+    write_catalog(path, po)
+    run(project, "check", "--min-complete", "0")
+
+
+def test_strict_makes_warnings_fail(project: Path):
+    result = run(project, "check", "--min-complete", "0", "--lang", "en")
+    assert "[unchanged]" in result.output and "0 errors" in result.output
+    run(project, "check", "--min-complete", "0", "--lang", "en", "--strict", code=1)
+
+
+def test_check_json_lists_findings(project: Path):
+    break_a_tag(project)
+    data = json.loads(run(project, "check", "--format", "json", "--lang", "fr", code=1).output)
+    assert {c["name"] for c in data["checks"]} == set(CHECKS)
+    catalog = next(c for c in data["catalogs"] if c["domain"] == "propagazione-dns")
+    assert catalog["passed"] is False
+    tags = [f for f in catalog["findings"] if f["check"] == "tags"]
+    assert len(tags) == 1 and tags[0]["severity"] == "error" and tags[0]["line"] > 0
+    assert "</a>" in tags[0]["msgid"] and "</a>" not in tags[0]["msgstr"]
+
+
+def test_check_junit_is_valid_xml_with_testcases_and_failures(project: Path):
+    break_a_tag(project)
+    result = run(project, "check", "--format", "junit", "--min-complete", "0", code=1)
+    root = ET.fromstring(result.output)
+    assert root.tag == "testsuites"
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert "fr/propagazione-dns" in suites and "en/ui" in suites
+    suite = suites["fr/propagazione-dns"]
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert set(CHECKS) | {"catalog", "complete"} == set(cases)
+    failure = cases["tags"].find("failure")
+    assert failure is not None and "missing </a>" in failure.text
+    assert cases["numbers"].find("failure") is None
+    assert suite.get("failures") == "1" and root.get("failures") == "1"
+    assert int(root.get("tests")) == sum(len(list(s.iter("testcase"))) for s in suites.values())
+    # Warnings are reported but pass unless --strict.
+    assert cases["unchanged"].find("failure") is None
+    strict = run(project, "check", "--format", "junit", "--min-complete", "0", "--strict", code=1)
+    assert int(ET.fromstring(strict.output).get("failures")) > 1
+
+
+def test_check_still_gates_completeness_and_parse_errors(project: Path):
+    result = run(project, "check", "--lang", "fr", code=1)  # machine drafts are not reviewed
+    assert "0 below" not in result.output
+    path = project / "locales/fr/LC_MESSAGES/ui.po"
+    path.write_text(path.read_text(encoding="utf-8") + 'msgstr "orphan"\n', encoding="utf-8")
+    result = run(project, "check", "--lang", "fr", "--min-complete", "0", code=1)
+    assert "ui.po:" in result.output and "error" in result.output

@@ -1,0 +1,156 @@
+"""`locpipe report`: the static HTML page, its snapshot diff, and a look in Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import require_tool
+from locpipe.catalog import read_catalog, write_catalog
+from locpipe.cli import main
+from locpipe.steps.report import diff_states
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = '<script>document.body.setAttribute("data-pwned", "1")</script>'
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    for name in ("source_articles", "templates", "locales"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "locpipe.toml", root / "locpipe.toml")
+    return root
+
+
+def run(project: Path, *args: str, code: int = 0):
+    result = CliRunner().invoke(main, ["-C", str(project), *args])
+    assert result.exit_code == code, result.output
+    return result
+
+
+def review_and_break(project: Path, reviewed: int = 12) -> str:
+    """Review some French entries, break one tag with hostile markup; return its msgid."""
+    path = project / "locales/fr/LC_MESSAGES/propagazione-dns.po"
+    po = read_catalog(path)
+    drafts = [e for e in po if e.msgstr and "fuzzy" in e.flags]
+    for entry in drafts[:reviewed]:
+        entry.flags.remove("fuzzy")
+    broken = next(e for e in po if "</a>" in e.msgid and e.msgstr)
+    broken.msgstr = broken.msgstr.replace("</a>", "", 1) + " " + HOSTILE
+    write_catalog(path, po)
+    return broken.msgid
+
+
+def test_report_page_bars_checks_and_escaping(project: Path):
+    result = run(project, "report")
+    page = project / "build/report/index.html"
+    assert "report: build/report/index.html (written)" in result.output
+    html = page.read_text(encoding="utf-8")
+    assert "First report" in html
+    # A bar per language and per catalog: 4 languages' totals + 18 catalogs.
+    assert html.count('class="bar"') == 4 + 18
+    assert re.search(r'class="seg draft" style="width: 100.00%"', html)
+    msgid = review_and_break(project)
+    result = run(project, "report")
+    assert "1 catalogs changed" in result.output
+    html = page.read_text(encoding="utf-8")
+    assert "+12 reviewed" in html and "-12 machine drafts" in html
+    change = html[html.index('data-catalog="fr/propagazione-dns"') :]
+    change = change[: change.index("</li>\n")]
+    assert re.search(r"[1-9] new failed checks?", change)
+    assert f"tags: {msgid[:20]}" in change.replace("&lt;", "<").replace("&gt;", ">")
+    assert "data-pwned" in html and "<script>" not in html  # escaped, never markup
+    assert "&lt;script&gt;document.body" in html
+    row = html[html.index('data-check="tags"') :]
+    source = re.escape(msgid.replace("<", "&lt;").replace(">", "&gt;")[:30])
+    assert re.search(source, row[: row.index("</tr>")].replace("&#39;", "'").replace("&#34;", '"'))
+
+
+def test_report_is_idempotent_and_keeps_the_comparison(project: Path):
+    run(project, "report")
+    review_and_break(project)
+    run(project, "report")
+    page = project / "build/report/index.html"
+    before = page.read_bytes()
+    result = run(project, "report")  # nothing changed: same page, same differences
+    assert "(unchanged)" in result.output and "1 catalogs changed" in result.output
+    assert page.read_bytes() == before
+    snapshot = json.loads((project / "build/report/snapshot.json").read_text(encoding="utf-8"))
+    assert snapshot["version"] == 1
+    assert snapshot["state"]["catalogs"]["fr/propagazione-dns"]["translated"] == 12
+
+
+def test_report_shows_held_back_articles(project: Path):
+    config = project / "locpipe.toml"
+    config.write_text("publish_threshold = 100\n" + config.read_text(), encoding="utf-8")
+    path = project / "locales/en/LC_MESSAGES/rag-spiegato.po"
+    po = read_catalog(path)
+    next(e for e in po if e.msgstr).msgstr = ""
+    write_catalog(path, po)
+    html = (run(project, "report") and project / "build/report/index.html").read_text("utf-8")
+    assert html.count("held back (") == 1
+    assert "1 article pages held back" in html
+
+
+def test_diff_states_reports_new_fixed_added_and_removed():
+    old = {"catalogs": {"fr/a": {"translated": 1, "fuzzy": 3, "findings": ["tags\tx"]},
+                        "fr/gone": {}}}  # fmt: skip
+    new = {"catalogs": {"fr/a": {"translated": 3, "fuzzy": 1, "findings": ["numbers\ty"]},
+                        "es/new": {}}}  # fmt: skip
+    changes = {c.key: c for c in diff_states(old, new)}
+    assert changes["fr/a"].deltas == {"translated": 2, "fuzzy": -2}
+    assert changes["fr/a"].new_findings == ["numbers: y"]
+    assert changes["fr/a"].fixed_findings == ["tags: x"]
+    assert changes["es/new"].added and changes["fr/gone"].removed
+
+
+def _chromium(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--window-size=1280,1600",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def test_report_in_headless_chromium(project: Path, tmp_path: Path):
+    chromium = require_tool("chromium")
+    run(project, "report")
+    review_and_break(project)
+    run(project, "report")
+    url = (project / "build/report/index.html").as_uri()
+    dom = _chromium(chromium, tmp_path / "profile-dom", "--dump-dom", url).stdout
+    assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0]  # the script never ran
+    assert dom.count('class="bar"') == 22
+    assert len(re.findall(r'class="seg translated" style="width: [1-9]', dom)) >= 2
+    assert 'data-check="tags"' in dom and "+12 reviewed" in dom
+    shot = tmp_path / "report.png"
+    _chromium(chromium, tmp_path / "profile-shot", f"--screenshot={shot}", url)
+    print(f"report screenshot: {shot}")
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1280, 1600)
+    assert len(data) > 50_000  # a blank page compresses to a few kilobytes
