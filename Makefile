@@ -45,8 +45,8 @@ all: setup
 	$(LOCPIPE) all
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests fuzz
+	$(BIN)/ruff format --check src tests fuzz
 
 test: setup-test lint
 	$(BIN)/pytest -q

@@ -93,7 +93,7 @@ def test_whole_pipeline_with_pseudo_backend(project: Path):
     run(project, "extract")
     run(project, "update")
     result = run(project, "translate", "--backend", "pseudo")
-    assert "machine-translated" in result.output
+    assert "720 units filled" in result.output
     for path in catalogs(project):
         subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], check=True)
         po = polib.pofile(str(path))
@@ -117,6 +117,9 @@ def test_whole_pipeline_with_pseudo_backend(project: Path):
     assert "<title>[" in en or re.search(r"<title>\s*\[", en)  # pseudo-localized title
     assert "English" in (project / "build/fr/index.html").read_text(encoding="utf-8")
     assert (project / "locales/en/LC_MESSAGES/propagazione-dns.mo").exists()
+    # The articles' images are next to every language's pages.
+    for lang in ("it", "en", "fr", "es"):
+        assert (project / "build" / lang / "img/risoluzione-dns.svg").is_file()
 
 
 def test_source_language_page_keeps_the_article_byte_for_byte(project: Path):

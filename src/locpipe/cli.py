@@ -15,11 +15,15 @@ from typing import Any
 import click
 
 from locpipe.errors import LocpipeError
+from locpipe.lock import ProjectLock
 from locpipe.project import Project
+from locpipe.qa import CHECKS
 from locpipe.steps.build import build as build_step
 from locpipe.steps.check import CheckResult
 from locpipe.steps.check import check as check_step
+from locpipe.steps.check import to_junit as check_junit
 from locpipe.steps.extract import extract as extract_step
+from locpipe.steps.translate import TranslateResult, summary_lines
 from locpipe.steps.translate import translate as translate_step
 from locpipe.steps.update import update as update_step
 
@@ -32,19 +36,44 @@ lang_option = click.option(
 )
 
 
-class Context:
-    """What every command gets: the project folder and output settings."""
+#: Commands that only read the project: they run without the project lock.
+READ_ONLY_COMMANDS = frozenset({"check", "backends"})
 
-    def __init__(self, directory: Path, quiet: bool):
+
+class Context:
+    """What every command gets: the project folder and output settings.
+
+    The first use of :attr:`project` by a writing command takes the project
+    lock (:mod:`locpipe.lock`), held until the command ends.
+    """
+
+    def __init__(self, directory: Path, quiet: bool, command: str | None = None, wait: bool = True):
         self.directory = directory
         self.quiet = quiet
+        self.command = command
+        self.wait = wait
         self._project: Project | None = None
+        self._lock: ProjectLock | None = None
 
     @property
     def project(self) -> Project:
         if self._project is None:
-            self._project = Project(self.directory)
+            project = Project(self.directory)
+            if self.command not in READ_ONLY_COMMANDS:
+                lock = ProjectLock(project.root, self.command or "locpipe")
+                lock.acquire(
+                    self.wait, lambda message: click.echo(f"locpipe: {message}...", err=True)
+                )
+                self._lock = lock
+                lock.clean([project.paths.locales, project.paths.build])
+            self._project = project
         return self._project
+
+    def close(self) -> None:
+        """Release the project lock (at the end of the command)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def say(self, message: str) -> None:
         if not self.quiet:
@@ -76,13 +105,19 @@ def _run(func: Callable[[], Any]) -> Any:
     metavar="DIR",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the check table.")
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help="Fail (exit 2) instead of waiting when another locpipe command is writing the project.",
+)
 @click.version_option(package_name="locpipe")
 @click.pass_context
-def main(ctx: click.Context, directory: Path, quiet: bool) -> None:
+def main(ctx: click.Context, directory: Path, quiet: bool, no_wait: bool) -> None:
     """locpipe: localize web articles: extract, update, translate, check, build."""
     if not directory.is_dir():
         raise click.BadParameter(f"{directory} is not a folder", param_hint="-C")
-    ctx.obj = Context(directory, quiet)
+    ctx.obj = Context(directory, quiet, ctx.invoked_subcommand, wait=not no_wait)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _languages(ctx: Context, languages: tuple[str, ...]) -> tuple[str, ...]:
@@ -126,52 +161,78 @@ def update(ctx: Context, languages: tuple[str, ...]) -> None:
     _run(run)
 
 
+def run_translate(
+    ctx: Context, languages: tuple[str, ...], backend: str | None, dry_run: bool = False
+) -> TranslateResult:
+    """Translate with a progress bar on stderr (when it is a terminal) and print the summary."""
+    show = not ctx.quiet and sys.stderr.isatty() and not dry_run
+    bar: Any = None
+
+    def on_total(total: int) -> None:
+        nonlocal bar
+        if show and total:
+            bar = click.progressbar(length=total, label="translate", file=sys.stderr)
+            bar.__enter__()
+
+    try:
+        result = translate_step(
+            ctx.project,
+            _languages(ctx, languages),
+            backend,
+            progress=lambda n: bar.update(n) if bar is not None else None,
+            on_total=on_total,
+            dry_run=dry_run,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for line in summary_lines(result, ctx.project.relative):
+        if line.startswith("locpipe: warning"):
+            click.echo(line, err=True)
+        elif dry_run:
+            click.echo(line)
+        else:
+            ctx.say(line)
+    return result
+
+
 @main.command()
 @lang_option
 @click.option("--backend", "backend", metavar="NAME", help="Override the configured backend.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print how many texts and characters would go to the engine per language; "
+    "send and write nothing.",
+)
 @pass_context
-def translate(ctx: Context, languages: tuple[str, ...], backend: str | None) -> None:
-    """Machine-translate untranslated entries; results are marked fuzzy for review."""
+def translate(ctx: Context, languages: tuple[str, ...], backend: str | None, dry_run: bool) -> None:
+    """Machine-translate untranslated entries; results are marked fuzzy for review.
 
-    def run() -> None:
-        show = not ctx.quiet and sys.stderr.isatty()
-        bar: Any = None
-
-        def on_total(total: int) -> None:
-            nonlocal bar
-            if show and total:
-                bar = click.progressbar(length=total, label="translate", file=sys.stderr)
-                bar.__enter__()
-
-        try:
-            result = translate_step(
-                ctx.project,
-                _languages(ctx, languages),
-                backend,
-                progress=lambda n: bar.update(n) if bar is not None else None,
-                on_total=on_total,
-            )
-        finally:
-            if bar is not None:
-                bar.__exit__(None, None, None)
-        ctx.say(
-            f"translate: {_plural(result.translated, 'unit')} machine-translated (fuzzy) in "
-            f"{_plural(len(result.catalogs), 'catalog')}"
-        )
-        for path, line, msgid in result.failed:
-            click.echo(
-                f"locpipe: warning: {ctx.project.relative(path)}:{line}: not translated "
-                f"(engine output failed verification): {msgid[:60]!r}",
-                err=True,
-            )
-
-    _run(run)
+    Exits 3 when some units could not be translated (they are listed; everything
+    else is saved).
+    """
+    result = _run(lambda: run_translate(ctx, languages, backend, dry_run))
+    if result.failures and not result.dry_run:
+        sys.exit(3)
 
 
 def _check_table(result: CheckResult) -> str:
-    rows = [("language", "catalog", "translated", "fuzzy", "untranslated", "complete")]
+    rows = [
+        (
+            "language",
+            "catalog",
+            "translated",
+            "fuzzy",
+            "untranslated",
+            "complete",
+            "errors",
+            "warnings",
+        )
+    ]
     for r in result.reports:
         s = r.stats
+        check_errors = sum(1 for f in r.findings if f.severity == "error") + len(r.errors)
         rows.append(
             (
                 r.language,
@@ -180,6 +241,8 @@ def _check_table(result: CheckResult) -> str:
                 str(s.fuzzy) if s else "-",
                 str(s.untranslated) if s else "-",
                 f"{r.percent:.0f}%" if s else "error",
+                str(check_errors),
+                str(len(r.findings) - check_errors + len(r.errors)),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -196,7 +259,12 @@ def _check_json(result: CheckResult) -> str:
     return json.dumps(
         {
             "min_complete": result.min_complete,
+            "strict": result.strict,
             "passed": result.passed,
+            "checks": [
+                {"name": c.name, "severity": c.severity, "description": c.description}
+                for c in CHECKS.values()
+            ],
             "catalogs": [
                 {
                     "language": r.language,
@@ -208,6 +276,8 @@ def _check_json(result: CheckResult) -> str:
                     "untranslated": r.stats.untranslated if r.stats else None,
                     "percent_complete": round(r.percent, 2),
                     "errors": r.errors,
+                    "findings": [f.as_dict() for f in r.findings],
+                    "passed": r not in result.failed,
                 }
                 for r in result.reports
             ],
@@ -217,21 +287,45 @@ def _check_json(result: CheckResult) -> str:
     )
 
 
-def run_check(ctx: Context, languages: tuple[str, ...], min_complete: float, fmt: str, gate: bool):
-    """Check and print; with ``gate`` exit 1 below the threshold or on errors."""
-    result = check_step(ctx.project, _languages(ctx, languages), min_complete)
+def run_check(
+    ctx: Context,
+    languages: tuple[str, ...],
+    min_complete: float,
+    fmt: str,
+    gate: bool,
+    strict: bool = False,
+):
+    """Check and print; with ``gate`` exit 1 below the threshold, on errors (and
+    on warnings with ``strict``)."""
+    result = check_step(ctx.project, _languages(ctx, languages), min_complete, strict)
     if fmt == "json":
         click.echo(_check_json(result))
+    elif fmt == "junit":
+        click.echo(check_junit(result))
     else:
         click.echo(_check_table(result))
         for report in result.reports:
             for error in report.errors:
                 click.echo(f"locpipe: error: {error}", err=True)
+            for finding in report.findings:
+                is_error = finding.severity == "error"
+                if ctx.quiet and not is_error and not strict:
+                    continue
+                draft = " (machine draft)" if finding.fuzzy else ""
+                click.echo(
+                    f"locpipe: {finding.severity}: {report.relative}:{finding.line}: "
+                    f"[{finding.check}] {finding.message}{draft}: {finding.msgid[:60]!r}",
+                    err=True,
+                )
         below = [r for r in result.reports if r.percent < min_complete and not r.errors]
+        errors = sum(len(r.errors) for r in result.reports)
+        check_errors = sum(1 for _, f in result.findings if f.severity == "error")
+        warnings = len(result.findings) - check_errors
         summary = (
             f"check: {len(result.reports)} catalogs, "
             f"{len(below)} below {min_complete:g}% complete, "
-            f"{sum(len(r.errors) for r in result.reports)} errors"
+            f"{errors + check_errors} errors, {warnings} warnings"
+            f"{' (--strict: warnings fail)' if strict and warnings else ''}"
         )
         click.echo(summary, err=not gate)
     if gate and not result.passed:
@@ -248,27 +342,68 @@ def run_check(ctx: Context, languages: tuple[str, ...], min_complete: float, fmt
     show_default=True,
     help="Percent of entries translated and reviewed (not fuzzy) each catalog needs.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    help="text table, JSON for dashboards, or JUnit XML for CI.",
+)
 @pass_context
-def check(ctx: Context, languages: tuple[str, ...], min_complete: float, fmt: str) -> None:
-    """Report completeness; exit 1 when a catalog is below --min-complete or broken."""
-    _run(lambda: run_check(ctx, languages, min_complete, fmt, gate=True))
+def check(
+    ctx: Context, languages: tuple[str, ...], min_complete: float, strict: bool, fmt: str
+) -> None:
+    """Completeness and quality checks; exit 1 when a catalog is below --min-complete,
+    broken, or fails a check (errors; warnings too with --strict).
+
+    Silence a check on one entry with a translator comment
+    `# locpipe-ignore: numbers` (see `locpipe check --format json` for the checks).
+    """
+    _run(lambda: run_check(ctx, languages, min_complete, fmt, gate=True, strict=strict))
 
 
 @main.command()
 @lang_option
 @click.option("--reviewed-only", is_flag=True, help="Leave machine (fuzzy) translations out.")
+@click.option(
+    "--publish-threshold",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="PERCENT",
+    help="Do not build an article in a language where less than PERCENT of its units are "
+    "translated (machine drafts count unless --reviewed-only); "
+    "default: publish_threshold in locpipe.toml, else 0.",
+)
 @pass_context
-def build(ctx: Context, languages: tuple[str, ...], reviewed_only: bool) -> None:
+def build(
+    ctx: Context,
+    languages: tuple[str, ...],
+    reviewed_only: bool,
+    publish_threshold: float | None = None,
+) -> None:
     """Build localized pages into the build folder, and .mo files."""
 
     def run() -> None:
-        result = build_step(ctx.project, _languages(ctx, languages), reviewed_only)
+        result = build_step(
+            ctx.project, _languages(ctx, languages), reviewed_only, publish_threshold
+        )
+        held = f", {len(result.held_back)} held back" if result.held_back else ""
         ctx.say(
             f"build: {_plural(len(result.written) + len(result.unchanged), 'page')} "
-            f"({len(result.written)} written, {len(result.unchanged)} unchanged) in "
+            f"({len(result.written)} written, {len(result.unchanged)} unchanged{held}) in "
             f"{ctx.project.relative(ctx.project.paths.build)}/, {len(result.mo_files)} .mo files"
         )
+        if result.held_back:
+            drafts = "reviewed only" if reviewed_only else "machine drafts count"
+            ctx.say(
+                f"held back (publish threshold {result.publish_threshold:g}%, {drafts}; "
+                "left out of the index and hreflang alternates):"
+            )
+            for item in result.held_back:
+                ctx.say(f"  {item.describe()}")
+        for path in result.removed:
+            ctx.say(f"  removed {ctx.project.relative(path)} (held back)")
         for path, msgid in result.rejected:
             click.echo(
                 f"locpipe: warning: {ctx.project.relative(path)}: translation of {msgid[:60]!r} "
@@ -284,10 +419,14 @@ def build(ctx: Context, languages: tuple[str, ...], reviewed_only: bool) -> None
 @click.option("--backend", "backend", metavar="NAME", help="Override the configured backend.")
 @click.pass_context
 def all_steps(ctx: click.Context, languages: tuple[str, ...], backend: str | None) -> None:
-    """extract, update, translate, check (report only), build."""
+    """extract, update, translate, check (report only), build.
+
+    Units the engine could not translate are listed but do not stop the run:
+    the check table shows them, and `locpipe check` is the gate.
+    """
     ctx.invoke(extract)
     ctx.invoke(update, languages=languages)
-    ctx.invoke(translate, languages=languages, backend=backend)
+    _run(lambda: run_translate(ctx.obj, languages, backend))
     _run(lambda: run_check(ctx.obj, languages, 100.0, "text", gate=False))
     ctx.invoke(build, languages=languages, reviewed_only=False)
 
