@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -18,3 +19,22 @@ def require_tool(name: str) -> str:
         pytest.fail(message)
     pytest.skip(message)
     raise AssertionError  # unreachable
+
+
+SAMPLE_SITE = Path(__file__).resolve().parents[1]
+
+
+def copy_sample_site(destination: Path, *, with_locales: bool = False) -> Path:
+    """Copy the sample site (articles, templates, config; catalogs if asked) into a folder."""
+    folders = (
+        ("source_articles", "templates", "locales")
+        if with_locales
+        else (
+            "source_articles",
+            "templates",
+        )
+    )
+    for name in folders:
+        shutil.copytree(SAMPLE_SITE / name, destination / name)
+    shutil.copy(SAMPLE_SITE / "locpipe.toml", destination / "locpipe.toml")
+    return destination

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import require_tool
+from conftest import copy_sample_site, require_tool
 from locpipe.cli import main
 from locpipe.lock import LOCK_NAME
 
@@ -33,9 +33,7 @@ def invoke(project: Path, *args: str):
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("base")
-    for name in ("source_articles", "templates"):
-        shutil.copytree(ROOT / name, base / name)
-    shutil.copy(ROOT / "locpipe.toml", base / "locpipe.toml")
+    copy_sample_site(base)
     for args in (["extract"], ["update"], ["translate", "--backend", "pseudo"], ["build"]):
         result = invoke(base, *args)
         assert result.exit_code == 0, result.output

@@ -13,7 +13,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from conftest import require_tool
+from conftest import copy_sample_site, require_tool
 from locpipe.cli import main
 from locpipe.formats.html import walk
 
@@ -22,9 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("source_articles", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "locpipe.toml", tmp_path / "locpipe.toml")
+    copy_sample_site(tmp_path)
     return tmp_path
 
 

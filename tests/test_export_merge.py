@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from conftest import copy_sample_site
 from locpipe.catalog import read_catalog, write_catalog
 from locpipe.cli import main
 from locpipe.xliff import NS
@@ -30,9 +31,7 @@ def drafted(tmp_path: Path) -> Path:
     """The sample site with French catalogs full of (pseudo) machine drafts."""
     project = tmp_path / "site"
     project.mkdir()
-    for name in ("source_articles", "templates"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "locpipe.toml", project / "locpipe.toml")
+    copy_sample_site(project)
     run(project, "-q", "extract")
     run(project, "-q", "update", "--lang", "fr")
     run(project, "-q", "translate", "--backend", "pseudo", "--lang", "fr")

@@ -24,7 +24,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from conftest import require_tool
+from conftest import copy_sample_site, require_tool
 from locpipe import fsio
 from locpipe.cli import main
 from locpipe.lock import LOCK_NAME
@@ -76,9 +76,7 @@ def review(project: Path) -> dict[tuple[str, str], str]:
 def site(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("site") / "site"
     base.mkdir()
-    for name in ("source_articles", "templates"):
-        shutil.copytree(ROOT / name, base / name)
-    shutil.copy(ROOT / "locpipe.toml", base / "locpipe.toml")
+    copy_sample_site(base)
     invoke(base, "extract")
     invoke(base, "update")
     return base

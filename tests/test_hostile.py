@@ -5,7 +5,6 @@ test_html_walker.py; this file extends it.)"""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -15,6 +14,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_sample_site
 from locpipe.cli import main
 from locpipe.formats.html import reassemble, walk
 
@@ -101,9 +101,7 @@ def _tag_text(html: str) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("source_articles", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "locpipe.toml", tmp_path / "locpipe.toml")
+    copy_sample_site(tmp_path)
     for args in (["extract"], ["update", "--lang", "en"]):
         assert CliRunner().invoke(main, ["-C", str(tmp_path), *args]).exit_code == 0
     return tmp_path

@@ -16,6 +16,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_sample_site
 from locpipe.cli import main
 from locpipe.lock import LOCK_NAME, ProjectLock
 
@@ -26,9 +27,7 @@ DEADLINE = 60  # seconds: a generous bound for a wait that must end, never a tim
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("source_articles", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "locpipe.toml", tmp_path / "locpipe.toml")
+    copy_sample_site(tmp_path)
     for args in (["extract"], ["update"]):
         assert CliRunner().invoke(main, ["-C", str(tmp_path), *args]).exit_code == 0
     return tmp_path

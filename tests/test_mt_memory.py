@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import copy_sample_site
 from locpipe.cli import main
 from locpipe.mt.base import Backend
 from locpipe.mt.cache import CACHE_DIR, MTCache, fingerprint
@@ -51,9 +52,7 @@ class Counting(Backend):
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample site, extracted and updated once per module."""
     folder = tmp_path_factory.mktemp("site")
-    for name in ("source_articles", "templates"):
-        shutil.copytree(ROOT / name, folder / name)
-    shutil.copy(ROOT / "locpipe.toml", folder / "locpipe.toml")
+    copy_sample_site(folder)
     cli(folder, "extract")
     cli(folder, "update")
     return folder

@@ -22,7 +22,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from conftest import require_tool
+from conftest import copy_sample_site, require_tool
 from locpipe.cli import main
 from locpipe.errors import LocpipeError
 from locpipe.mt import get_backend
@@ -295,9 +295,7 @@ def test_glossary_forces_a_term_translation(libre: Server):
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("site")
-    for name in ("source_articles", "templates"):
-        shutil.copytree(ROOT / name, folder / name)
-    shutil.copy(ROOT / "locpipe.toml", folder / "locpipe.toml")
+    copy_sample_site(folder)
     for command in ("extract", "update"):
         assert CliRunner().invoke(main, ["-C", str(folder), command]).exit_code == 0
     return folder

@@ -137,6 +137,9 @@ def test_fuzz_target_runs_briefly(target: str, tmp_path: Path):
     """The atheris targets, a bounded number of runs from the seed corpus."""
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "fuzz" / f"corpus_{target.split('_')[1]}", corpus)
+    if target == "fuzz_html":  # the sample articles are seeds too
+        for article in (ROOT / "source_articles").glob("*.html"):
+            shutil.copy(article, corpus / article.name)
     proc = subprocess.run(
         [
             sys.executable,

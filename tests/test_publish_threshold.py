@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_sample_site
 from locpipe.catalog import read_catalog, write_catalog
 from locpipe.cli import main
 
@@ -17,9 +17,7 @@ SLUG = "propagazione-dns"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("source_articles", "templates", "locales"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "locpipe.toml", tmp_path / "locpipe.toml")
+    copy_sample_site(tmp_path, with_locales=True)
     # fr: half of propagazione-dns emptied, the rest reviewed except 5 machine drafts.
     path = tmp_path / f"locales/fr/LC_MESSAGES/{SLUG}.po"
     po = read_catalog(path)

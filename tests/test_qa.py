@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -12,7 +11,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from conftest import require_tool
+from conftest import copy_sample_site, require_tool
 from locpipe.catalog import format_catalog, parse_catalog, read_catalog, write_catalog
 from locpipe.cli import main
 from locpipe.qa import CHECKS, QAContext, check_catalog, check_entry, ignored_checks
@@ -180,9 +179,7 @@ def test_writers_keep_the_ignore_comment_but_drop_the_ignore_flag(tmp_path: Path
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("source_articles", "templates", "locales"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "locpipe.toml", tmp_path / "locpipe.toml")
+    copy_sample_site(tmp_path, with_locales=True)
     return tmp_path
 
 

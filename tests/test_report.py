@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import struct
 import subprocess
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import require_tool
+from conftest import copy_sample_site, require_tool
 from locpipe.catalog import read_catalog, write_catalog
 from locpipe.cli import main
 from locpipe.steps.report import diff_states
@@ -24,9 +23,7 @@ HOSTILE = '<script>document.body.setAttribute("data-pwned", "1")</script>'
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "site"
-    for name in ("source_articles", "templates", "locales"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "locpipe.toml", root / "locpipe.toml")
+    copy_sample_site(root, with_locales=True)
     return root
 
 

@@ -12,6 +12,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_sample_site
 from locpipe.catalog import format_catalog, read_catalog, write_catalog
 from locpipe.cli import main
 from locpipe.project import Project
@@ -33,9 +34,7 @@ def drafted(tmp_path: Path) -> Path:
     """The sample site with French catalogs full of (pseudo) machine drafts."""
     project = tmp_path / "site"
     project.mkdir()
-    for name in ("source_articles", "templates"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "locpipe.toml", project / "locpipe.toml")
+    copy_sample_site(project)
     _invoke(project, "extract")
     _invoke(project, "update", "--lang", "fr")
     _invoke(project, "translate", "--backend", "pseudo", "--lang", "fr")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import polib
 
-from locpipe.units import plain_text, tags_in
+from locpipe.units import plain_text, tags_in, tags_well_nested
 
 ERROR = "error"
 WARNING = "warning"
@@ -181,19 +181,6 @@ def _term_re(term: str, ignore_case: bool = False) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", flags)
 
 
-def _nests(tags: list[str]) -> bool:
-    stack: list[str] = []
-    for tag in tags:
-        if tag.endswith("/>"):
-            continue
-        if tag.startswith("</"):
-            if not stack or stack.pop() != tag[2:-1]:
-                return False
-        else:
-            stack.append(tag[1:-1])
-    return not stack
-
-
 def _final_punctuation(text: str) -> str:
     visible = plain_text(text).rstrip(_SPACES).rstrip(_CLOSERS).rstrip(_SPACES)
     if visible.endswith("..."):
@@ -208,7 +195,7 @@ def _final_punctuation(text: str) -> str:
 
 def _tags(source: str, target: str, ctx: QAContext) -> list[str]:
     found = _differ("inline tags", tags_in(source), tags_in(target))
-    if not found and _nests(tags_in(source)) and not _nests(tags_in(target)):
+    if not found and tags_well_nested(tags_in(source)) and not tags_well_nested(tags_in(target)):
         found.append(f"inline tags do not nest like the source's: {_show(tags_in(target))}")
     return found
 

@@ -43,6 +43,20 @@ def tags_in(text: str) -> list[str]:
     return TAG_RE.findall(text)
 
 
+def tags_well_nested(tags: list[str] | tuple[str, ...]) -> bool:
+    """True when every ``<x>`` is closed by ``</x>`` in stack order (void tags aside)."""
+    stack: list[str] = []
+    for tag in tags:
+        if tag.endswith("/>"):
+            continue
+        if tag.startswith("</"):
+            if not stack or stack.pop() != tag[2:-1]:
+                return False
+        else:
+            stack.append(tag[1:-1])
+    return not stack
+
+
 def plain_text(text: str) -> str:
     """A msgid without its tags, unescaped: what a reader sees."""
     return unescape_text(TAG_RE.sub(" ", text))

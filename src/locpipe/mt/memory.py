@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 import polib
 import pysbd
 
-from locpipe.mt.protect import tags_well_nested
-from locpipe.units import TAG_RE
+from locpipe.units import TAG_RE, tags_well_nested
 
 #: Languages pysbd has rules for; any other language is segmented with English rules.
 _PYSBD_LANGUAGES = set(pysbd.languages.LANGUAGE_CODES)

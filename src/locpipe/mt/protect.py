@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from locpipe.units import TAG_RE
+from locpipe.units import TAG_RE, tags_well_nested
 
 #: Item kinds, in the order the mask looks for them at one position.
 KINDS = ("tag", "entity", "code", "url", "email", "placeholder", "number", "term", "glossary")
@@ -200,20 +200,6 @@ class Protector:
         if pos < len(text):
             add_text(text[pos:])
         return Masked(text, tuple(pieces))
-
-
-def tags_well_nested(tags: Iterable[str]) -> bool:
-    """True when every ``<x>`` is closed by ``</x>`` in stack order."""
-    stack: list[str] = []
-    for tag in tags:
-        if tag.endswith("/>"):
-            continue
-        if tag.startswith("</"):
-            if not stack or stack.pop() != tag[2:-1]:
-                return False
-        else:
-            stack.append(tag[1:-1])
-    return not stack
 
 
 def restore(
