@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCPIPE := $(BIN)/locpipe
 
-.PHONY: setup setup-test system system-test extract update translate check build all test lint bench clean
+.PHONY: setup setup-test system system-test extract update translate check build all report test lint bench clean
 
 setup: system $(VENV)/.installed
 
@@ -43,6 +43,9 @@ build: setup
 
 all: setup
 	$(LOCPIPE) all
+
+report: setup
+	$(LOCPIPE) report
 
 lint: setup
 	$(BIN)/ruff check src tests fuzz

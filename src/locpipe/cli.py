@@ -309,8 +309,8 @@ def run_check(
                 click.echo(f"locpipe: error: {error}", err=True)
             for finding in report.findings:
                 is_error = finding.severity == "error"
-                if ctx.quiet and not is_error and not strict:
-                    continue
+                if (ctx.quiet or not gate) and not is_error and not strict:
+                    continue  # `all` reports warnings as a count; `check` lists them
                 draft = " (machine draft)" if finding.fuzzy else ""
                 click.echo(
                     f"locpipe: {finding.severity}: {report.relative}:{finding.line}: "
@@ -326,6 +326,7 @@ def run_check(
             f"{len(below)} below {min_complete:g}% complete, "
             f"{errors + check_errors} errors, {warnings} warnings"
             f"{' (--strict: warnings fail)' if strict and warnings else ''}"
+            f"{'; `locpipe check` lists them' if warnings and not gate else ''}"
         )
         click.echo(summary, err=not gate)
     if gate and not result.passed:

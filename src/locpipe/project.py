@@ -10,7 +10,7 @@ from pathlib import Path
 
 from locpipe.config import Config, load_config, normalize_language
 from locpipe.errors import LocpipeError
-from locpipe.formats.html import Document, walk
+from locpipe.formats.html import Document, SpanError, walk
 
 UI_DOMAIN = "ui"
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -135,7 +135,14 @@ class Project:
         if not data.strip():
             raise LocpipeError("empty article", path)
         text, encoding = decode_html(data, path)
-        document = walk(text)
+        try:
+            document = walk(text)
+        except SpanError as exc:  # never splice at guessed positions
+            raise LocpipeError(
+                f"cannot segment this article reliably ({exc}); please report it",
+                path,
+                text.count("\n", 0, exc.offset) + 1,
+            ) from None
         language = self.config.source_language
         if document.lang:
             line = text.count("\n", 0, text.find("lang")) + 1

@@ -212,10 +212,17 @@ class _Tokenizer(HTMLParser):
         """``<![...`` sections; an unknown keyword is a bogus comment, as browsers read it.
 
         (Python before 3.13 raises AssertionError on ``<![foo``, crashing the walk.)
+        Before raising, ``_markupbase._scan_name`` moves the parser's position
+        (``updatepos``) to the bad name, though ``goahead`` has not consumed
+        anything; the caller's own ``updatepos`` then counts those characters
+        twice and every later offset drifts past the source (a unit ending
+        before it starts).  So the position is put back first.
         """
+        position = self.lineno, self.offset
         try:
             return super().parse_marked_section(i, report)
         except AssertionError:
+            self.lineno, self.offset = position
             end = self.rawdata.find(">", i + 3)
             if end < 0:
                 return -1
@@ -231,11 +238,38 @@ class _Tokenizer(HTMLParser):
         return self.tokens
 
 
+class SpanError(ValueError):
+    """The tokenizer's source positions do not fit the text (a parser quirk we missed).
+
+    Raised instead of returning spans that would splice translations into the
+    wrong place; ``offset`` is where the first misplaced token claims to start.
+    """
+
+    def __init__(self, message: str, offset: int):
+        super().__init__(message)
+        self.offset = offset
+
+
+def _check_spans(text: str, tokens: list[Token]) -> None:
+    """Every span lies in the text, in order, without overlap; markup starts at ``<``."""
+    pos = 0
+    for token in tokens:
+        if not pos <= token.start <= token.end <= len(text):
+            raise SpanError(
+                f"{token.kind} token at {token.start}-{token.end} is out of place", token.start
+            )
+        if token.kind != "data" and not text.startswith("<", token.start):
+            raise SpanError(f"{token.kind} token at {token.start} does not start at <", token.start)
+        pos = token.end
+
+
 def tokenize(text: str) -> list[Token]:
-    """All tokens of an HTML text, each with its exact source span."""
+    """All tokens of an HTML text, each with its exact source span (checked: SpanError)."""
     tokenizer = _Tokenizer(text)
     tokenizer.feed(text)
-    return tokenizer.finish()
+    tokens = tokenizer.finish()
+    _check_spans(text, tokens)
+    return tokens
 
 
 def _is_skipped(token: Token) -> bool:
