@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCPIPE := $(BIN)/locpipe
 
-.PHONY: setup setup-test system system-test extract update translate check build all report test lint bench clean
+.PHONY: setup setup-test system system-test extract update translate check build all report test lint bench bench-quality clean
 
 setup: system $(VENV)/.installed
 
@@ -56,6 +56,9 @@ test: setup-test lint
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+bench-quality: setup
+	$(BIN)/python bench/quality.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -246,3 +246,9 @@ def test_unreachable_pair_names_package(tmp_path: Path) -> None:
         ApertiumBackend(
             options={"modes_dir": str(tmp_path), "chains": {"en": "ita-cat|cat-eng"}}
         ).check_pair("it", "en")
+
+
+def test_abbreviations_come_back_untouched(apertium: ApertiumBackend) -> None:
+    # Unprotected, Apertium reads "CI" as the Italian pronoun and empties the element.
+    [out] = apertium.translate(["La pipeline di <abbr>CI</abbr> esegue i test."], "it", "fr")
+    assert out is not None and "<abbr>CI</abbr>" in out

@@ -68,6 +68,17 @@ def roundtrip(text: str, style: TokenStyle = WORD_TOKENS) -> str | None:
             [("tag", "<code2>"), ("code", "x <strong>y</strong>"), ("tag", "</code2>")],
         ),
         ("<code>senza fine", [("tag", "<code>"), ("code", "senza fine")]),
+        (
+            "la pipeline di <abbr>CI</abbr> e <kbd>Ctrl</kbd>",
+            [
+                ("tag", "<abbr>"),
+                ("code", "CI"),
+                ("tag", "</abbr>"),
+                ("tag", "<kbd>"),
+                ("code", "Ctrl"),
+                ("tag", "</kbd>"),
+            ],
+        ),
         ("Prezzo 1.299,50 € con ‘virgolette’", []),
     ],
 )

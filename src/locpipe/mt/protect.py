@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from locpipe.units import TAG_RE, tags_well_nested
 
 #: Item kinds, in the order the mask looks for them at one position.
+#: Inline elements whose content goes through unchanged.
+_VERBATIM_RE = re.compile(r"<(?:code|abbr|kbd|samp|var)\d*>")
+
 KINDS = ("tag", "entity", "code", "url", "email", "placeholder", "number", "term", "glossary")
 
 _TLDS = (
@@ -151,7 +154,9 @@ class Protector:
         return self._glossary_re[key]
 
     def mask(self, text: str, target: str | None = None) -> Masked:
-        """Cut ``text`` into pieces; ``<code>`` content becomes one ``code`` item.
+        """Cut ``text`` into pieces; the content of ``<code>``, ``<abbr>``, ``<kbd>``,
+        ``<samp>`` and ``<var>`` becomes one ``code`` item (never translated: an
+        engine read the abbreviation "CI" as the Italian pronoun and dropped it).
 
         With ``target``, that language's glossary terms become ``glossary`` items.
         """
@@ -188,7 +193,7 @@ class Protector:
             kind = self._kinds[match.lastgroup or ""]
             add(kind, match.group())
             pos = match.end()
-            if kind == "tag" and re.fullmatch(r"<code\d*>", match.group()):
+            if kind == "tag" and _VERBATIM_RE.fullmatch(match.group()):
                 close = "</" + match.group()[1:]
                 end = text.find(close, pos)
                 end = len(text) if end < 0 else end  # unclosed: the rest is code
