@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -13,7 +15,8 @@ from lxml import etree
 from conftest import copy_sample_site
 from locpipe.catalog import read_catalog, write_catalog
 from locpipe.cli import main
-from locpipe.xliff import NS
+from locpipe.units import tags_in
+from locpipe.xliff import NS, unit_id
 
 ROOT = Path(__file__).resolve().parents[1]
 X = f"{{{NS}}}"
@@ -53,26 +56,62 @@ def entry(project: Path, msgid: str, domain: str = DNS) -> polib.POEntry:
     return next(e for e in read_catalog(catalog(project, domain)) if e.msgid == msgid)
 
 
+def key(e: polib.POEntry) -> str:
+    """The trans-unit id of a catalog entry."""
+    return unit_id(e.msgctxt, e.msgid)
+
+
+def live(project: Path) -> dict[str, list[tuple[str | None, str, str]]]:
+    """Every catalog's live entries: (msgctxt, msgid, msgstr)."""
+    return {
+        str(p): [(e.msgctxt, e.msgid, e.msgstr) for e in read_catalog(p) if not e.obsolete]
+        for p in sorted((project / "locales").rglob("*.po"))
+    }
+
+
 # -- what the translator's tool does --------------------------------------------------------
 
 
-def cat_tool_edit(path: Path, edits: dict[str, str]) -> dict[str, int]:
-    """Edit targets like a CAT tool: new text, state translated, approved; returns unit lines."""
+Edit = str | Callable[[etree._Element], None]
+
+
+def cat_tool_edit(path: Path, edits: dict[str, Edit]) -> dict[str, int]:
+    """Edit targets like a CAT tool, by trans-unit id: a string is the new text (no inline
+    tags), a function edits the ``<target>`` element; then state translated, approved.
+    Returns the units' lines."""
     tree = etree.parse(str(path))
-    lines = {}
     for unit in tree.iter(f"{X}trans-unit"):
-        source = unit.find(f"{X}source").text
-        if source not in edits:
+        edit = edits.get(unit.get("id"))
+        if edit is None:
             continue
         target = unit.find(f"{X}target")
         if target is None:
-            target = etree.SubElement(unit, f"{X}target")
-        target.text = edits[source]
+            target = etree.Element(f"{X}target")
+            unit.find(f"{X}source").addnext(target)
+        if isinstance(edit, str):
+            target.clear()
+            target.text = edit
+        else:
+            edit(target)
         target.set("state", "translated")
         unit.set("approved", "yes")
-        lines[source] = unit.sourceline
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
-    return lines
+    return {
+        unit.get("id"): unit.sourceline
+        for unit in etree.parse(str(path)).iter(f"{X}trans-unit")
+        if unit.get("id") in edits
+    }
+
+
+def drop_tag(ident: str) -> Callable[[etree._Element], None]:
+    """A translator who deletes an inline tag (``<g id="…">``) and keeps its text."""
+
+    def edit(target: etree._Element) -> None:
+        for code in target.iterfind(f".//{X}g[@id='{ident}']"):
+            code.tag = "dropped"
+        etree.strip_tags(target, "dropped")
+
+    return edit
 
 
 def test_translator_returns_an_xliff_with_edits_and_one_broken_tag(drafted: Path, tmp_path: Path):
@@ -91,17 +130,23 @@ def test_translator_returns_an_xliff_with_edits_and_one_broken_tag(drafted: Path
     drafts = [e for e in po if "fuzzy" in e.flags]
     plain = [e for e in drafts if "<" not in e.msgid]
     tagged = next(e for e in drafts if "<strong>" in e.msgid)
+    # The CAT tool sees the inline tags as protected codes, not as text.
+    unit = next(u for u in root.iter(f"{X}trans-unit") if u.get("id") == key(tagged))
+    bold = unit.find(f"{X}source").find(f"{X}g[@id='strong']")
+    assert bold is not None and bold.get("ctype") == "bold"
+    assert "<strong>" not in "".join(unit.find(f"{X}source").itertext())
+    assert unit.find(f"{X}target").find(f"{X}g[@id='strong']") is not None
     good = {
         plain[0].msgid: "Pourquoi la propagation DNS prend-elle du temps ?",
         plain[1].msgid: "Ce qui se passe vraiment quand on modifie un enregistrement DNS.",
     }
-    broken = tagged.msgstr.replace("<strong>", "").replace("</strong>", "")
-    lines = cat_tool_edit(sent, {**good, tagged.msgid: broken})
+    edits: dict[str, Edit] = {key(e): good[e.msgid] for e in plain[:2]}
+    lines = cat_tool_edit(sent, {**edits, key(tagged): drop_tag("strong")})
 
     result = run(drafted, "merge", str(sent), code=1)
     assert "2 merged" in result.output and "1 refused" in result.output
-    assert f"refused: {sent}:{lines[tagged.msgid]} (unit u" in result.output
-    assert "inline tags differ" in result.output
+    assert f"refused: {sent}:{lines[key(tagged)]} (unit {key(tagged)})" in result.output
+    assert "inline tags differ: missing <strong> </strong>" in result.output
     for msgid, text in good.items():
         merged = entry(drafted, msgid)
         assert merged.msgstr == text and "fuzzy" not in merged.flags
@@ -163,7 +208,7 @@ def test_stale_entries_are_kept_as_obsolete(drafted: Path, tmp_path: Path):
     sent = tmp_path / "fr.xlf"
     run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
     caption = next(e for e in read_catalog(catalog(drafted)) if e.comment == "figcaption")
-    cat_tool_edit(sent, {caption.msgid: "Le parcours d’une requête."})
+    cat_tool_edit(sent, {key(caption): "Le parcours d’une requête."})
     # Meanwhile the author edits the article: the caption's source text changes.
     article = drafted / "source_articles" / f"{DNS}.html"
     text = article.read_text(encoding="utf-8")
@@ -245,3 +290,86 @@ def test_export_options_are_checked(drafted: Path, tmp_path: Path):
     run(drafted, "export", "--lang", "fr", "--only", "translated", "-o", str(tmp_path / "t.po"))
     exported = polib.pofile(str(tmp_path / "t.po"))
     assert len(exported) == 0 and exported.metadata["X-Locpipe-Project"] == "DinoGeek"
+
+
+# -- inline tags in XLIFF ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """The sample site with its catalogs (machine drafts and reviewed translations)."""
+    project = tmp_path / "site"
+    project.mkdir()
+    return copy_sample_site(project, with_locales=True)
+
+
+def approve_all(path: Path) -> None:
+    """A CAT tool's "confirm all": every target approved as it is."""
+    tree = etree.parse(str(path))
+    for unit in tree.iter(f"{X}trans-unit"):
+        target = unit.find(f"{X}target")
+        if target is not None:
+            target.set("state", "translated")
+            unit.set("approved", "yes")
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def test_an_xliff_round_trip_changes_no_text(sample: Path, tmp_path: Path):
+    """export → confirm every unit → merge: every translation comes back byte for byte."""
+    before = live(sample)
+    total = 0
+    for language in ("en", "fr", "es", "it"):
+        sent = tmp_path / f"{language}.xlf"
+        run(sample, "export", "--lang", language, "--only", "all", "-o", str(sent))
+        assert next(etree.parse(str(sent)).iter(f"{X}g"), None) is not None
+        approve_all(sent)
+        result = run(sample, "merge", str(sent))
+        counts = {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", result.output)}
+        assert counts["stale"] == counts["refused"] == 0, result.output
+        translated = [
+            e
+            for path, entries in before.items()
+            if f"/{language}/" in path
+            for e in entries
+            if e[2]
+        ]
+        assert counts["merged"] + counts["unchanged"] == len(translated)
+        total += len(translated)
+    assert total > 300
+    assert live(sample) == before  # same entries, same msgstr: only the fuzzy flags went
+
+
+def test_tags_a_cat_tool_moves_or_splits_are_merged(drafted: Path, tmp_path: Path):
+    sent = tmp_path / "fr.xlf"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
+    po = read_catalog(catalog(drafted))
+    two = next(e for e in po if e.msgid.count("<code>") >= 1 and "<strong>" in e.msgid)
+    link = next(e for e in po if e.msgid.startswith("<cite>") and "<a>" in e.msgid)
+
+    def reorder(target: etree._Element) -> None:
+        # Translated from scratch, codes put back in another order; the pair
+        # <strong> written as <bx/>…<ex/> as some tools do.
+        codes = [c for c in target if c.get("id") != "strong"]
+        target.clear()
+        target.text = "Exemple : "
+        bx = etree.SubElement(target, f"{X}bx", id="strong", ctype="bold")
+        bx.tail = "Exemple :"
+        etree.SubElement(target, f"{X}ex", id="strong").tail = " "
+        for code in reversed(codes):
+            code.tail = " et "
+            target.append(code)
+
+    def unknown(target: etree._Element) -> None:
+        etree.SubElement(target, f"{X}x", id="img7").tail = "!"
+
+    lines = cat_tool_edit(sent, {key(two): reorder, key(link): unknown})
+    result = run(drafted, "merge", str(sent), code=1)
+    assert "1 merged" in result.output and "1 refused" in result.output
+    merged = entry(drafted, two.msgid).msgstr
+    assert merged.startswith("Exemple : <strong>Exemple :</strong> ")
+    assert sorted(tags_in(merged)) == sorted(tags_in(two.msgid))
+    assert (
+        f"refused: {sent}:{lines[key(link)]} (unit {key(link)}): {DNS}: " in result.output
+        and "unknown inline tag id 'img7' in <x> (not in the source)" in result.output
+    )
+    assert entry(drafted, link.msgid).msgstr == link.msgstr  # the draft, untouched

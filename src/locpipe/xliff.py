@@ -9,25 +9,66 @@ writes it.  A machine draft is a ``<target state="needs-review-translation">``
 with ``approved="no"``; a reviewed translation ``state="translated"`` with
 ``approved="yes"``.
 
-Inline tags stay as the compact text form of the msgid (``<strong>``…), which
-XML escapes as ``&lt;strong&gt;``: CAT tools show them as text, they are not
-mapped to XLIFF's ``<g>``/``<x/>`` elements.
+Inline tags are XLIFF inline elements, so that a CAT tool shows them as
+protected codes: a pair ``<strong>``…``</strong>`` is ``<g id="strong"
+ctype="bold">``…``</g>``, a void ``<br/>`` is ``<x id="br" ctype="lb"/>``, a
+lone start or end tag (its partner outside the unit) is ``<bx id="a1"/>`` or
+``<ex id="a1"/>``.  The id is the compact tag name, ``-2``, ``-3``… added when
+the same name comes back in the unit (``code``, ``code-2``); ``ctype`` is
+``bold`` (b, strong), ``italic`` (i, em), ``underlined`` (u), ``link`` (a),
+``lb`` (br), ``image`` (img), else ``x-<tag>``.  Text between them is plain
+text: the msgid's ``&lt;``/``&amp;`` escapes are undone on export and redone
+on import (:func:`locpipe.units.escape_text`).  On import, ``<g>``, ``<x/>``,
+``<bx/>``, ``<ex/>``, ``<ph>``, ``<bpt>``/``<ept>`` and ``<it>`` of a
+``<target>`` are looked up by id among the unit's ``<source>`` codes;
+``<mrk>`` is unwrapped.  An unknown id or element makes the unit's
+:attr:`XUnit.problem`; missing, extra or badly nested tags are left to the
+``tags`` check, which compares the compact forms.  A unit a tool wrote back
+without ``xml:space="preserve"`` has its ASCII whitespace runs collapsed (as
+XLIFF allows), no-break spaces kept.
+
+Writing goes through translate-toolkit's placeables (``rich_source`` and
+``rich_target``).  Reading walks the ``<source>``/``<target>`` elements with
+lxml: translate-toolkit's reader (``placeables.lisa.xml_to_strelem``) raises
+``KeyError`` on a ``<g>`` without an id, has no ``<ph>``/``<bpt>``/``<ept>``/
+``<it>`` support, and normalizes whitespace by editing the document in place.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 from translate.storage import xliff as ttk_xliff
+from translate.storage.placeables import StringElem
+from translate.storage.placeables import xliff as inline
 
 from locpipe.errors import LocpipeError
+from locpipe.units import TAG_RE, escape_text, unescape_text
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 #: States (XLIFF 1.2 ``state`` of ``<target>``) that mean a translator finished the unit.
 DONE_STATES = {"translated", "signed-off", "final"}
+
+#: ``ctype`` of ``<g>``/``<bx>`` (XLIFF 1.2 "inline delimiters") by tag name.
+DELIMITER_CTYPES = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underlined",
+    "a": "link",
+}
+#: ``ctype`` of ``<x>`` (XLIFF 1.2 "inline placeholders") by tag name.
+PLACEHOLDER_CTYPES = {"br": "lb", "img": "image"}
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_ID_RE = re.compile(r"([a-z]+[0-9]*)(?:-[0-9]+)?")
+_XML_WHITESPACE_RE = re.compile(r"[ \t\n\r]+")
 
 
 class _Unit12(ttk_xliff.xliffunit):
@@ -56,6 +97,201 @@ def to_bcp47(language: str) -> str:
     return language.replace("_", "-")
 
 
+# -- inline tags: compact form <-> XLIFF inline elements -------------------------------------
+
+
+class InlineError(ValueError):
+    """XLIFF inline content that has no compact form: an unknown id or element."""
+
+
+def _ctype(name: str, table: dict[str, str]) -> str:
+    base = name.rstrip("0123456789")
+    return table.get(base, f"x-{base}")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """``(kind, value)``: ``text`` (unescaped), ``open``, ``close`` or ``void`` (tag names)."""
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    for match in TAG_RE.finditer(text):
+        if match.start() > pos:
+            tokens.append(("text", unescape_text(text[pos : match.start()])))
+        tag = match.group()
+        if tag.endswith("/>"):
+            tokens.append(("void", tag[1:-2]))
+        elif tag.startswith("</"):
+            tokens.append(("close", tag[2:-1]))
+        else:
+            tokens.append(("open", tag[1:-1]))
+        pos = match.end()
+    if pos < len(text):
+        tokens.append(("text", unescape_text(text[pos:])))
+    return tokens
+
+
+def to_inline(text: str) -> StringElem:
+    """A msgid or msgstr (compact form) as translate-toolkit placeables.
+
+    A start tag closed by the matching end tag, in stack order, is a ``<g>``;
+    any other start or end tag is a lone ``<bx/>`` or ``<ex/>``, so that even
+    badly nested tags come back as they were.
+    """
+    tokens = _tokens(text)
+    partner: dict[int, int] = {}
+    stack: list[int] = []
+    for index, (kind, value) in enumerate(tokens):
+        if kind == "open":
+            stack.append(index)
+        elif kind == "close" and stack and tokens[stack[-1]][1] == value:
+            partner[stack.pop()] = index
+    seen: Counter[str] = Counter()
+
+    def new_id(name: str) -> str:
+        seen[name] += 1
+        return name if seen[name] == 1 else f"{name}-{seen[name]}"
+
+    def build(start: int, end: int) -> list:
+        out: list = []
+        index = start
+        while index < end:
+            kind, value = tokens[index]
+            if kind == "text":
+                out.append(value)
+            elif kind == "void":
+                ctype = _ctype(value, PLACEHOLDER_CTYPES)
+                out.append(inline.X(id=new_id(value), xml_attrib={"ctype": ctype}))
+            elif kind == "open" and index in partner:
+                ident = new_id(value)
+                sub = build(index + 1, partner[index])
+                ctype = _ctype(value, DELIMITER_CTYPES)
+                out.append(inline.G(id=ident, sub=sub, xml_attrib={"ctype": ctype}))
+                index = partner[index]
+            elif kind == "open":
+                ctype = _ctype(value, DELIMITER_CTYPES)
+                out.append(inline.Bx(id=new_id(value), xml_attrib={"ctype": ctype}))
+            else:
+                out.append(inline.Ex(id=new_id(value)))
+            index += 1
+        return out
+
+    return StringElem(build(0, len(tokens)))
+
+
+def _local(element: etree._Element) -> tuple[str, str]:
+    qname = etree.QName(element)
+    return qname.namespace or "", qname.localname
+
+
+def _xml_space(element: etree._Element) -> str:
+    """The ``xml:space`` in force on ``element``: its own, or its nearest ancestor's."""
+    node: etree._Element | None = element
+    while node is not None:
+        value = node.get(_XML_SPACE)
+        if value is not None:
+            return value
+        node = node.getparent()
+    return "default"
+
+
+def from_inline(
+    element: etree._Element | None,
+    codes: dict[str, tuple[str, str]],
+    *,
+    source: bool,
+) -> str:
+    """The compact form of a ``<source>`` or ``<target>`` element.
+
+    In a ``<source>`` each tag name comes from the id (``code-2`` is
+    ``code``) and ``codes`` is filled: id → (element name, tag name).  In a
+    ``<target>`` the ids are looked up in the source's ``codes``.  Raises
+    :class:`InlineError` for an unknown id or element.
+    """
+    if element is None:
+        return ""
+    ns = _local(element)[0]
+    by_rid: dict[str, str] = {}
+    parts: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            parts.append(escape_text("".join(run)))
+            run.clear()
+
+    def tag(text: str) -> None:
+        flush()
+        parts.append(text)
+
+    def name_of(node: etree._Element, what: str) -> tuple[str, str]:
+        """(element name in the source, tag name) of an inline element."""
+        ident = node.get("id") or ""
+        if source:
+            match = _ID_RE.fullmatch(ident)
+            if match is None:
+                raise InlineError(f"inline tag id {ident!r} is not one locpipe wrote")
+            codes[ident] = (what, match.group(1))
+            return codes[ident]
+        if ident in codes:
+            return codes[ident]
+        if what == "ept" and node.get("rid") in by_rid:  # paired with its <bpt> by rid
+            return "bpt", by_rid[node.get("rid")]
+        raise InlineError(f"unknown inline tag id {ident!r} in <{what}> (not in the source)")
+
+    def walk(node: etree._Element) -> None:
+        if node.text:
+            run.append(node.text)
+        for child in node:
+            if not isinstance(child.tag, str):  # a comment or processing instruction
+                if child.tail:
+                    run.append(child.tail)
+                continue
+            child_ns, what = _local(child)
+            if child_ns != ns:
+                raise InlineError(f"unexpected element <{child.tag}>")
+            if what == "mrk":  # an annotation of its text: keep the text
+                walk(child)
+            elif what == "g":
+                _, name = name_of(child, what)
+                tag(f"<{name}>")
+                walk(child)
+                tag(f"</{name}>")
+            elif what in ("x", "ph"):
+                source_kind, name = name_of(child, what)
+                if source_kind == "bx":
+                    tag(f"<{name}>")
+                elif source_kind == "ex":
+                    tag(f"</{name}>")
+                else:
+                    tag(f"<{name}/>")
+            elif what in ("bx", "bpt"):
+                _, name = name_of(child, what)
+                if child.get("rid"):
+                    by_rid[child.get("rid")] = name
+                tag(f"<{name}>")
+            elif what in ("ex", "ept"):
+                _, name = name_of(child, what)
+                tag(f"</{name}>")
+            elif what == "it":
+                _, name = name_of(child, what)
+                tag(f"</{name}>" if child.get("pos") == "close" else f"<{name}>")
+            else:
+                raise InlineError(f"unexpected element <{what}>")
+            if child.tail:
+                run.append(child.tail)
+
+    walk(element)
+    flush()
+    text = "".join(parts)
+    if _xml_space(element) != "preserve":
+        text = _XML_WHITESPACE_RE.sub(" ", text).strip(" ")
+    return text
+
+
+def _plain(element: etree._Element | None) -> str:
+    """The text of an element that has no compact form, for a message."""
+    return "" if element is None else escape_text("".join(element.itertext()))
+
+
 @dataclass
 class XUnit:
     """One trans-unit, as written or as read back."""
@@ -69,6 +305,7 @@ class XUnit:
     id: str = ""
     line: int | None = None  # when read: line of the <trans-unit> element
     reviewed: bool = False  # when read: the translator marked it done
+    problem: str = ""  # when read: why the inline tags could not be read back
 
 
 @dataclass
@@ -96,8 +333,9 @@ def dump_xliff(files: list[XFile]) -> bytes:
         for item in xfile.units:
             unit = store.addsourceunit(item.msgid, xfile.domain, createifmissing=True)
             unit.setid(item.id or unit_id(item.msgctxt, item.msgid))
+            unit.rich_source = [to_inline(item.msgid)]
             if item.target:
-                unit.target = item.target
+                unit.rich_target = [to_inline(item.target)]
                 if item.state == "translated":
                     unit.set_state_n(unit.S_TRANSLATED)
                     unit.markapproved(True)
@@ -130,6 +368,36 @@ def _reviewed(element: etree._Element, target: etree._Element | None, text: str)
     return approved is None and state is None
 
 
+def _read_unit(unit: ttk_xliff.xliffunit) -> XUnit:
+    element = unit.xmlelement
+    source_node = unit.source_dom
+    target_node = unit.get_target_dom()
+    codes: dict[str, tuple[str, str]] = {}
+    problem = ""
+    try:
+        msgid = from_inline(source_node, codes, source=True)
+    except InlineError as exc:
+        msgid, problem = _plain(source_node), f"<source>: {exc}"
+    try:
+        target = _plain(target_node) if problem else from_inline(target_node, codes, source=False)
+    except InlineError as exc:
+        target, problem = _plain(target_node), f"<target>: {exc}"
+    ctxt = None
+    for group in unit.getcontextgroups("po-entry"):
+        for kind, value in group:
+            if kind == "x-po-msgctxt":
+                ctxt = value
+    return XUnit(
+        msgid=msgid,
+        msgctxt=ctxt,
+        target=target,
+        id=element.get("id") or "",
+        line=element.sourceline,
+        reviewed=_reviewed(element, target_node, target),
+        problem=problem,
+    )
+
+
 def load_xliff(path: Path) -> list[XFile]:
     """Read an XLIFF 1.x file back; a file that does not parse is an error naming its line."""
     try:
@@ -153,24 +421,8 @@ def load_xliff(path: Path) -> list[XFile]:
             product=node.get("product-name") or "",
         )
     for unit in store.units:
-        element = unit.xmlelement
-        node = next(element.iterancestors(f"{{{ns}}}file"), None)
+        node = next(unit.xmlelement.iterancestors(f"{{{ns}}}file"), None)
         if node is None or node not in files:
             continue
-        ctxt = None
-        for group in unit.getcontextgroups("po-entry"):
-            for kind, value in group:
-                if kind == "x-po-msgctxt":
-                    ctxt = value
-        target_node = element.find(f"{{{ns}}}target")
-        text = str(unit.target or "")
-        item = XUnit(
-            msgid=str(unit.source or ""),
-            msgctxt=ctxt,
-            target=text,
-            id=element.get("id") or "",
-            line=element.sourceline,
-            reviewed=_reviewed(element, target_node, text),
-        )
-        files[node].units.append(item)
+        files[node].units.append(_read_unit(unit))
     return list(files.values())

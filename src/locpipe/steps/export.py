@@ -9,7 +9,8 @@ and refuse a file meant for another project or language:
   header says ``X-Locpipe-Domain: *`` and each entry's msgctxt carries its
   domain: ``slug`` or ``slug|original context`` (a slug cannot hold ``|``).
 - XLIFF: one ``<file original="slug">`` per domain with ``target-language``
-  and ``product-name`` (see :mod:`locpipe.xliff`).
+  and ``product-name``; inline tags are ``<g>``/``<x/>`` elements that CAT
+  tools protect, not text (see :mod:`locpipe.xliff`).
 
 Plural entries are left out (the sample site has none; a translator can work
 on them in the ``.po`` catalog itself).

@@ -17,7 +17,10 @@
   translation is kept as an obsolete entry (``#~``), where ``locpipe update``
   finds it again if the source comes back.
 - A translation with broken inline tags or placeholders is *refused* and
-  named by ``file:line`` (and the XLIFF unit id).
+  named by ``file:line`` (and the XLIFF unit id).  XLIFF inline elements
+  (``<g>``, ``<x/>``, ``<bx/>``, ``<ex/>``, ``<ph>``…) come back as compact
+  tags (:mod:`locpipe.xliff`) before the checks; one whose id is not among the
+  source's is refused too.
 - Catalogs are written only when something changed, so merging the same file
   twice leaves them byte for byte as they were.
 """
@@ -60,6 +63,7 @@ class Incoming:
     reviewed: bool
     where: str  # file:line, and the unit id for XLIFF
     id: str = ""
+    problem: str = ""  # why the translation cannot be read (XLIFF inline tags)
 
 
 @dataclass
@@ -148,6 +152,7 @@ def _read_xliff(path: Path, shown: str) -> _Transfer:
             u.reviewed,
             f"{shown}:{u.line} (unit {u.id})" if u.id else f"{shown}:{u.line}",
             u.id,
+            u.problem,
         )
         for f in files
         for u in f.units
@@ -228,6 +233,9 @@ def _merge_catalog(
     for incoming in incoming_entries:
         if not incoming.reviewed:
             result.not_reviewed += 1
+            continue
+        if incoming.problem:
+            result.refused.append(Item(incoming.where, domain, incoming.msgid, incoming.problem))
             continue
         key = (incoming.msgctxt, incoming.msgid)
         entry = live.get(key) or (by_id.get(incoming.id) if incoming.id else None)
