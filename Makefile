@@ -48,8 +48,8 @@ report: setup
 	$(LOCPIPE) report
 
 lint: setup
-	$(BIN)/ruff check src tests fuzz
-	$(BIN)/ruff format --check src tests fuzz
+	$(BIN)/ruff check src tests fuzz bench
+	$(BIN)/ruff format --check src tests fuzz bench
 
 test: setup-test lint
 	$(BIN)/pytest -q

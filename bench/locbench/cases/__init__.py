@@ -1,0 +1,1 @@
+"""The benchmark cases; each returns a Markdown section for RESULTS.md."""
