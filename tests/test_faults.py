@@ -41,8 +41,8 @@ REVIEWED = {
 }
 
 
-def invoke(project: Path, *args: str) -> None:
-    result = CliRunner().invoke(main, ["-C", str(project), *args])
+def invoke(project: Path, *args: str, stdin: str | None = None) -> None:
+    result = CliRunner().invoke(main, ["-C", str(project), *args], input=stdin)
     assert result.exit_code == 0, result.output
 
 
@@ -105,37 +105,66 @@ def kill_many(
     args: list[str],
     tmp_path: Path,
     check_after_kill,
+    stdin: str | None = None,
+    kills: int = KILLS,
+    first_write: str | None = None,
 ) -> tuple[int, int]:
-    """Run ``args`` from ``start_state`` KILLS times, each SIGKILLed after a random
-    delay; check invariants after each kill, then re-run in-process and compare
-    with an uninterrupted run.  Returns (kills before completion, kills leaving
-    temporary files) for the curious."""
+    """Run ``args`` from ``start_state`` ``kills`` times, each SIGKILLed after a
+    random delay; check invariants after each kill, then re-run in-process and
+    compare with an uninterrupted run.  ``stdin`` is what the command reads
+    (a reviewer's answers).  With ``first_write`` (a glob), every other kill
+    comes instead as soon as one of those files changes: a command whose writes
+    all come at the end is killed between them.  Returns (kills before
+    completion, kills leaving temporary files) for the curious."""
     msgfmt = require_tool("msgfmt")
     reference = tmp_path / f"{name}-reference"
     shutil.copytree(start_state, reference)
     began = time.monotonic()
-    proc = subprocess.run([LOCPIPE, "-C", str(reference), *args], capture_output=True, text=True)
+    proc = subprocess.run(
+        [LOCPIPE, "-C", str(reference), *args], capture_output=True, text=True, input=stdin
+    )
     duration = time.monotonic() - began
     assert proc.returncode == 0, proc.stderr
     expected = files(reference, "*")
     rng = random.Random(f"{SEED}-{name}")
     interrupted = with_temps = 0
-    for attempt in range(KILLS):
+    for attempt in range(kills):
         work = tmp_path / f"{name}-{attempt}"
         shutil.copytree(start_state, work)
         child = subprocess.Popen(
-            [LOCPIPE, "-C", str(work), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [LOCPIPE, "-C", str(work), *args],
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.25, 1.0) * duration)
+        if stdin is not None:  # small (below a pipe's buffer): written at once, then EOF
+            assert child.stdin is not None
+            child.stdin.write(stdin.encode())
+            child.stdin.close()
+        if first_write is not None and attempt % 2:
+            _wait_for_a_change(work, first_write, child)
+        else:
+            time.sleep(rng.uniform(0.25, 1.0) * duration)
         child.send_signal(signal.SIGKILL)
         interrupted += child.wait() == -signal.SIGKILL
         with_temps += bool(temp_files(work))
         check_after_kill(work, expected, msgfmt)
-        invoke(work, *args)  # re-running completes the work
+        invoke(work, *args, stdin=stdin)  # re-running completes the work
         assert files(work, "*") == expected, f"{name} attempt {attempt}: re-run differs"
         assert not temp_files(work)
         shutil.rmtree(work)
     return interrupted, with_temps
+
+
+def _wait_for_a_change(work: Path, pattern: str, child: subprocess.Popen) -> None:
+    """Return as soon as a file matching ``pattern`` under ``work`` changes (or the child ends)."""
+
+    def state() -> dict[Path, int]:
+        return {p: p.stat().st_ino for p in work.glob(pattern)}  # a rename: a new inode
+
+    before = state()
+    while child.poll() is None and state() == before:
+        time.sleep(0.0005)
 
 
 def old_or_new(start: dict[str, bytes], expected: dict[str, bytes], now: dict[str, bytes]) -> None:
@@ -191,6 +220,78 @@ def test_sigkill_during_build(site: Path, tmp_path: Path):
         old_or_new(before, expected, files(work, "*"))
 
     kill_many("build", start, ["build"], tmp_path, check)
+
+
+def _drafted(site: Path, tmp_path: Path) -> tuple[Path, dict[tuple[str, str], str]]:
+    """The site with French machine drafts and the REVIEWED translations."""
+    start = tmp_path / "start"
+    shutil.copytree(site, start)
+    reviewed = review(start)
+    invoke(start, "translate", "--backend", "pseudo", "--lang", "fr")
+    return start, reviewed
+
+
+def _fr_entries(project: Path) -> dict[tuple[str, str | None, str], tuple[str, bool]]:
+    """(domain, msgctxt, msgid) → (msgstr, fuzzy) of every French entry."""
+    result = {}
+    for path in sorted((project / "locales/fr/LC_MESSAGES").glob("*.po")):
+        for e in polib.pofile(str(path)):
+            if e.msgid and not e.obsolete:
+                result[(path.stem, e.msgctxt, e.msgid)] = (e.msgstr, "fuzzy" in e.flags)
+    return result
+
+
+def test_sigkill_during_merge(site: Path, tmp_path: Path):
+    """A translator's PO (from `locpipe export`) merged back; killed at random moments."""
+    start, reviewed = _drafted(site, tmp_path)
+    sent = tmp_path / "translator-fr.po"
+    invoke(start, "export", "--lang", "fr", "-o", str(sent))
+    po = polib.pofile(str(sent))
+    approved = 0
+    for number, entry in enumerate(po):  # the translator's Poedit session: approve, fix some
+        if entry.msgstr and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+            if number % 2:
+                entry.msgstr += " (rivisto)"
+            approved += 1
+    po.save()
+    assert approved > 20
+    before = files(start, "*.po")
+
+    def check(work: Path, expected: dict[str, bytes], msgfmt: str) -> None:
+        assert_intact(work, reviewed, msgfmt)
+        old_or_new(before, expected, files(work, "*.po"))
+
+    pattern = "locales/fr/LC_MESSAGES/*.po"
+    kill_many("merge", start, ["merge", str(sent)], tmp_path, check, kills=6, first_write=pattern)
+    merged = _fr_entries(tmp_path / "merge-reference")
+    assert sum(not fuzzy and text.endswith(" (rivisto)") for text, fuzzy in merged.values()) > 10
+
+
+def test_sigkill_during_review(site: Path, tmp_path: Path):
+    """`locpipe review` accepting every draft (answers from a pipe); killed at random moments:
+    each entry is its draft or accepted, never lost or changed; a re-run accepts the rest."""
+    start, reviewed = _drafted(site, tmp_path)
+    drafts = _fr_entries(start)
+    count = sum(fuzzy for key, (_, fuzzy) in drafts.items() if key[0] == "propagazione-dns")
+    assert count > 20
+    answers = "a\n" * (count + 10)
+
+    def check(work: Path, expected: dict[str, bytes], msgfmt: str) -> None:
+        assert_intact(work, reviewed, msgfmt)
+        now = _fr_entries(work)
+        assert now.keys() == drafts.keys()
+        for key, (text, fuzzy) in now.items():
+            assert text == drafts[key][0], key  # accepting never changes a translation
+            assert fuzzy in (drafts[key][1], False), key  # a draft, or accepted
+
+    args = ["review", "--lang", "fr", "--article", "propagazione-dns"]  # one article: ~40
+    args += ["--reviewer", "Ada <ada@example.org>"]  # drafts, each accept an fsynced write
+    kill_many("review", start, args, tmp_path, check, stdin=answers, kills=6)
+    done = _fr_entries(tmp_path / "review-reference")
+    assert not any(
+        fuzzy for (domain, *_), (text, fuzzy) in done.items() if domain == "propagazione-dns"
+    ), "every draft accepted"
 
 
 def _dev_full_mkstemp(real=tempfile.mkstemp):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -156,3 +157,64 @@ def test_fuzz_target_runs_briefly(target: str, tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Done 2000" in proc.stderr or "Done" in proc.stderr
+
+
+# Found by the fuzzer: ``_markupbase._scan_name`` moves the parser's position
+# before raising on ``<![`` + a non-name; every later span drifted (a unit
+# ending before it started, translations spliced into the wrong place).
+MARKED_SECTIONS = [
+    "ab&\0\0<![\0\0>DD",
+    "<p>Tom &amp; Jerry</p><![ x ><p>Ciao mondo</p>",
+    "<p>Uno</p>\n<![\n\0>\n<p>Due</p>\n<p title='Tre'>Quattro</p>",
+    "<p>a &<![ if IE ]>b</p><p>Ultimo</p>",
+    "<p>x</p><![CDATA[y]]><p>Dopo</p><![foo]><![1>",
+]
+
+
+@pytest.mark.parametrize("html", MARKED_SECTIONS)
+def test_marked_sections_keep_every_span_in_place(html: str):
+    doc = walk(html)
+    for unit in doc.units:
+        assert 0 <= unit.start <= unit.end <= len(html), unit
+        assert html[unit.start : unit.end].strip(), unit  # the unit's own text, not a neighbour's
+    assert reassemble(html, doc.units, lambda unit: unit.msgid) == html
+    marked = reassemble(html, doc.units, lambda unit: f"[{unit.msgid}]")
+    assert [u.msgid for u in walk(marked).units] == [f"[{u.msgid}]" for u in doc.units]
+    last = doc.units[-1]
+    assert html[last.start : last.end] in ("DD", "Ciao mondo", "Quattro", "Ultimo", "Dopo")
+
+
+def test_a_position_drift_is_refused_not_spliced(tmp_path: Path, monkeypatch):
+    """Defence in depth: were the parser's positions ever wrong again, the walker
+    refuses the article (exit 2, file and line) instead of splicing at wrong places."""
+    from click.testing import CliRunner
+
+    from conftest import copy_sample_site
+    from locpipe.cli import main
+    from locpipe.formats import html as walker
+
+    def drifting(self, i, report=1):  # the old, unfixed override
+        try:
+            return HTMLParser.parse_marked_section(self, i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            self.unknown_decl(self.rawdata[i + 3 : end])
+            return end + 1
+
+    if sys.version_info >= (3, 13):  # html.parser no longer asserts: simulate the drift
+
+        def drifting(self, i, report=1):  # noqa: F811
+            self.updatepos(i, i + 3)
+            return HTMLParser.parse_marked_section(self, i, report)
+
+    monkeypatch.setattr(walker._Tokenizer, "parse_marked_section", drifting)
+    with pytest.raises(walker.SpanError):
+        walk("<p>Uno</p><![ x ><p>Due</p>")
+    project = copy_sample_site(tmp_path)
+    (project / "source_articles/deriva.html").write_text(
+        "<html lang='it'><body>\n<p>Uno</p>\n<![ x ><p>Due</p></body></html>", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["-C", str(project), "extract"])
+    assert result.exit_code == 2, result.output
+    assert "source_articles/deriva.html:3: cannot segment this article reliably" in result.output
+    assert not (project / "locales/templates/deriva.pot").exists()

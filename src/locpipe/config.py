@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -164,7 +165,8 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
     folders: dict[str, Path] = {}
     for key in sorted(_PATH_KEYS):
         value = _expect(paths_table.get(key, key), str, f"paths.{key}", text, path)
-        folder = (root / value).resolve()
+        # Not resolved: symlinks on the way stay visible to the project's write guard.
+        folder = Path(os.path.normpath(root / value))
         if key in ("source_articles", "templates") and not folder.is_dir():
             raise LocpipeError(
                 f"paths.{key}: folder {value!r} does not exist", path, _key_line(text, key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -78,6 +79,63 @@ class Project:
         self.root = root.resolve()
         self.config = config or load_config(self.root)
         self.paths = self.config.paths
+        self.check_write_folders()
+
+    # -- path guards --------------------------------------------------------
+    def escaping_link(self, path: Path) -> Path | None:
+        """``path`` or the first folder on the way to it that leads outside the project.
+
+        Walks from the project root down ``path``'s components (as written,
+        not resolved): a component that is a symlink to somewhere outside the
+        root is returned; so is ``path`` itself when it lies outside the root.
+        """
+        path = Path(os.path.normpath(path))
+        try:
+            parts = path.relative_to(self.root).parts
+        except ValueError:
+            return path
+        current = self.root
+        for part in parts:
+            current = current / part
+            if not os.path.lexists(current):
+                return None  # the rest will be created by locpipe, inside
+            try:
+                inside = current.resolve().is_relative_to(self.root)
+            except (OSError, RuntimeError):  # a symlink loop: nowhere to write either
+                return current
+            if not inside:
+                return current
+        return None
+
+    def guard_writes(self, paths: list[Path]) -> None:
+        """Refuse (before any write) when a path would be written outside the project."""
+        for path in paths:
+            link = self.escaping_link(path)
+            if link is None:
+                continue
+            if os.path.islink(link):
+                try:
+                    link.resolve()
+                    where = "outside the project"
+                except (OSError, RuntimeError):
+                    where = "a symlink loop"
+                message = (
+                    f"symlink to {os.readlink(link)}, {where}; "
+                    "locpipe writes only inside the project (replace the link with a folder)"
+                )
+            else:
+                message = "outside the project; locpipe writes only inside the project"
+            raise LocpipeError(message, link)
+
+    def check_write_folders(self) -> None:
+        """The folders locpipe writes (``locales/``, ``build/`` and each language's
+        folder in them, ``build/report/``) stay inside the project: a symlink out of it is
+        an error."""
+        locales, build = self.paths.locales, self.paths.build
+        folders = [locales, locales / "templates", build, build / "report"]
+        for language in self.config.languages:
+            folders += [locales / language / "LC_MESSAGES", build / language]
+        self.guard_writes(folders)
 
     # -- paths --------------------------------------------------------------
     def template_path(self, domain: str) -> Path:

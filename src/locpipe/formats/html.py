@@ -251,15 +251,22 @@ class SpanError(ValueError):
 
 
 def _check_spans(text: str, tokens: list[Token]) -> None:
-    """Every span lies in the text, in order, without overlap; markup starts at ``<``."""
+    """Every span lies in the text, in order, without overlap; markup starts where it should."""
     pos = 0
     for token in tokens:
         if not pos <= token.start <= token.end <= len(text):
             raise SpanError(
                 f"{token.kind} token at {token.start}-{token.end} is out of place", token.start
             )
-        if token.kind != "data" and not text.startswith("<", token.start):
-            raise SpanError(f"{token.kind} token at {token.start} does not start at <", token.start)
+        head = text[token.start : token.start + 2]
+        if token.kind == "start":
+            fits = head[:1] == "<" and head[1:].isascii() and head[1:].isalpha()
+        elif token.kind == "end":
+            fits = head == "</"
+        else:
+            fits = token.kind == "data" or head[:1] == "<"
+        if not fits:
+            raise SpanError(f"{token.kind} token at {token.start} starts at {head!r}", token.start)
         pos = token.end
 
 

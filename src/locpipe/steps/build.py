@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 
-from locpipe.assets import copy_assets
+from locpipe.assets import asset_paths, copy_assets
 from locpipe.catalog import read_catalog, write_mo
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import reassemble
@@ -171,6 +171,14 @@ def build(
     check_templates(env)  # every input is read and checked before the first write
     site = dict(project.config.site)
     selected = languages or project.config.languages
+    source = project.paths.source_articles
+    project.guard_writes(  # an asset folder symlinked out of build/<lang>/: refused before writing
+        [
+            project.paths.build / language / path.relative_to(source)
+            for path in asset_paths(source, project.root)
+            for language in selected
+        ]
+    )
     ui_catalogs = {language: _load(project, language, UI_DOMAIN) for language in selected}
     catalogs, held = _availability(project, reviewed_only, threshold)
     result.held_back = [

@@ -1,0 +1,210 @@
+"""Path guards: locpipe writes only inside the project.
+
+A ``locales/`` or ``build/`` folder (or a language's folder in them, or an
+asset folder under ``build/<lang>/``) that is a symlink to somewhere outside
+the project, or a ``[paths]`` entry outside it, is refused before any write:
+exit 2, a message naming the link, nothing changed inside or outside the
+project.  Slugs and language codes that would escape are refused elsewhere
+(tests/test_bad_input.py: ``<html lang>`` with a path, ``--lang`` with an
+absolute path, ``..`` in the config, an article name that is no slug); here
+they are also checked against the paths they would make.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import copy_sample_site
+from locpipe.cli import main
+from locpipe.errors import LocpipeError
+from locpipe.lock import LOCK_NAME
+from locpipe.project import Project
+
+
+def invoke(project: Path, *args: str):
+    return CliRunner().invoke(main, ["-C", str(project), *args])
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("guards") / "site"
+    base.mkdir()
+    copy_sample_site(base)
+    for args in (["extract"], ["update"], ["translate", "--backend", "pseudo"], ["build"]):
+        result = invoke(base, *args)
+        assert result.exit_code == 0, result.output
+    return base
+
+
+@pytest.fixture
+def project(prepared: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "site"
+    shutil.copytree(prepared, target, symlinks=True)
+    (tmp_path / "outside").mkdir()
+    return target
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and mtime; links are compared by target."""
+    result: dict[str, tuple[bytes, int]] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.name == LOCK_NAME:
+            continue
+        if path.is_symlink():
+            result[str(path.relative_to(folder))] = (str(path.readlink()).encode(), 0)
+        elif path.is_file():
+            result[str(path.relative_to(folder))] = (path.read_bytes(), path.stat().st_mtime_ns)
+    return result
+
+
+def move_out(project: Path, relative: str) -> Path:
+    """Move a folder of the project outside it and leave a symlink in its place."""
+    inside = project / relative
+    outside = project.parent / "outside" / relative.replace("/", "_")
+    shutil.move(inside, outside)
+    inside.symlink_to(outside, target_is_directory=True)
+    return outside
+
+
+def link_to_empty(project: Path, relative: str) -> Path:
+    """A symlink (to an empty folder outside) where the project has no folder yet."""
+    outside = project.parent / "outside" / relative.replace("/", "_")
+    outside.mkdir()
+    (project / relative).parent.mkdir(parents=True, exist_ok=True)
+    (project / relative).symlink_to(outside, target_is_directory=True)
+    return outside
+
+
+def config_paths(project: Path, key: str, value: str) -> None:
+    config = project / "locpipe.toml"
+    text = config.read_text(encoding="utf-8")
+    old = f'{key} = "{key}"'
+    assert old in text
+    config.write_text(text.replace(old, f'{key} = "{value}"'), encoding="utf-8")
+
+
+def new_language_linked_out(project: Path) -> tuple[list[str], str]:
+    """A language added to the config whose (new) catalog folder is a link out."""
+    link_to_empty(project, "locales/de")
+    config_edit(project, '"es"]', '"es", "de"]')
+    return ["update"], r"/site/locales/de: symlink to .*, outside the project"
+
+
+def symlink_loop(project: Path) -> tuple[list[str], str]:
+    shutil.rmtree(project / "build/es")
+    (project / "build/es").symlink_to("es-loop")
+    (project / "build/es-loop").symlink_to("es")
+    return ["build"], r"/site/build/es: symlink to es-loop, a symlink loop"
+
+
+# Each case breaks the project and returns (command, regex the error must match).
+Case = Callable[[Path], tuple[list[str], str]]
+
+CASES: dict[str, Case] = {
+    "locales/ is a symlink outside (update)": lambda p: (
+        move_out(p, "locales") and ["update"],
+        r"/site/locales: symlink to .*outside.*, outside the project",
+    ),
+    "locales/ is a symlink outside (check, read-only)": lambda p: (
+        move_out(p, "locales") and ["check"],
+        r"/site/locales: symlink to .*, outside the project",
+    ),
+    "locales/fr is a symlink outside (translate)": lambda p: (
+        move_out(p, "locales/fr") and ["translate", "--backend", "pseudo", "--lang", "en"],
+        r"/site/locales/fr: symlink to .*, outside the project",
+    ),
+    "locales/fr/LC_MESSAGES is a symlink outside (update)": lambda p: (
+        move_out(p, "locales/fr/LC_MESSAGES") and ["update"],
+        r"/site/locales/fr/LC_MESSAGES: symlink to .*, outside the project",
+    ),
+    "locales/templates is a symlink outside (extract)": lambda p: (
+        move_out(p, "locales/templates") and ["extract"],
+        r"/site/locales/templates: symlink to .*, outside the project",
+    ),
+    "new locales/de is a symlink outside (update)": lambda p: new_language_linked_out(p),
+    "build/ is a symlink outside (build)": lambda p: (
+        move_out(p, "build") and ["build"],
+        r"/site/build: symlink to .*, outside the project",
+    ),
+    "build/es is a symlink outside (build)": lambda p: (
+        move_out(p, "build/es") and ["build"],
+        r"/site/build/es: symlink to .*, outside the project",
+    ),
+    "build/es/img (an asset folder) is a symlink outside (build)": lambda p: (
+        move_out(p, "build/es/img") and ["build"],
+        r"/site/build/es/img: symlink to .*, outside the project",
+    ),
+    "build/report is a symlink outside (report)": lambda p: (
+        link_to_empty(p, "build/report") and ["report"],
+        r"/site/build/report: symlink to .*, outside the project",
+    ),
+    "build/es is a symlink loop (build)": lambda p: symlink_loop(p),
+    "paths.build is ../elsewhere (build)": lambda p: (
+        config_paths(p, "build", "../elsewhere") or ["build"],
+        r"/elsewhere: outside the project",
+    ),
+    "paths.locales is an absolute path outside (update)": lambda p: (
+        config_paths(p, "locales", str(p.parent / "outside")) or ["update"],
+        r"/outside: outside the project",
+    ),
+}
+
+
+def config_edit(project: Path, old: str, new: str) -> None:
+    config = project / "locpipe.toml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_a_write_outside_the_project_is_refused_before_any_write(project: Path, case: str):
+    command, expected = CASES[case](project)
+    outside = project.parent / "outside"
+    before, before_outside = snapshot(project), snapshot(outside)
+    result = invoke(project, *command)
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith("locpipe: error: "), result.output
+    assert re.search(expected, message), (expected, message)
+    assert "Traceback" not in result.output
+    assert snapshot(project) == before
+    assert snapshot(outside) == before_outside
+    assert not (project.parent / "elsewhere").exists()
+
+
+def test_a_symlink_that_stays_inside_the_project_is_fine(project: Path):
+    """Only links leading out of the project are refused."""
+    real = project / "catalogs-fr"
+    shutil.move(project / "locales/fr", real)
+    (project / "locales/fr").symlink_to(real, target_is_directory=True)
+    before = (real / "LC_MESSAGES/propagazione-dns.po").read_bytes()
+    for args in (["update"], ["translate", "--backend", "pseudo", "--lang", "fr"], ["build"]):
+        result = invoke(project, *args)
+        assert result.exit_code == 0, result.output
+    assert (project / "locales/fr").is_symlink()
+    assert (real / "LC_MESSAGES/propagazione-dns.po").read_bytes() == before  # all translated
+    assert (project / "build/fr/propagazione-dns.html").exists()
+
+
+@pytest.mark.parametrize("slug", ["..", "../x", "/etc/passwd", "a/../../b"])
+def test_a_path_like_slug_or_language_never_becomes_a_path_outside(project: Path, slug: str):
+    """Slugs and codes are validated names; were one a path, the guard refuses it too."""
+    p = Project(project)
+    for path in (p.catalog_path(slug, "ui"), p.page_path("fr", slug), p.catalog_path("fr", slug)):
+        resolved = path.resolve()
+        if not resolved.is_relative_to(p.root):
+            with pytest.raises(LocpipeError, match="outside the project"):
+                p.guard_writes([path])
+    for name in (f"{slug}.html".replace("/", "_"), "..html", "...html"):
+        (project / "source_articles" / name).write_text("<p>Ciao</p>", encoding="utf-8")
+    result = invoke(project, "extract")
+    assert result.exit_code in (0, 2), result.output
+    assert "Traceback" not in result.output
+    assert not list(project.parent.glob("*.pot")) and not (project.parent / "x.pot").exists()
