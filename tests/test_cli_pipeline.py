@@ -266,3 +266,26 @@ def test_console_script_runs_with_dash_c(project: Path):
         [str(exe), "-C", str(project), "check", "--lang", "de"], capture_output=True, text=True
     )
     assert proc.returncode == 2 and "--lang de" in proc.stderr
+
+
+def test_a_translation_of_an_older_source_is_not_published(project: Path):
+    run(project, "extract")
+    run(project, "update", "--lang", "fr")
+    path = project / "locales/fr/LC_MESSAGES/propagazione-dns.po"
+    po = polib.pofile(str(path))
+    caption = next(e for e in po if e.comment == "figcaption")
+    caption.msgstr = "Le parcours d’une requête absente du cache du résolveur."
+    po.save()
+    run(project, "build", "--lang", "fr")
+    page = project / "build/fr/propagazione-dns.html"
+    assert "Le parcours d’une requête" in page.read_text(encoding="utf-8")
+    article = project / "source_articles/propagazione-dns.html"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("non ancora presente", "non presente"), encoding="utf-8")
+    run(project, "extract")
+    run(project, "update", "--lang", "fr")
+    run(project, "build", "--lang", "fr")
+    # The fuzzy match (a translation of the old caption) is kept for the translator, not shown.
+    built = page.read_text(encoding="utf-8")
+    assert "Le parcours d’une requête" not in built
+    assert "Il percorso di una richiesta non presente nella cache del resolver." in built

@@ -10,6 +10,7 @@ import polib
 
 from locpipe.assets import asset_paths, copy_assets
 from locpipe.catalog import read_catalog, write_mo
+from locpipe.drafts import is_stale
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import reassemble
 from locpipe.fsio import atomic_write_text
@@ -78,13 +79,21 @@ def article_percent(catalog: polib.POFile, reviewed_only: bool) -> float:
 
 
 def catalog_table(catalog: polib.POFile | None, reviewed_only: bool) -> dict[str, str]:
-    """msgid → msgstr for the entries a build may use."""
+    """msgid → msgstr for the entries a build may use.
+
+    Never a stale entry: a translation of an older version of the source
+    (the unit then shows its source text until the entry is refreshed or
+    reviewed), and no draft at all with ``reviewed_only``.
+    """
     if catalog is None:
         return {}
     return {
         e.msgid: e.msgstr
         for e in catalog
-        if e.msgstr and not e.obsolete and not (reviewed_only and "fuzzy" in e.flags)
+        if e.msgstr
+        and not e.obsolete
+        and not (reviewed_only and "fuzzy" in e.flags)
+        and not is_stale(e)
     }
 
 

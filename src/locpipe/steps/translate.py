@@ -21,7 +21,6 @@ by batch, so Ctrl-C or a network failure keeps everything finished.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from pathlib import Path
 import polib
 
 from locpipe.catalog import read_catalog, write_catalog
+from locpipe.drafts import is_stale, msgid_mark
 from locpipe.mt import get_backend
 from locpipe.mt.base import VERIFICATION_FAILED, Backend, Outcome
 from locpipe.mt.cache import FAILED, MTCache, fingerprint
@@ -101,21 +101,9 @@ def needs_translation(entry: polib.POEntry) -> bool:
     return not entry.obsolete and not entry.msgid_plural and not entry.msgstr and entry.msgid != ""
 
 
-def _msgid_mark(msgid: str) -> str:
-    return hashlib.sha256(msgid.encode("utf-8")).hexdigest()[:8]
-
-
 def needs_update(entry: polib.POEntry) -> bool:
-    """A fuzzy entry matched to a changed msgid that no sentence update has handled yet."""
-    return (
-        not entry.obsolete
-        and not entry.msgid_plural
-        and "fuzzy" in entry.flags
-        and bool(entry.msgstr)
-        and bool(entry.previous_msgid)
-        and entry.previous_msgid != entry.msgid
-        and f"[{_msgid_mark(entry.msgid)}]" not in entry.tcomment
-    )
+    """A stale entry (see :mod:`locpipe.drafts`): a sentence update may refresh it."""
+    return is_stale(entry)
 
 
 def _jobs(project: Project, languages: tuple[str, ...], sentences: bool) -> list[_Job]:
@@ -347,7 +335,7 @@ def _apply(
         if plan.memory_origin is not None:
             comments.append(f"{TM_COMMENT}exact match, reviewed in {plan.memory_origin}")
         elif plan.reused:
-            mark = f" [{_msgid_mark(entry.msgid)}]" if plan.update else ""
+            mark = f" [{msgid_mark(entry.msgid)}]" if plan.update else ""
             comments.append(f"{TM_COMMENT}{plan.reused} of {sentences} sentences reused{mark}")
         if plan.reused < sentences:
             comments.append(MT_COMMENT + engine)
