@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import require_tool
+from locpipe import catalog
 from locpipe.catalog import (
     CatalogStats,
     format_catalog,
@@ -174,6 +175,103 @@ def test_hypothesis_strings_match_msgcat(tmp_path: Path, items, data) -> None:
     assert_same(tmp_path, text)
 
 
+# --- the fast paths of the writer and the parser ----------------------------------
+
+#: Printable ASCII (every break class it has), Latin text, and the characters
+#: that send a string to the full line breaker (wide, combining, ZWJ, RI...).
+FAST_ALPHABET = st.sampled_from(
+    list(" " * 12 + "abcdefghij" * 3 + "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+    + list("éàçÉœ«»“”‘’–—…\u00a0\u202f·¿¡§°€£´")
+)
+SLOW_ALPHABET = st.sampled_from(list("中。😀\u0301\u200d\u200b🇮\u05d0\t\n\x01\x7f"))
+
+
+def slow_wrapped(monkeypatch: pytest.MonkeyPatch, *args) -> str:
+    """The writer's lines with the fast line breaker switched off (libunistring's algorithm)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(catalog, "_class_codes", lambda text: None)
+        catalog._wrapped.cache_clear()
+        try:
+            return catalog._wrapped(*args)
+        finally:
+            catalog._wrapped.cache_clear()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(st.one_of(FAST_ALPHABET, FAST_ALPHABET, FAST_ALPHABET, SLOW_ALPHABET), max_size=300),
+    st.sampled_from([("", "msgid"), ("", "msgstr[1]"), ("#~ ", "msgstr"), ("#| ", "msgctxt")]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_fast_line_breaking_equals_the_full_algorithm(text, where, python, do_wrap) -> None:
+    """The regex + greedy fit gives the break positions of the per-character algorithm."""
+    prefix, name = where
+    no_break = frozenset(catalog._python_directives(text)) if python else frozenset()
+    args = (prefix, name, text, no_break, do_wrap)
+    catalog._wrapped.cache_clear()
+    fast = catalog._wrapped(*args)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert fast == slow_wrapped(monkeypatch, *args)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.text(FAST_ALPHABET, min_size=1, max_size=200), min_size=1, max_size=6))
+def test_hypothesis_ascii_and_latin_strings_match_msgcat(tmp_path: Path, texts) -> None:
+    """Strings that take the fast line breaker, against the oracle."""
+    entries = [
+        f'#, python-format\nmsgid "{escape(t)} {i}"\nmsgstr "{escape(t[::-1])}"\n'
+        for i, t in enumerate(texts)
+    ]
+    assert_same(tmp_path, HEADER + "".join("\n" + e for e in entries))
+
+
+def test_every_break_class_pair_at_the_margin(tmp_path: Path) -> None:
+    """Each pair of printable ASCII characters (with and without a space) at the right margin."""
+    marks = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~a0é«—"
+    entries = []
+    for i, a in enumerate(marks):
+        for sep in ("", " "):
+            for b in marks:
+                text = f"{'x' * 70}{a}{sep}{b}yyyy {len(entries)}"
+                entries.append(f'msgid "{escape(text)}"\nmsgstr "{escape(text[i:])}"\n')
+    assert_same(tmp_path, HEADER + "".join("\n" + e for e in entries))
+
+
+def test_wrapped_lines_are_cached() -> None:
+    po = parse_catalog(catalog_text(5, 30))
+    catalog._wrapped.cache_clear()
+    first = format_catalog(po)
+    misses = catalog._wrapped.cache_info().misses
+    assert format_catalog(po) == first
+    info = catalog._wrapped.cache_info()
+    assert info.misses == misses and info.hits >= misses
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ('"plain text"', "plain text"),
+        ('""', ""),
+        ('"l\'été  "', "l'été  "),
+        ('"a\\"b"', 'a"b'),
+        ('"tab\\there\\n"', "tab\there\n"),
+        ('"\\\\"', "\\"),
+        ('"\\101\\x42"', "AB"),
+    ],
+)
+def test_unquote_fast_path_and_decoder(token: str, value: str) -> None:
+    entry = parse_catalog(f'msgctxt "c"\nmsgid {token}\nmsgstr {token}\n')[0]
+    assert entry.msgid == entry.msgstr == value
+
+
+def test_unescaped_quote_is_still_an_error() -> None:
+    with pytest.raises(LocpipeError, match="unescaped double quote"):
+        parse_catalog('msgid "a"b"\nmsgstr ""\n', "x.po")
+
+
 # --- parsing errors, header, writing, .mo, stats -------------------------------------
 
 
@@ -259,3 +357,10 @@ def test_stats() -> None:
     assert result == CatalogStats(total=3, translated=1, fuzzy=1, untranslated=1)
     assert round(result.percent_complete, 2) == 33.33
     assert stats(new_catalog("it")).percent_complete == 100.0
+
+
+def test_header_field_with_a_space_before_its_colon_and_a_continuation() -> None:
+    # Found by fuzzing: a KeyError instead of a parsed header.
+    text = 'msgid ""\nmsgstr ""\n"X-Foo :a\\n"\n"more\\n"\n'
+    po = parse_catalog(text, "x.po")
+    assert po.metadata["X-Foo"] == "a\nmore"

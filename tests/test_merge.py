@@ -10,10 +10,20 @@ from pathlib import Path
 import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from conftest import require_tool
 from locpipe.catalog import format_catalog, new_catalog, new_template, parse_catalog
-from locpipe.merge import merge
+from locpipe.merge import (
+    FUZZY_CUTOFF,
+    WORD_RULE_FLOOR,
+    WORD_RULE_MAX_WORDS,
+    WORD_RULE_MIN_WORDS,
+    _FuzzyIndex,
+    _tokens,
+    merge,
+)
 
 _VOCAB_TEXT = (
     "casa cielo sole mare montagna libro tavolo finestra porta strada città paese "
@@ -165,3 +175,97 @@ def test_finds_the_edited_entries_among_8000() -> None:
     assert len(fuzzy) > 700
     # The translation carried over is the one of the entry the msgid was edited from.
     assert all(e.msgstr == "TR " + e.previous_msgid for e in fuzzy)
+
+
+# --- the one-word-away rule ----------------------------------------------------------
+
+
+def catalogs(old: dict[str, str], new: list[str]) -> tuple[polib.POFile, polib.POFile]:
+    po = new_catalog("fr")
+    for msgid, msgstr in old.items():
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    pot = new_template()
+    for msgid in new:
+        pot.append(polib.POEntry(msgid=msgid))
+    return po, pot
+
+
+def test_one_changed_word_in_a_short_string_is_found() -> None:
+    """A UI string with one word changed scores below FUZZY_CUTOFF but is the same message."""
+    old, pot = catalogs(
+        {
+            "Add a new user": "Ajouter un utilisateur",
+            "Delete selected %(verbose_name_plural)s": "Supprimer les %(verbose_name_plural)s",
+            "Show all items": "Afficher tous les éléments",
+            "This field is required.": "Ce champ est obligatoire.",
+        },
+        ["Add a new group", "Show all the items", "This field is optional."],
+    )
+    assert fuzz.ratio("Add a new group", "Add a new user") < FUZZY_CUTOFF
+    assert fuzz.ratio("This field is optional.", "This field is required.") < FUZZY_CUTOFF
+    merged = merge(old, pot, "fr")
+    got = {e.msgid: (e.msgstr, e.fuzzy, e.previous_msgid) for e in merged if not e.obsolete}
+    assert got == {
+        "Add a new group": ("Ajouter un utilisateur", True, "Add a new user"),
+        "Show all the items": ("Afficher tous les éléments", True, "Show all items"),
+        "This field is optional.": (
+            "Ce champ est obligatoire.",
+            True,
+            "This field is required.",
+        ),
+    }
+
+
+def test_several_one_word_neighbours_need_a_good_ratio() -> None:
+    """Of several old strings one word away, the best ratio is taken only if >= the floor."""
+    neighbours = {"Open the file": "Ouvrir le fichier", "Open the door": "Ouvrir la porte"}
+    old, pot = catalogs(neighbours, ["Open the files", "Open the garage"])
+    merged = merge(old, pot, "fr")
+    files, garage = merged.find("Open the files"), merged.find("Open the garage")
+    assert fuzz.ratio("Open the files", "Open the file") >= WORD_RULE_FLOOR
+    assert (files.msgstr, files.fuzzy) == ("Ouvrir le fichier", True)
+    assert max(fuzz.ratio("Open the garage", k) for k in neighbours) < WORD_RULE_FLOOR
+    assert garage.msgstr == "" and not garage.fuzzy  # two equally weak guesses: none
+
+
+def test_word_rule_needs_three_words_and_one_edit() -> None:
+    old, pot = catalogs(
+        {"Log in": "Se connecter", "Go to the next page": "Aller à la page suivante"},
+        ["Log out", "Go to page the next", "Go back to the previous page"],
+    )
+    merged = merge(old, pot, "fr")
+    assert all(e.msgstr == "" for e in merged if not e.obsolete)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["a", "b", "c", "d", "."]), max_size=7), max_size=25),
+    st.lists(st.sampled_from(["a", "b", "c", "d", "."]), max_size=7),
+)
+def test_one_word_away_index_equals_brute_force(olds: list[list[str]], query: list[str]) -> None:
+    """The deletion-tuple index finds exactly the old msgids at word distance <= 1."""
+    texts = list(dict.fromkeys(" ".join(words) for words in olds))
+    index = _FuzzyIndex([polib.POEntry(msgid=t, msgstr="x") for t in texts])
+    text = " ".join(query)
+    expected = []
+    if WORD_RULE_MIN_WORDS <= len(query) <= WORD_RULE_MAX_WORDS:
+        expected = [
+            i
+            for i, t in enumerate(texts)
+            if Levenshtein.distance(_tokens(t), _tokens(text), score_cutoff=1) <= 1
+        ]
+    assert index.one_word_away(text) == expected
+
+
+def test_same_context_wins_a_tie() -> None:
+    old = new_catalog("fr")
+    old.append(polib.POEntry(msgid="Open the file", msgstr="Ouvrir (menu)", msgctxt="menu"))
+    old.append(polib.POEntry(msgid="Open the file", msgstr="Ouvrir (bouton)", msgctxt="button"))
+    pot = new_template()
+    pot.append(polib.POEntry(msgid="Open this file", msgctxt="button"))
+    entry = merge(old, pot, "fr").find("Open this file", msgctxt="button")
+    assert (entry.msgstr, entry.fuzzy, entry.previous_msgctxt) == (
+        "Ouvrir (bouton)",
+        True,
+        "button",
+    )

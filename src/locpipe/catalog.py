@@ -16,15 +16,18 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import polib
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
-from uniseg.linebreak import line_break
+from uniseg.linebreak import LineBreak, line_break
 
 from locpipe.errors import LocpipeError
 from locpipe.fsio import atomic_write_bytes, atomic_write_text
@@ -195,6 +198,95 @@ def _width_breaks(chars: str, overrides: list[int], width: int, start_column: in
 
 
 # --------------------------------------------------------------------------
+# Fast line breaking for the common case
+# --------------------------------------------------------------------------
+# In a text whose characters are all one column wide and of none of the
+# classes that carry state across characters (BK, ZW, CM, ZWJ, RI, HL),
+# ``_possible_breaks`` reduces to: a break before a non-space character when
+# the pair (last non-space character, it) is a direct break, or an indirect
+# one with spaces between them.  So each character is mapped to a one-letter
+# code of its class (``translate``), two regular expressions built from
+# ``_pair`` find the break opportunities, and the greedy fitting (``_fit``)
+# visits only those.  Any other character sends the text to the full
+# algorithm.  Tests check that the two agree (tests/test_catalog_format.py).
+
+_STATEFUL = {"BK", "ZW", "CM", "ZWJ", "RI", "HL"}
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_FAST_CLASSES = sorted(
+    {_CLASS_MAP.get(c.name, c.name) for c in LineBreak} - _STATEFUL - {"SP"} | {"OP_EA"}
+)
+_CLASS_CODE = dict(zip(_FAST_CLASSES, _LETTERS, strict=False))
+_SLOW = "!"  # the code of a character the fast path cannot handle
+_COMMON = ("AL", "NU")  # letters and digits: no direct break between them
+
+
+def _break_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two searches over the class codes, each starting at a character that is rarely there.
+
+    The first finds breaks after spaces and after a character of a rare class
+    (the break is at the match's end); the second breaks after a letter or
+    digit, before a rare class (at the match's start).  Starting each branch
+    with a character set lets ``re`` skip the letters quickly.
+    """
+    code = _CLASS_CODE
+    spaced: dict[str, list[str]] = defaultdict(list)
+    direct: dict[str, list[str]] = defaultdict(list)
+    before_rare: dict[str, list[str]] = defaultdict(list)
+    for left in _FAST_CLASSES:
+        kinds = {right: _pair(left, right) for right in _FAST_CLASSES}
+        spaced["".join(code[r] for r, k in kinds.items() if k != _P)].append(code[left])
+        if left not in _COMMON:
+            direct["".join(code[r] for r, k in kinds.items() if k == _D)].append(code[left])
+    for right in _FAST_CLASSES:
+        lefts = "".join(code[left] for left in _COMMON if _pair(left, right) == _D)
+        before_rare[lefts].append(code[right])
+    after = [
+        f" (?<=[{''.join(lefts)}] ) *(?=[{rights}])" for rights, lefts in spaced.items() if rights
+    ]
+    after += [f"[{''.join(lefts)}](?=[{rights}])" for rights, lefts in direct.items() if rights]
+    before = [
+        f"[{''.join(rights)}](?<=[{lefts}].)" for lefts, rights in before_rare.items() if lefts
+    ]
+    # one group around the whole pattern: re.split then gives the matches' offsets
+    return (
+        re.compile(f"({'|'.join(after)})".encode()),
+        re.compile(f"({'|'.join(before)})".encode()),
+    )
+
+
+_AFTER_RE, _BEFORE_RE = _break_patterns()
+_CODES: dict[int, str] = {}  # code point -> class code, learnt as characters are met
+
+
+def _code(ch: str) -> str:
+    cls = _lb_class(ch)
+    if cls == "SP" and ch == " ":
+        return " "
+    if cls in _CLASS_CODE and _char_width(ch) == 1:
+        return _CLASS_CODE[cls]
+    return _SLOW
+
+
+_CODES.update((i, _code(chr(i))) for i in range(128))
+_ASCII_CODES = "".join(_CODES[i] for i in range(128)).encode() + _SLOW.encode() * 128
+
+
+def _class_codes(text: str) -> bytes | None:
+    """One code per character of ``text``, or None when one needs the full algorithm."""
+    if text.isascii():
+        codes = text.encode("ascii").translate(_ASCII_CODES)
+    else:
+        mapped = text.translate(_CODES)
+        if not mapped.isascii():  # characters not seen before: learn them
+            for ch in set(mapped):
+                if ord(ch) >= 128:
+                    _CODES[ord(ch)] = _code(ch)
+            mapped = text.translate(_CODES)
+        codes = mapped.encode("ascii")
+    return None if _SLOW.encode() in codes else codes
+
+
+# --------------------------------------------------------------------------
 # Writing (write-po.c)
 # --------------------------------------------------------------------------
 
@@ -264,6 +356,48 @@ def _python_directives(value: str) -> set[int]:
     return inside
 
 
+def _break_positions(codes: bytes, prohibited: set[int]) -> list[int]:
+    """``_possible_breaks`` for a text of fast-class characters, as a list of offsets."""
+    # the ends of the matches of one search, the starts of the other's
+    positions = list(accumulate(map(len, _AFTER_RE.split(codes))))[1::2]
+    before = _BEFORE_RE.split(codes)
+    if len(before) > 1:
+        positions = sorted(positions + list(accumulate(map(len, before)))[0:-1:2])
+    if prohibited:
+        positions = [p for p in positions if p not in prohibited]
+    return positions
+
+
+def _fit(positions: list[int], length: int, width: int, start_column: int) -> list[int]:
+    """``_width_breaks`` when every character is one column wide and no break is mandatory."""
+    breaks: list[int] = []
+    if not positions:
+        return breaks
+    last_p = positions[0]
+    column = start_column + last_p  # the column of the character at last_p
+    for p in positions[1:]:
+        if column + p - last_p > width:
+            breaks.append(last_p)
+            column = 0
+        column += p - last_p
+        last_p = p
+    if column + length - last_p > width:
+        breaks.append(last_p)
+    return breaks
+
+
+def _slow_breaks(text: str, prohibited: set[int], width: int, start_column: int) -> list[int]:
+    overrides = [_PROHIBITED if i in prohibited else 0 for i in range(len(text))]
+    breaks = _width_breaks(text, overrides, width, start_column)
+    return [i for i, brk in enumerate(breaks) if brk]
+
+
+_ESCAPE_TABLE = str.maketrans(
+    {**{k: "\\" + v for k, v in _ESCAPES.items()}, "\\": "\\\\", '"': '\\"'}
+)
+_TO_ESCAPE = re.compile('[\\\\"' + "".join(_ESCAPES) + "]")
+
+
 def _wrap(
     out: list[str],
     prefix: str,
@@ -273,46 +407,58 @@ def _wrap(
     do_wrap: bool = True,
 ) -> None:
     """Write ``name "value"`` wrapped the way gettext's ``wrap()`` does."""
+    out.append(_wrapped(prefix, name, value, frozenset(no_break), do_wrap))
+
+
+@lru_cache(maxsize=1 << 14)
+def _wrapped(prefix: str, name: str, value: str, no_break: frozenset[int], do_wrap: bool) -> str:
+    """The lines of :func:`_wrap` (cached: a msgid is written in the .pot and every .po)."""
     after_break = len(prefix) + 1
     width = (PAGE_WIDTH if do_wrap else 2**31 - 1) - 1 - after_break
+    lines: list[str] = []
     first_line = True
     start = 0
     while True:
         end = value.find("\n", start)
         end = len(value) if end == -1 else end + 1
-        chars: list[str] = []
-        overrides: list[int] = []
-        for offset in range(start, end):
-            ch = value[offset]
-            brk = _PROHIBITED if offset in no_break else 0
-            if ch in _ESCAPES or ch in '\\"':
-                chars += ["\\", _ESCAPES.get(ch, ch)]
-                overrides += [brk, _PROHIBITED]
-            else:
-                chars.append(ch)
-                overrides.append(brk)
-        if end > start and value[end - 1] == "\n":
-            overrides[-2] = _PROHIBITED
-        text = "".join(chars)
+        segment = value[start:end]
+        text = segment.translate(_ESCAPE_TABLE) if _TO_ESCAPE.search(segment) else segment
+        # no break inside an escape sequence, a python-format directive, or before a final \n
+        if len(text) == len(segment):
+            prohibited = {o - start for o in no_break if start <= o < end}
+        else:
+            escaped = [m.start() for m in _TO_ESCAPE.finditer(segment)]
+            prohibited = {e + k + 1 for k, e in enumerate(escaped)}
+            prohibited.update(
+                o - start + bisect_left(escaped, o - start) for o in no_break if start <= o < end
+            )
+            if segment.endswith("\n"):
+                prohibited.add(len(text) - 2)
+        codes = _class_codes(text)
+        positions = None
         while True:
-            startcol = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-            breaks = _width_breaks(text, overrides, width, startcol)
-            if first_line and text and (end < len(value) or startcol > width or any(breaks)):
-                out.append(f'{prefix}{name} ""\n')
+            start_column = len(name) + 1 if first_line else 0
+            if codes is None:
+                breaks = _slow_breaks(text, prohibited, width, start_column)
+            elif start_column + len(text) <= width:
+                breaks = []  # it fits: no piece can overflow
+            else:
+                if positions is None:
+                    positions = _break_positions(codes, prohibited)
+                breaks = _fit(positions, len(text), width, start_column)
+            if first_line and text and (end < len(value) or start_column > width or breaks):
+                lines.append(f'{prefix}{name} ""\n')
                 first_line = False
                 continue
             break
-        line = [prefix, f"{name} " if first_line else "", '"']
+        head = f'{prefix}{name} "' if first_line else f'{prefix}"'
         first_line = False
-        for i, ch in enumerate(text):
-            if breaks[i]:
-                line.append(f'"\n{prefix}"')
-            line.append(ch)
-        line.append('"\n')
-        out.append("".join(line))
+        pieces = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
+        lines.append(head + f'"\n{prefix}"'.join(pieces) + '"\n')
         start = end
         if start >= len(value):
             break
+    return "".join(lines)
 
 
 def _comment_lines(out: list[str], mark: str, text: str) -> None:
@@ -429,6 +575,8 @@ def _unquote(token: str, path: str | Path | None, line: int) -> str:
     if len(token) < 2 or not token.startswith('"') or not token.endswith('"'):
         raise LocpipeError("syntax error: expected a quoted string", path, line)
     body = token[1:-1]
+    if "\\" not in body and '"' not in body:
+        return body  # nothing to decode (most strings)
     out: list[str] = []
     i = 0
     while i < len(body):
@@ -514,7 +662,8 @@ class _Parser:
         for line in entry.msgstr.split("\n"):
             if ":" in line:
                 key, value = line.split(":", 1)
-                self.po.metadata[key.strip()] = value.strip()
+                key = key.strip()
+                self.po.metadata[key] = value.strip()
             elif line.strip() and key is not None:
                 self.po.metadata[key] += "\n" + line.strip()
 
