@@ -16,6 +16,7 @@ from locpipe.mt import get_backend
 from locpipe.mt.apertium import (
     ApertiumBackend,
     StreamPipeline,
+    check_sequence,
     decode,
     encode,
     find_route,
@@ -131,6 +132,53 @@ def test_dead_pipeline_is_a_clear_error() -> None:
     pipeline = StreamPipeline("echo 'lt-proc: cannot open file' >&2; exit 3")
     with pytest.raises(LocpipeError, match=r"exited \(status 3\).*cannot open file"):
         pipeline.run([b"x\0"])
+
+
+_MISSTEP_ENGINE = r"""
+import sys
+buf = b""
+while chunk := sys.stdin.buffer.read1(4096):
+    buf += chunk
+    *done, buf = buf.split(b"\0")
+    for seg in done:
+        if b"split" in seg:  # a stage that emits one NUL too many
+            seg = seg.replace(b"split", b"sp\0lit")
+        end = b"" if b"merge" in seg else b"\0"  # ... or swallows one
+        sys.stdout.buffer.write(seg + end)
+        sys.stdout.buffer.flush()
+"""
+
+
+def test_sequence_tags_catch_lost_and_extra_nuls() -> None:
+    # Extra NUL inside segment 1: it and everything after it are rejected.
+    split = [b"[@5]a[]", b"[@6]sp", b"lit[]", b"[@7]b[]"]
+    assert check_sequence(split, 5) == [b"a[]", None, None]
+    # Lost NUL after segment 0: the merged result carries two tags, and the
+    # rest are one place early (the closing segment is sent again after the stall).
+    merged = [b"[@0]a[][@1]b[]", b"[@2]c[]", b"[@3][]", b"[@3][]"]
+    assert check_sequence(merged, 0) == [None, None, None]
+    # A segment given up after a stall (None) does not condemn its neighbours.
+    assert check_sequence([b"[@0]a[]", None, b"[@2]c[]", b"[@3][]"], 0) == [b"a[]", None, b"c[]"]
+    assert check_sequence([b"[@0][]"], 0) == []
+
+
+@pytest.mark.parametrize("fault", ["split", "merge"])
+def test_backend_rejects_out_of_step_results_and_restarts(
+    fault: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = ApertiumBackend()
+    fake = StreamPipeline(f"{sys.executable} -c '{_MISSTEP_ENGINE}'", timeout=2.0)
+    monkeypatch.setattr(backend, "pipeline", lambda source, target: fake)
+    try:
+        texts = ["uno", f"due {fault}", "tre", "quattro"]
+        out = backend.translate(texts, "it", "es")
+        assert out[0] == "uno" and out[1:] == [None, None, None]
+        assert fake.resyncs == 1
+        # The next call runs on a fresh pipeline, in step again.
+        assert backend.translate(["cinque", "sei"], "it", "es") == ["cinque", "sei"]
+        assert fake.starts >= 2
+    finally:
+        fake.close()
 
 
 # --------------------------------------------------------------------------- real Apertium
