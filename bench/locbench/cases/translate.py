@@ -56,7 +56,8 @@ def run(peers: Peers, site: Site, limit: int, repeat: int) -> TranslateResult | 
         return result
     for lang, chain in CHAINS.items():
         stages = " | ".join(f"apertium -u {mode}" for mode in chain)
-        raw = f'{stages} < "{plain}" > "{folder}/raw.{lang}.txt"'
+        # '<' first: it feeds the first stage (after the pipe it fed only the last one)
+        raw = f'< "{plain}" {stages} > "{folder}/raw.{lang}.txt"'
         log(f"translate {lang}: raw apertium {'|'.join(chain)}")
         result.measures[lang] = {
             f"apertium -u {'|'.join(chain)} (raw engine)": measure(
