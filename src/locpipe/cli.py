@@ -6,26 +6,25 @@ Exit codes: 0 done, 1 check thresholds not met, 2 bad input or usage,
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from locpipe.errors import LocpipeError
-from locpipe.lock import ProjectLock
-from locpipe.project import Project
-from locpipe.qa import CHECKS
-from locpipe.steps.build import build as build_step
-from locpipe.steps.check import CheckResult
-from locpipe.steps.check import check as check_step
-from locpipe.steps.check import to_junit as check_junit
-from locpipe.steps.extract import extract as extract_step
-from locpipe.steps.translate import TranslateResult, summary_lines
-from locpipe.steps.translate import translate as translate_step
-from locpipe.steps.update import update as update_step
+
+# The steps, the engines, Jinja2 and Babel are imported by the commands that
+# use them (the CLI starts in a fraction of the time a full import takes).
+if TYPE_CHECKING:
+    from locpipe.lock import ProjectLock
+    from locpipe.project import Project
+    from locpipe.steps.check import CheckResult
+    from locpipe.steps.translate import TranslateResult
 
 lang_option = click.option(
     "--lang",
@@ -58,6 +57,10 @@ class Context:
     @property
     def project(self) -> Project:
         if self._project is None:
+            from locpipe.lock import ProjectLock
+            from locpipe.project import Project
+            from locpipe.state import STAMPS_DIR
+
             project = Project(self.directory)
             if self.command not in READ_ONLY_COMMANDS:
                 lock = ProjectLock(project.root, self.command or "locpipe")
@@ -65,7 +68,7 @@ class Context:
                     self.wait, lambda message: click.echo(f"locpipe: {message}...", err=True)
                 )
                 self._lock = lock
-                lock.clean([project.paths.locales, project.paths.build])
+                lock.clean([project.paths.locales, project.paths.build, project.root / STAMPS_DIR])
             self._project = project
         return self._project
 
@@ -95,7 +98,58 @@ def _run(func: Callable[[], Any]) -> Any:
         sys.exit(130)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """The group of :mod:`locpipe.commands`, each module imported when its command runs.
+
+    ``LAZY_COMMANDS`` names the module of each command so ``locpipe build``
+    does not import the review or exchange code; a command of a module not
+    listed there is still found, by importing every module of the package.
+    """
+
+    #: command name → module of :mod:`locpipe.commands` defining it.
+    LAZY_COMMANDS = {
+        "backends": "backends",
+        "export": "exchange",
+        "merge": "exchange",
+        "report": "report",
+        "review": "review",
+        "tm": "tm",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._loaded: set[str] = set()
+
+    def _load(self, module_name: str) -> None:
+        if module_name in self._loaded:
+            return
+        self._loaded.add(module_name)
+        module = importlib.import_module(f"locpipe.commands.{module_name}")
+        for command in getattr(module, "COMMANDS", ()):
+            self.add_command(command)
+
+    def _load_all(self) -> None:
+        import locpipe.commands as package
+
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            self._load(info.name)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in self.LAZY_COMMANDS:
+            self._load(self.LAZY_COMMANDS[cmd_name])
+            command = super().get_command(ctx, cmd_name)
+        if command is None:
+            self._load_all()
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_all()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
     "directory",
@@ -134,6 +188,8 @@ def extract(ctx: Context) -> None:
     """Write a .pot per article and ui.pot for the templates' strings."""
 
     def run() -> None:
+        from locpipe.steps.extract import extract as extract_step
+
         result = extract_step(ctx.project)
         ctx.say(
             f"extract: {_plural(len(result.written) + len(result.unchanged), 'template')} "
@@ -152,6 +208,8 @@ def update(ctx: Context, languages: tuple[str, ...]) -> None:
     """Create missing catalogs and merge templates into them (msgmerge semantics)."""
 
     def run() -> None:
+        from locpipe.steps.update import update as update_step
+
         result = update_step(ctx.project, _languages(ctx, languages))
         ctx.say(
             f"update: {len(result.created)} created, {len(result.updated)} updated, "
@@ -165,6 +223,9 @@ def run_translate(
     ctx: Context, languages: tuple[str, ...], backend: str | None, dry_run: bool = False
 ) -> TranslateResult:
     """Translate with a progress bar on stderr (when it is a terminal) and print the summary."""
+    from locpipe.steps.translate import summary_lines
+    from locpipe.steps.translate import translate as translate_step
+
     show = not ctx.quiet and sys.stderr.isatty() and not dry_run
     bar: Any = None
 
@@ -242,7 +303,7 @@ def _check_table(result: CheckResult) -> str:
                 str(s.untranslated) if s else "-",
                 f"{r.percent:.0f}%" if s else "error",
                 str(check_errors),
-                str(len(r.findings) - check_errors + len(r.errors)),
+                str(r.warning_count),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -256,6 +317,8 @@ def _check_table(result: CheckResult) -> str:
 
 
 def _check_json(result: CheckResult) -> str:
+    from locpipe.qa import CHECKS
+
     return json.dumps(
         {
             "min_complete": result.min_complete,
@@ -297,7 +360,17 @@ def run_check(
 ):
     """Check and print; with ``gate`` exit 1 below the threshold, on errors (and
     on warnings with ``strict``)."""
-    result = check_step(ctx.project, _languages(ctx, languages), min_complete, strict)
+    from locpipe.steps.check import check as check_step
+    from locpipe.steps.check import to_junit as check_junit
+
+    result = check_step(
+        ctx.project,
+        _languages(ctx, languages),
+        min_complete,
+        strict,
+        details=gate or strict or fmt != "text",  # `all` prints only the counts of warnings
+        shorten=60 if fmt == "text" else None,  # the text listing prints msgid[:60]
+    )
     if fmt == "json":
         click.echo(_check_json(result))
     elif fmt == "junit":
@@ -320,7 +393,7 @@ def run_check(
         below = [r for r in result.reports if r.percent < min_complete and not r.errors]
         errors = sum(len(r.errors) for r in result.reports)
         check_errors = sum(1 for _, f in result.findings if f.severity == "error")
-        warnings = len(result.findings) - check_errors
+        warnings = sum(r.warning_count for r in result.reports)
         summary = (
             f"check: {len(result.reports)} catalogs, "
             f"{len(below)} below {min_complete:g}% complete, "
@@ -386,6 +459,8 @@ def build(
     """Build localized pages into the build folder, and .mo files."""
 
     def run() -> None:
+        from locpipe.steps.build import build as build_step
+
         result = build_step(
             ctx.project, _languages(ctx, languages), reviewed_only, publish_threshold
         )
@@ -430,19 +505,3 @@ def all_steps(ctx: click.Context, languages: tuple[str, ...], backend: str | Non
     _run(lambda: run_translate(ctx.obj, languages, backend))
     _run(lambda: run_check(ctx.obj, languages, 100.0, "text", gate=False))
     ctx.invoke(build, languages=languages, reviewed_only=False)
-
-
-def _register_commands() -> None:
-    """Add the commands defined in :mod:`locpipe.commands` (one module each)."""
-    import importlib
-    import pkgutil
-
-    import locpipe.commands as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for command in getattr(module, "COMMANDS", ()):
-            main.add_command(command)
-
-
-_register_commands()

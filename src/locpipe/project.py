@@ -5,13 +5,18 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import polib
+
 from locpipe.config import Config, load_config, normalize_language
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import Document, SpanError, walk
+from locpipe.state import Stamps, code_digest, digest_bytes, file_digest, key, tree_digest
 
 UI_DOMAIN = "ui"
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -30,6 +35,17 @@ class Article:
     encoding: str
     document: Document
     language: str
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What every step needs of an article without walking it: its slug, path,
+    language and the digest of its bytes (an :class:`Article` is read on demand)."""
+
+    slug: str
+    path: Path
+    language: str
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,74 @@ class Project:
         self.config = config or load_config(self.root)
         self.paths = self.config.paths
         self.check_write_folders()
+        self._stamps: dict[str, Stamps] = {}
+        #: (path, digest) → parsed catalog, the few most recent (see :meth:`catalog`).
+        self._catalogs: OrderedDict[tuple[Path, str], polib.POFile] = OrderedDict()
+        #: Catalog parses this project object made (tests count them).
+        self.catalog_reads = 0
+
+    # -- stamps and parsed catalogs ------------------------------------------
+    @cached_property
+    def environment(self) -> str:
+        """Digest of what affects every output: locpipe's code and the configuration
+        (its paths relative to the project: a moved or copied project keeps its stamps)."""
+        return key(code_digest(), repr(self.config).replace(str(self.root), "<project>"))
+
+    def stamps(self, table: str) -> Stamps:
+        """The stamp table ``table`` (:mod:`locpipe.state`), one object per project."""
+        stamps = self._stamps.get(table)
+        if stamps is None:
+            stamps = self._stamps[table] = Stamps(self.root, table, self.environment)
+        return stamps
+
+    def save_stamps(self) -> None:
+        """Write the stamp tables that changed (after the outputs they vouch for)."""
+        for stamps in self._stamps.values():
+            stamps.save()
+
+    @cached_property
+    def templates_digest(self) -> str:
+        """Digest of every file of the page templates folder."""
+        return tree_digest(self.paths.templates)
+
+    #: Parsed catalogs kept for reuse within one command (a small LRU: memory stays flat).
+    CATALOG_CACHE_SIZE = 64
+
+    def catalog(self, path: Path, language: str | None = None) -> polib.POFile:
+        """:func:`~locpipe.catalog.read_catalog`, parsed once per content within one command.
+
+        Keyed by the file's digest, so a catalog changed on disk is parsed
+        again.  The object is shared: a caller that changes it in place calls
+        :meth:`forget_catalog` first.
+        """
+        from locpipe.catalog import read_catalog
+
+        digest = file_digest(path)
+        if digest is None:
+            return read_catalog(path, language)  # its own error message
+        cache_key = (path, digest)
+        catalog = self._catalogs.get(cache_key)
+        if catalog is not None:
+            self._catalogs.move_to_end(cache_key)
+            return catalog
+        self.catalog_reads += 1
+        catalog = read_catalog(path, language)
+        self._catalogs[cache_key] = catalog
+        while len(self._catalogs) > self.CATALOG_CACHE_SIZE:
+            self._catalogs.popitem(last=False)
+        return catalog
+
+    def forget_catalog(self, path: Path) -> None:
+        """Drop ``path``'s parsed versions (its object is about to be changed in place)."""
+        for cache_key in [k for k in self._catalogs if k[0] == path]:
+            del self._catalogs[cache_key]
+
+    def remember_catalog(self, path: Path, catalog: polib.POFile) -> None:
+        """``catalog`` is what ``path`` holds now (just written): reuse it."""
+        self.forget_catalog(path)
+        digest = file_digest(path)
+        if digest is not None:
+            self._catalogs[(path, digest)] = catalog
 
     # -- path guards --------------------------------------------------------
     def escaping_link(self, path: Path) -> Path | None:
@@ -179,6 +263,9 @@ class Project:
 
     def read_article(self, path: Path) -> Article:
         """Read, decode and walk one article."""
+        return self._parse_article(path, self._article_bytes(path))
+
+    def _article_bytes(self, path: Path) -> bytes:
         try:
             size = path.stat().st_size
             if size > MAX_ARTICLE_BYTES:
@@ -192,6 +279,9 @@ class Project:
             raise LocpipeError(f"cannot read: {exc.strerror}", path) from None
         if not data.strip():
             raise LocpipeError("empty article", path)
+        return data
+
+    def _parse_article(self, path: Path, data: bytes) -> Article:
         text, encoding = decode_html(data, path)
         try:
             document = walk(text)
@@ -220,7 +310,35 @@ class Project:
 
     @cached_property
     def articles(self) -> list[Article]:
+        """Every article, read and walked (all held at once: prefer :meth:`iter_articles`)."""
         return [self.read_article(p) for p in self.article_paths()]
+
+    @cached_property
+    def article_infos(self) -> list[ArticleInfo]:
+        """Slug, path, language and digest of every article.
+
+        An article is walked only when its bytes (or the configuration, or
+        locpipe) changed since its language was stamped; otherwise hashing
+        it is enough.  Every check of :meth:`read_article` passed for those
+        same bytes.
+        """
+        stamps = self.stamps("articles")
+        infos = []
+        for path in self.article_paths():
+            data = self._article_bytes(path)
+            digest = digest_bytes(data)
+            language = stamps.data(path.name, digest)
+            if not isinstance(language, str):
+                language = self._parse_article(path, data).language
+                stamps.record(path.name, digest, data=language)
+            infos.append(ArticleInfo(path.stem, path, language, digest))
+        stamps.save()
+        return infos
+
+    def iter_articles(self) -> Iterator[Article]:
+        """Read and walk the articles one at a time (only one held at once)."""
+        for info in self.article_infos:
+            yield self.read_article(info.path)
 
     # -- domains ------------------------------------------------------------
     def targets(self, source_language: str, only: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -234,7 +352,7 @@ class Project:
         """Every domain with its target languages (optionally limited to ``only``)."""
         source = self.config.source_language
         result = [Domain(UI_DOMAIN, source, self.targets(source, only))]
-        for article in self.articles:
+        for article in self.article_infos:
             result.append(
                 Domain(article.slug, article.language, self.targets(article.language, only))
             )

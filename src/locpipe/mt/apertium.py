@@ -306,6 +306,7 @@ class StreamPipeline:
         self._proc: subprocess.Popen[bytes] | None = None
         self.resyncs = 0  # kills after results came back out of sequence
         self._stderr: collections.deque[bytes] = collections.deque(maxlen=50)
+        self._drainer: threading.Thread | None = None
         self.starts = 0
 
     def _start(self) -> subprocess.Popen[bytes]:
@@ -320,7 +321,8 @@ class StreamPipeline:
             )
             self.starts += 1
             self._stderr.clear()
-            threading.Thread(target=self._drain, args=(self._proc,), daemon=True).start()
+            self._drainer = threading.Thread(target=self._drain, args=(self._proc,), daemon=True)
+            self._drainer.start()
         return self._proc
 
     def start(self) -> None:
@@ -334,7 +336,9 @@ class StreamPipeline:
             self._stderr.append(line)
 
     def stderr_tail(self) -> str:
-        """The last lines the stages wrote to stderr."""
+        """The last lines the stages wrote to stderr (all of it, once they have exited)."""
+        if self._drainer is not None and (self._proc is None or self._proc.poll() is not None):
+            self._drainer.join(timeout=5)  # the stages are gone: their stderr ends soon
         return b"".join(self._stderr).decode("utf-8", errors="replace").strip()[-2000:]
 
     def run(self, segments: Sequence[bytes]) -> list[bytes]:

@@ -9,22 +9,12 @@ from pathlib import Path
 import polib
 
 from locpipe.assets import asset_paths, copy_assets
-from locpipe.catalog import read_catalog, write_mo
 from locpipe.drafts import is_stale
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import reassemble
 from locpipe.fsio import atomic_write_text
-from locpipe.project import UI_DOMAIN, Article, Project
-from locpipe.site import (
-    ArticlePage,
-    IndexEntry,
-    check_templates,
-    language_links,
-    make_environment,
-    render_article,
-    render_index,
-    translations_from_catalog,
-)
+from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Project
+from locpipe.state import file_digest, key
 from locpipe.units import Unit, unescape_text
 
 
@@ -128,37 +118,72 @@ def _write(path: Path, text: str, result: BuildResult) -> None:
     (result.written if atomic_write_text(path, text) else result.unchanged).append(path)
 
 
-def _load(project: Project, language: str, domain: str) -> polib.POFile | None:
-    path = project.catalog_path(language, domain)
-    return read_catalog(path) if path.exists() else None
+def _held(
+    project: Project,
+    infos: list[ArticleInfo],
+    digests: dict[tuple[str, str], str | None],
+    reviewed_only: bool,
+    threshold: float,
+) -> dict[tuple[str, str], HeldBack]:
+    """The (language, article) pairs held back by the publish threshold.
 
-
-def _availability(
-    project: Project, reviewed_only: bool, threshold: float
-) -> tuple[dict[tuple[str, str], polib.POFile | None], dict[tuple[str, str], HeldBack]]:
-    """Catalogs of every (language, article) and the pairs held back by the threshold."""
-    catalogs: dict[tuple[str, str], polib.POFile | None] = {}
+    An article catalog's percentage is stamped with its digest, so an
+    unchanged catalog is not parsed again to decide.
+    """
     held: dict[tuple[str, str], HeldBack] = {}
-    for article in project.articles:
+    if threshold <= 0:
+        return held
+    stamps = project.stamps("build-percent")
+    inputs = key("percent", reviewed_only)
+    for info in infos:
         for language in project.config.languages:
-            if language == article.language:
-                catalogs[language, article.slug] = None
+            if language == info.language:
                 continue
-            catalog = _load(project, language, article.slug)
-            catalogs[language, article.slug] = catalog
-            if threshold <= 0:
-                continue
-            if catalog is None:
-                held[language, article.slug] = HeldBack(
-                    language, article.slug, 0.0, threshold, "no catalog"
+            if digests[language, info.slug] is None:
+                held[language, info.slug] = HeldBack(
+                    language, info.slug, 0.0, threshold, "no catalog"
                 )
                 continue
-            percent = article_percent(catalog, reviewed_only)
+            name = f"{language}/{info.slug}"
+            percent = stamps.data(name, inputs)
+            if not isinstance(percent, (int, float)):
+                path = project.catalog_path(language, info.slug)
+                percent = article_percent(project.catalog(path), reviewed_only)
+                stamps.record(name, inputs, [path], data=percent)
             if percent < threshold:
-                held[language, article.slug] = HeldBack(
-                    language, article.slug, percent, threshold, "below threshold"
+                held[language, info.slug] = HeldBack(
+                    language, info.slug, percent, threshold, "below threshold"
                 )
-    return catalogs, held
+    return held
+
+
+class _Lazy:
+    """The Jinja2 environment and each language's UI translations, made on first use."""
+
+    def __init__(self, project: Project, reviewed_only: bool):
+        self.project = project
+        self.reviewed_only = reviewed_only
+        self._env = None
+        self._translations: dict[str, object] = {}
+
+    @property
+    def env(self):
+        if self._env is None:
+            from locpipe.site import make_environment
+
+            self._env = make_environment(self.project.paths.templates)
+        return self._env
+
+    def translations(self, language: str):
+        if language not in self._translations:
+            from locpipe.site import translations_from_catalog
+
+            path = self.project.catalog_path(language, UI_DOMAIN)
+            catalog = self.project.catalog(path) if path.exists() else None
+            self._translations[language] = translations_from_catalog(
+                catalog, include_fuzzy=not self.reviewed_only
+            )
+        return self._translations[language]
 
 
 def build(
@@ -173,11 +198,21 @@ def build(
     (default: the config's ``publish_threshold``) percent translated is not
     built in that language and left out of that language's index and of the
     other pages' hreflang alternates and language switcher.
+
+    A page (index, ``.mo`` file) whose inputs have the digests stamped when it
+    was last written, and whose bytes are still those, is not rendered again
+    (:mod:`locpipe.state`).  Articles are read one at a time.
     """
     threshold = project.config.publish_threshold if publish_threshold is None else publish_threshold
     result = BuildResult(publish_threshold=threshold)
-    env = make_environment(project.paths.templates)
-    check_templates(env)  # every input is read and checked before the first write
+    stamps = project.stamps("build")
+    lazy = _Lazy(project, reviewed_only)
+    templates = project.templates_digest
+    if stamps.data("templates", templates) is not True:
+        from locpipe.site import check_templates
+
+        check_templates(lazy.env)  # every input is read and checked before the first write
+        stamps.record("templates", templates, data=True)
     site = dict(project.config.site)
     selected = languages or project.config.languages
     source = project.paths.source_articles
@@ -188,77 +223,108 @@ def build(
             for language in selected
         ]
     )
-    ui_catalogs = {language: _load(project, language, UI_DOMAIN) for language in selected}
-    catalogs, held = _availability(project, reviewed_only, threshold)
+    infos = project.article_infos
+    digests = {
+        (language, info.slug): None
+        if language == info.language
+        else file_digest(project.catalog_path(language, info.slug))
+        for info in infos
+        for language in project.config.languages
+    }
+    ui_digests = {
+        language: file_digest(project.catalog_path(language, UI_DOMAIN)) for language in selected
+    }
+    held = _held(project, infos, digests, reviewed_only, threshold)
     result.held_back = [
         held[key] for key in sorted(held, key=lambda k: (k[1], k[0])) if key[0] in selected
     ]
+    # What each page is made of; the stale ones are rendered below.
+    plans: dict[tuple[str, str], str] = {}
+    stale: dict[str, list[str]] = {}
+    for info in infos:
+        published_in = [code for code in project.config.languages if (code, info.slug) not in held]
+        for language in selected:
+            if (language, info.slug) in held:
+                continue
+            inputs = key(
+                "page",
+                info.digest,
+                digests[language, info.slug],
+                ui_digests[language],
+                templates,
+                reviewed_only,
+                published_in,
+            )
+            plans[language, info.slug] = inputs
+            if stamps.lookup(f"{language}/{info.slug}", inputs) is None:
+                stale.setdefault(info.slug, []).append(language)
+    # Bad input stops the build before the first write: the catalogs it will use parse.
+    for slug, stale_languages in stale.items():
+        for language in stale_languages:
+            if digests[language, slug] is not None:
+                project.catalog(project.catalog_path(language, slug))
+    for language in {
+        language for stale_languages in stale.values() for language in stale_languages
+    }:
+        lazy.translations(language)
+    try:
+        _build_pages(project, result, stamps, lazy, site, selected, infos, held, plans, stale)
+        _build_mo(project, result, languages)
+    finally:
+        project.save_stamps()
+    return result
+
+
+def _build_pages(project, result, stamps, lazy, site, selected, infos, held, plans, stale) -> None:
     for language in selected:
-        translations = translations_from_catalog(
-            ui_catalogs[language], include_fuzzy=not reviewed_only
-        )
         result.assets += copy_assets(
             project.paths.source_articles, project.root, project.paths.build / language
         )
-        index: list[IndexEntry] = []
-        for article in project.articles:
-            if (language, article.slug) in held:
-                stale = project.page_path(language, article.slug)
-                if stale.exists():
-                    stale.unlink()
-                    result.removed.append(stale)
+    index: dict[str, list[tuple[str, str, str, str]]] = {language: [] for language in selected}
+    for info in infos:
+        for language in selected:
+            if (language, info.slug) in held:
+                stale_page = project.page_path(language, info.slug)
+                if stale_page.exists():
+                    stale_page.unlink()
+                    result.removed.append(stale_page)
                 continue
-            published_in = [
-                code for code in project.config.languages if (code, article.slug) not in held
-            ]
-            catalog = catalogs[language, article.slug]
-            table = catalog_table(catalog, reviewed_only)
-            rejected: list[Unit] = []
-            doc = article.document
-            body = reassemble(
-                article.text,
-                doc.units,
-                lambda unit, t=table: t.get(unit.msgid),
-                span=doc.body,
-                rejected=rejected,
-            )
-            for unit in rejected:
-                result.rejected.append((project.catalog_path(language, article.slug), unit.msgid))
-            title = _plain(doc.unit_for("title"), table)
-            description = _plain(doc.unit_for("meta[description]"), table)
-            alternates = [
-                (code.replace("_", "-"), page_href(project, code, article.slug, language))
-                for code in published_in
-            ]
-            alternates.append(
-                ("x-default", page_href(project, article.language, article.slug, language))
-            )
-            page = ArticlePage(
-                slug=article.slug,
-                lang=language,
-                title=title,
-                description=description,
-                body_html=body,
-                published=_published(article),
-                alternates=alternates,
-                languages=language_links(
-                    published_in,
-                    language,
-                    lambda code, s=article.slug, here=language: page_href(project, code, s, here),
-                ),
-                keywords=[k.strip() for k in doc.meta.get("keywords", "").split(",") if k.strip()],
-                canonical=page_href(project, language, article.slug, language),
-            )
-            _write(
-                project.page_path(language, article.slug),
-                render_article(env, page, translations, site),
-                result,
-            )
-            index.append(IndexEntry(article.slug, title, description, f"{article.slug}.html"))
+        article = project.read_article(info.path) if info.slug in stale else None
+        published_in = [code for code in project.config.languages if (code, info.slug) not in held]
+        for language in selected:
+            if (language, info.slug) in held:
+                continue
+            name = f"{language}/{info.slug}"
+            page_path = project.page_path(language, info.slug)
+            if article is None or language not in stale[info.slug]:
+                data = stamps.data(name, plans[language, info.slug])
+                result.unchanged.append(page_path)
+            else:
+                data = _build_page(project, result, lazy, site, article, language, published_in)
+                stamps.record(name, plans[language, info.slug], [page_path], data=data)
+            title, description, rejected = data
+            for msgid in rejected:
+                result.rejected.append((project.catalog_path(language, info.slug), msgid))
+            index[language].append((info.slug, title, description, f"{info.slug}.html"))
+    for language in selected:
+        path = project.paths.build / language / "index.html"
+        entries = [list(entry) for entry in index[language]]
+        inputs = key(
+            "index",
+            entries,
+            lazy.project.templates_digest,
+            file_digest(project.catalog_path(language, UI_DOMAIN)),
+            lazy.reviewed_only,
+        )
+        if stamps.lookup(f"{language}/index", inputs) is not None:
+            result.unchanged.append(path)
+            continue
+        from locpipe.site import IndexEntry, language_links, render_index
+
         index_html = render_index(
-            env,
+            lazy.env,
             lang=language,
-            articles=index,
+            articles=[IndexEntry(*entry) for entry in index[language]],
             languages=language_links(
                 project.config.languages,
                 language,
@@ -266,15 +332,83 @@ def build(
                     f"../{code}/index.html" if code != here else "index.html"
                 ),
             ),
-            translations=translations,
+            translations=lazy.translations(language),
             site=site,
         )
-        _write(project.paths.build / language / "index.html", index_html, result)
+        _write(path, index_html, result)
+        stamps.record(f"{language}/index", inputs, [path])
+
+
+def _build_page(
+    project: Project,
+    result: BuildResult,
+    lazy: _Lazy,
+    site: dict[str, str],
+    article: Article,
+    language: str,
+    published_in: list[str],
+) -> list:
+    """Render and write one page; returns [title, description, rejected msgids]."""
+    from locpipe.site import ArticlePage, language_links, render_article
+
+    path = project.catalog_path(language, article.slug)
+    catalog = project.catalog(path) if language != article.language and path.exists() else None
+    table = catalog_table(catalog, lazy.reviewed_only)
+    rejected: list[Unit] = []
+    doc = article.document
+    body = reassemble(
+        article.text,
+        doc.units,
+        lambda unit, t=table: t.get(unit.msgid),
+        span=doc.body,
+        rejected=rejected,
+    )
+    title = _plain(doc.unit_for("title"), table)
+    description = _plain(doc.unit_for("meta[description]"), table)
+    alternates = [
+        (code.replace("_", "-"), page_href(project, code, article.slug, language))
+        for code in published_in
+    ]
+    alternates.append(("x-default", page_href(project, article.language, article.slug, language)))
+    page = ArticlePage(
+        slug=article.slug,
+        lang=language,
+        title=title,
+        description=description,
+        body_html=body,
+        published=_published(article),
+        alternates=alternates,
+        languages=language_links(
+            published_in,
+            language,
+            lambda code, s=article.slug, here=language: page_href(project, code, s, here),
+        ),
+        keywords=[k.strip() for k in doc.meta.get("keywords", "").split(",") if k.strip()],
+        canonical=page_href(project, language, article.slug, language),
+    )
+    _write(
+        project.page_path(language, article.slug),
+        render_article(lazy.env, page, lazy.translations(language), site),
+        result,
+    )
+    return [title, description, [unit.msgid for unit in rejected]]
+
+
+def _build_mo(project: Project, result: BuildResult, languages: tuple[str, ...]) -> None:
+    """A ``.mo`` next to every catalog (stamped with the catalog's digest)."""
+    stamps = project.stamps("build")
     for domain in project.domains(languages):
         for language in domain.targets:
-            catalog = _load(project, language, domain.name)
-            if catalog is not None:
-                mo = project.catalog_path(language, domain.name).with_suffix(".mo")
-                write_mo(catalog, mo)
-                result.mo_files.append(mo)
-    return result
+            path = project.catalog_path(language, domain.name)
+            digest = file_digest(path)
+            if digest is None:
+                continue
+            mo = path.with_suffix(".mo")
+            name = f"{language}/{domain.name}.mo"
+            inputs = key("mo", digest)
+            if stamps.lookup(name, inputs) is None:
+                from locpipe.catalog import write_mo
+
+                write_mo(project.catalog(path), mo)
+                stamps.record(name, inputs, [mo])
+            result.mo_files.append(mo)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from locpipe.catalog import CatalogStats, read_catalog, stats
+from locpipe.catalog import CatalogStats, stats
 from locpipe.errors import LocpipeError
 from locpipe.project import Project
 from locpipe.qa import ERROR, Finding, QAContext, placeholders_in
 from locpipe.qa import check_catalog as qa_check_catalog
+from locpipe.state import key
 
 __all__ = ["CatalogReport", "CheckResult", "check", "check_catalog", "placeholders_in"]
 
@@ -30,6 +32,12 @@ class CatalogReport:
     #: Quality-check findings (errors fail the gate; warnings only when strict).
     findings: list[Finding] = field(default_factory=list)
     relative: str = ""
+    #: Warnings counted but not loaded (a summary from a stamp: ``check(details=False)``).
+    hidden_warnings: int = 0
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for f in self.findings if f.severity != ERROR) + self.hidden_warnings
 
     @property
     def percent(self) -> float:
@@ -52,7 +60,14 @@ class CheckResult:
 
     @property
     def failed(self) -> list[CatalogReport]:
-        return [r for r in self.reports if r.errors or self.below(r) or r.failing(self.strict)]
+        return [
+            r
+            for r in self.reports
+            if r.errors
+            or self.below(r)
+            or r.failing(self.strict)
+            or (self.strict and r.hidden_warnings)
+        ]
 
     @property
     def passed(self) -> bool:
@@ -78,7 +93,7 @@ def _msgfmt_errors(path: Path) -> list[str]:
 def check_catalog(report: CatalogReport, project: Project) -> None:
     """Fill a report: stats, parse and compile errors, quality-check findings."""
     try:
-        catalog = read_catalog(report.path)
+        catalog = project.catalog(report.path)
     except LocpipeError as exc:
         report.errors.append(str(exc))
         return
@@ -93,9 +108,23 @@ def check(
     languages: tuple[str, ...] = (),
     min_complete: float = 100.0,
     strict: bool = False,
+    details: bool = True,
+    shorten: int | None = None,
 ) -> CheckResult:
-    """Check every catalog of the project (optionally only some languages)."""
+    """Check every catalog of the project (optionally only some languages).
+
+    A catalog whose bytes are those stamped after its last check is not read
+    again: the stamp keeps its figures, errors and error findings, and only
+    the number of its warnings.  With ``details`` (every finding wanted, as
+    ``locpipe check`` lists them) a catalog with warnings is checked again;
+    without (``locpipe all``'s summary) the warnings stay a count.
+    ``shorten`` keeps only that many characters of each finding's msgid (and
+    no msgstr): what a text listing prints, so memory does not grow with the
+    text of every finding of a big site.
+    """
     reports = []
+    stamps = project.stamps("check")
+    inputs = key("check", shutil.which("msgfmt"))
     for domain in project.domains(languages):
         for language in domain.targets:
             path = project.catalog_path(language, domain.name)
@@ -103,9 +132,57 @@ def check(
             if not path.exists():
                 report.errors.append(f"{report.relative}: missing; run `locpipe update`")
             else:
-                check_catalog(report, project)
+                name = f"{language}/{domain.name}"
+                if not _restore(report, stamps.data(name, inputs), details):
+                    check_catalog(report, project)
+                    stamps.record(name, inputs, [path], data=_saved(report))
+                    if not details:  # a count is enough: memory stays flat on big sites
+                        _hide_warnings(report)
+                if shorten is not None:
+                    report.findings = [
+                        dataclasses.replace(f, msgid=f.msgid[:shorten], msgstr="")
+                        for f in report.findings
+                    ]
             reports.append(report)
+    project.save_stamps()
     return CheckResult(reports, min_complete, strict)
+
+
+def _hide_warnings(report: CatalogReport) -> None:
+    report.hidden_warnings = report.warning_count
+    report.findings = [f for f in report.findings if f.severity == ERROR]
+
+
+def _saved(report: CatalogReport) -> dict[str, object]:
+    """What a stamp keeps of a report (the thresholds are applied after)."""
+    s = report.stats
+    return {
+        "stats": None if s is None else [s.total, s.translated, s.fuzzy, s.untranslated],
+        "errors": list(report.errors),
+        "findings": [f.as_dict() for f in report.findings if f.severity == ERROR],
+        "warnings": report.warning_count,
+    }
+
+
+def _restore(report: CatalogReport, data: object, details: bool) -> bool:
+    """Fill ``report`` from a stamp's data; False when there is none, it is damaged,
+    or it lacks the warnings that ``details`` asks for."""
+    if not isinstance(data, dict):
+        return False
+    try:
+        warnings = int(data["warnings"])
+        if details and warnings:
+            return False
+        stats_ = data["stats"]
+        report.stats = None if stats_ is None else CatalogStats(*stats_)
+        report.errors = list(data["errors"])
+        report.findings = [Finding(**finding) for finding in data["findings"]]
+        report.hidden_warnings = warnings
+    except (KeyError, TypeError, ValueError):
+        report.stats, report.errors, report.findings = None, [], []
+        report.hidden_warnings = 0
+        return False
+    return True
 
 
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import polib
 
-from locpipe.catalog import new_template, write_catalog
 from locpipe.project import UI_DOMAIN, Article, Project
-from locpipe.site import extract_ui_messages
+from locpipe.state import key
 
 
 @dataclass
@@ -43,6 +42,8 @@ def _add(entries: dict[str, polib.POEntry], msgid: str, comment: str, where, fla
 
 def article_template(project: Project, article: Article) -> polib.POFile:
     """The .pot of one article: its units in document order."""
+    from locpipe.catalog import new_template
+
     pot = new_template()
     entries: dict[str, polib.POEntry] = {}
     source = project.relative(article.path)
@@ -54,6 +55,9 @@ def article_template(project: Project, article: Article) -> polib.POFile:
 
 def ui_template(project: Project) -> polib.POFile:
     """The .pot of the site's UI strings, from the page templates."""
+    from locpipe.catalog import new_template
+    from locpipe.site import extract_ui_messages  # Babel and Jinja2: only when needed
+
     pot = new_template()
     entries: dict[str, polib.POEntry] = {}
     for message in extract_ui_messages(project.paths.templates, root=project.root):
@@ -65,18 +69,50 @@ def ui_template(project: Project) -> polib.POFile:
 
 
 def extract(project: Project) -> ExtractResult:
-    """Write one template per article and ``ui.pot``; stale article templates are removed."""
+    """Write one template per article and ``ui.pot``; stale article templates are removed.
+
+    A template whose inputs (the article's bytes, or the page templates, the
+    configuration and locpipe itself) have the digests stamped when it was
+    last written, and whose bytes are still those, is left alone without
+    walking anything (:mod:`locpipe.state`).  Articles are read one at a time.
+    """
+    from locpipe.catalog import write_catalog  # imported once something is written
+
     result = ExtractResult()
-    templates = {UI_DOMAIN: ui_template(project)}
-    for article in project.articles:
-        templates[article.slug] = article_template(project, article)
-    for domain, pot in templates.items():
-        path = project.template_path(domain)
-        result.units += len(pot)
-        (result.written if write_catalog(path, pot) else result.unchanged).append(path)
-    folder = project.template_path(UI_DOMAIN).parent
-    for stale in sorted(folder.glob("*.pot")):
-        if stale.stem not in templates:
-            stale.unlink()
-            result.removed.append(stale)
+    stamps = project.stamps("extract")
+    domains = {UI_DOMAIN}
+    infos = project.article_infos  # every article decoded and walked before the first write
+    try:
+        path = project.template_path(UI_DOMAIN)
+        inputs = key("ui", project.templates_digest)
+        units = stamps.data(UI_DOMAIN, inputs)
+        if isinstance(units, int):
+            result.unchanged.append(path)
+        else:
+            pot = ui_template(project)
+            units = len(pot)
+            (result.written if write_catalog(path, pot) else result.unchanged).append(path)
+            stamps.record(UI_DOMAIN, inputs, [path], data=units)
+        result.units += units
+        for info in infos:
+            domains.add(info.slug)
+            path = project.template_path(info.slug)
+            inputs = key("article", info.digest, project.relative(info.path))
+            units = stamps.data(info.slug, inputs)
+            if isinstance(units, int):
+                result.unchanged.append(path)
+            else:
+                pot = article_template(project, project.read_article(info.path))
+                units = len(pot)
+                (result.written if write_catalog(path, pot) else result.unchanged).append(path)
+                stamps.record(info.slug, inputs, [path], data=units)
+            result.units += units
+        folder = project.template_path(UI_DOMAIN).parent
+        for stale in sorted(folder.glob("*.pot")):
+            if stale.stem not in domains:
+                stale.unlink()
+                stamps.forget(stale.stem)
+                result.removed.append(stale)
+    finally:
+        project.save_stamps()
     return result

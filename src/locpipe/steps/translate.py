@@ -21,21 +21,29 @@ by batch, so Ctrl-C or a network failure keeps everything finished.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
 from locpipe.catalog import read_catalog, write_catalog
 from locpipe.drafts import is_stale, msgid_mark
-from locpipe.mt import get_backend
-from locpipe.mt.base import VERIFICATION_FAILED, Backend, Outcome
-from locpipe.mt.cache import FAILED, MTCache, fingerprint
-from locpipe.mt.memory import Segment, TranslationMemory, split_sentences
 from locpipe.mt.settings import MTSettings, parse_settings
 from locpipe.project import Project
+from locpipe.state import Stamps, file_digest, key
+from locpipe.steps.update import stamp_name
 
+if TYPE_CHECKING:  # the engines, the cache and the sentence splitter: imported when used
+    from locpipe.mt.base import Backend, Outcome
+    from locpipe.mt.cache import MTCache
+    from locpipe.mt.memory import Segment, TranslationMemory
+
+#: Texts whose outcome a run keeps in memory (units shared by articles are sent once);
+#: older ones are forgotten between batches and found in the MT cache instead.
+SEEN_LIMIT = 20_000
 MT_COMMENT = "machine translation: "
 TM_COMMENT = "translation memory: "
 #: Before a sentence update replaces a translator's text, it is kept in this comment.
@@ -106,38 +114,85 @@ def needs_update(entry: polib.POEntry) -> bool:
     return is_stale(entry)
 
 
-def _jobs(project: Project, languages: tuple[str, ...], sentences: bool) -> list[_Job]:
-    jobs = []
+@dataclass(frozen=True)
+class _Pending:
+    """A catalog with entries to translate (read again when its turn comes)."""
+
+    path: Path
+    name: str
+    source: str
+    target: str
+    count: int  # entries pending when scanned
+
+
+def _settings_key(sentences: bool) -> str:
+    return key("nothing pending", sentences)
+
+
+def _has_pending(catalog: polib.POFile, sentences: bool) -> list[polib.POEntry]:
+    return [e for e in catalog if needs_translation(e) or (sentences and needs_update(e))]
+
+
+def _scan(
+    project: Project, languages: tuple[str, ...], sentences: bool, stamps: Stamps
+) -> list[_Pending]:
+    """The catalogs with something to translate.
+
+    A catalog stamped "nothing pending" with its current bytes is not read:
+    whether an entry needs the engine depends only on the catalog (and the
+    ``sentences`` setting), never on the backend.
+    """
+    pending = []
+    inputs = _settings_key(sentences)
     for domain in project.domains(languages):
         for language in domain.targets:
             path = project.catalog_path(language, domain.name)
-            if not path.exists():
+            name = f"{language}/{domain.name}"
+            if stamps.lookup(name, inputs) is not None or not path.exists():
                 continue
-            catalog = read_catalog(path)
-            pending = [
-                e for e in catalog if needs_translation(e) or (sentences and needs_update(e))
-            ]
-            if pending:
-                jobs.append(_Job(path, catalog, domain.source_language, language, pending))
-    return jobs
+            entries = _has_pending(project.catalog(path), sentences)
+            if entries:
+                pending.append(_Pending(path, name, domain.source_language, language, len(entries)))
+            else:
+                stamps.record(name, inputs, [path])
+    return pending
 
 
-def _memory(project: Project, jobs: list[_Job]) -> TranslationMemory:
-    """Reviewed entries of every catalog of the language pairs the jobs need."""
+def _jobs(project: Project, pending: list[_Pending], sentences: bool) -> Iterator[_Job]:
+    """Read each pending catalog when its turn comes (one held at a time)."""
+    for item in pending:
+        project.forget_catalog(item.path)  # changed in place: never the shared object
+        catalog = read_catalog(item.path)
+        entries = _has_pending(catalog, sentences)
+        if entries:
+            yield _Job(item.path, catalog, item.source, item.target, entries)
+
+
+def _memory(project: Project, pairs: set[tuple[str, str]]) -> TranslationMemory:
+    """Reviewed entries of every catalog of the language pairs the jobs need.
+
+    A catalog's reviewed entries are stamped with its digest, so an unchanged
+    catalog is not parsed again to feed the memory.
+    """
+    from locpipe.mt.memory import TranslationMemory, reviewed
+
     memory = TranslationMemory()
-    pairs = {(job.source, job.target) for job in jobs}
-    loaded = {job.path: job.catalog for job in jobs}
+    stamps = project.stamps("memory")
     for domain in project.domains():
         for language in domain.targets:
             if (domain.source_language, language) not in pairs:
                 continue
             path = project.catalog_path(language, domain.name)
-            catalog = loaded.get(path)
-            if catalog is None:
+            name = f"{language}/{domain.name}"
+            units = stamps.data(name, "reviewed")
+            if not isinstance(units, list):
                 if not path.exists():
                     continue
-                catalog = read_catalog(path)
-            memory.add_catalog(catalog, domain.source_language, language, project.relative(path))
+                catalog = project.catalog(path)
+                units = [[e.msgid, e.msgstr] for e in catalog if reviewed(e)]
+                stamps.record(name, "reviewed", [path], data=units)
+            entries = [polib.POEntry(msgid=msgid, msgstr=msgstr) for msgid, msgstr in units]
+            memory.add_catalog(entries, domain.source_language, language, project.relative(path))
     return memory
 
 
@@ -151,6 +206,8 @@ def _set_comments(entry: polib.POEntry, lines: Iterable[str]) -> None:
 
 
 def _whole(text: str) -> list[Segment]:
+    from locpipe.mt.memory import Segment
+
     return [Segment("", text, "")]
 
 
@@ -160,6 +217,8 @@ def _plan(
     memory: TranslationMemory | None,
     settings: MTSettings,
 ) -> _Plan | None:
+    from locpipe.mt.memory import split_sentences
+
     source, target = job.source, job.target
     if needs_translation(entry):
         if memory is not None:
@@ -221,13 +280,41 @@ def translate(
     config = project.config
     settings = parse_settings(config.mt, config.path)
     result = TranslateResult(dry_run=dry_run)
-    jobs = _jobs(project, languages, settings.sentences)
-    if on_total is not None:
-        on_total(sum(len(job.pending) for job in jobs))
-    if not jobs:
-        return result
+    stamps = project.stamps("translate")
+    try:
+        pending = _scan(project, languages, settings.sentences, stamps)
+        if on_total is not None:
+            on_total(sum(item.count for item in pending))
+        if pending:
+            _translate(project, pending, settings, result, backend_name, backend, cache,
+                       progress, batch_size, dry_run, stamps)  # fmt: skip
+    finally:
+        if not dry_run:  # a dry run writes nothing, not even stamps
+            project.save_stamps()
+    return result
+
+
+def _translate(
+    project: Project,
+    pending: list[_Pending],
+    settings: MTSettings,
+    result: TranslateResult,
+    backend_name: str | None,
+    backend: Backend | None,
+    cache: MTCache | None,
+    progress: Callable[[int], None] | None,
+    batch_size: int,
+    dry_run: bool,
+    stamps: Stamps,
+) -> None:
+    from locpipe.mt.base import VERIFICATION_FAILED, Outcome
+    from locpipe.mt.cache import FAILED, MTCache, fingerprint
+
+    config = project.config
     owned_backend = backend is None
     if backend is None:
+        from locpipe.mt import get_backend  # the engines: only when something is translated
+
         backend = get_backend(
             backend_name or config.backend,
             do_not_translate=config.do_not_translate,
@@ -237,13 +324,18 @@ def translate(
     owned_cache = cache is None
     if cache is None:
         cache = MTCache.for_project(project.root) if settings.cache else MTCache(None)
+    update_stamps = project.stamps("update")
+    memory_stamps = project.stamps("memory")
     try:
-        for pair in dict.fromkeys((job.source, job.target) for job in jobs):
+        pairs = dict.fromkeys((item.source, item.target) for item in pending)
+        for pair in pairs:
             backend.check_pair(*pair)
-        memory = _memory(project, jobs) if settings.memory else None
+        memory = _memory(project, set(pairs)) if settings.memory else None
         # (engine, source, target, text) → outcome, for this run (units shared by articles).
-        seen: dict[tuple[str, str, str, str], Outcome] = {}
-        for job in jobs:
+        seen: dict[tuple[str, str, str, str], Outcome] = {}  # insertion order: oldest first
+        for job in _jobs(project, pending, settings.sentences):
+            before = file_digest(job.path)
+            failures = len(result.failures)
             engine = backend.describe(job.source, job.target)
             fp = fingerprint(config.do_not_translate, backend.protector.glossary_for(job.target))
             counts = result.per_language.setdefault(job.target, [0, 0])
@@ -296,16 +388,28 @@ def translate(
                 if not dry_run:
                     _apply(plans, job, engine, seen, result)
                     write_catalog(job.path, job.catalog)
+                if len(seen) > SEEN_LIMIT:  # memory stays flat: the cache remembers the rest
+                    for stale in list(itertools.islice(seen, len(seen) - SEEN_LIMIT)):
+                        del seen[stale]
                 if progress is not None:
                     progress(len(batch))
             if not dry_run:
                 result.catalogs.append(job.path)
+                name = stamp_name(job.target, job.path.stem)
+                after = file_digest(job.path)
+                # Filling msgstrs keeps the catalog merged with its template, and
+                # machine drafts are fuzzy: its reviewed entries are the same.
+                update_stamps.rebase(name, job.path, before, after)
+                memory_stamps.rebase(name, job.path, before, after)
+                if len(result.failures) == failures and not _has_pending(
+                    job.catalog, settings.sentences
+                ):
+                    stamps.record(name, _settings_key(settings.sentences), [job.path])
     finally:
         if owned_cache:
             cache.close()
         if owned_backend:
             backend.close()
-    return result
 
 
 def _apply(
@@ -315,6 +419,8 @@ def _apply(
     seen: dict[tuple[str, str, str, str], Outcome],
     result: TranslateResult,
 ) -> None:
+    from locpipe.mt.base import VERIFICATION_FAILED
+
     for plan in plans:
         entry = plan.entry
         reason = None
