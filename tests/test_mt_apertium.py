@@ -24,7 +24,7 @@ from locpipe.mt.apertium import (
     translate_batch,
 )
 from locpipe.mt.languages import Lang, from_babel, parse_mode
-from locpipe.mt.protect import Protector
+from locpipe.mt.protect import Protector, restore
 from locpipe.units import TAG_RE
 
 DNT = ["LLM", "SEO", "GPT-3", "DinoGeek"]
@@ -300,3 +300,19 @@ def test_abbreviations_come_back_untouched(apertium: ApertiumBackend) -> None:
     # Unprotected, Apertium reads "CI" as the Italian pronoun and empties the element.
     [out] = apertium.translate(["La pipeline di <abbr>CI</abbr> esegue i test."], "it", "fr")
     assert out is not None and "<abbr>CI</abbr>" in out
+
+
+def test_a_unit_the_engine_mangles_is_retried_run_by_run(apertium: ApertiumBackend) -> None:
+    # Whole, Apertium moves "alignement" out of <em> (verification fails); the
+    # fallback translates the text between the tags separately.
+    text = "l’<em>alignement</em>, la règle propre à DMARC\u00a0:"
+    [out] = apertium.translate([text], "fr", "en")
+    assert out is not None
+    assert re.search(r"<em>\w+</em>", out) and "DMARC" in out
+
+
+def test_fallback_reassembly_keeps_items_and_run_spacing() -> None:
+    masked = Protector(["SEO"]).mask(" Il <b>SEO</b> conta  ")
+    assert masked.text_runs() == ["Il", "conta"]
+    output = masked.with_runs(["The", "counts"], lambda item: f"Zq{item.index}x")
+    assert restore(masked, output, re.compile(r"Zq(\d+)x")) == " The <b>SEO</b> counts  "

@@ -194,3 +194,16 @@ def test_masked_text_has_no_terms_or_placeholders(msgid: str) -> None:
     rendered = PROTECTOR.mask(msgid).render(WORD_TOKENS.token)  # what the engine sees
     assert not re.search(r"%\(\w+\)s|<[a-z]+\d*/?>|</[a-z]+\d*>|&lt;|&amp;", rendered)
     assert not re.search(r"(?<!\w)(?:LLM|SEO|DinoGeek)(?!\w)", rendered)
+
+
+def test_an_element_emptied_by_the_engine_fails_verification() -> None:
+    # Seen with Apertium: "del <abbr>TLD</abbr>" came back as "du TLD <abbr></abbr>".
+    masked = PROTECTOR.mask("server del <strong>TLD</strong> e altro")
+    token = {item.index: f"Zq{item.index}x" for item in masked.items}
+    pattern = re.compile(r"Zq(\d+)x")
+    good = masked.render(lambda item: token[item.index])
+    assert restore(masked, good, pattern) == "server del <strong>TLD</strong> e altro"
+    opened, closed = (f"Zq{item.index}x" for item in masked.items if item.kind == "tag")
+    emptied = good.replace(f"{opened}TLD{closed}", f"TLD {opened}{closed}")
+    assert emptied != good
+    assert restore(masked, emptied, pattern) is None

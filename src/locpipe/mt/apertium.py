@@ -594,15 +594,55 @@ class ApertiumBackend(Backend):
             first = next(self._seq)
             for _ in texts:  # numbers are unique per backend: stale results never match
                 next(self._seq)
+        outputs = self._run(pipeline, masked, first)
+        results = [_finish(m, out) for m, out in zip(masked, outputs, strict=True)]
+        failed = [i for i, out in enumerate(outputs) if results[i] is None and out is not None]
+        retried = self._fallback(pipeline, [masked[i] for i in failed])
+        for i, text in zip(failed, retried, strict=True):
+            results[i] = text
+        return results
+
+    def _run(
+        self, pipeline: StreamPipeline, masked: list[Masked], first: int
+    ) -> list[bytes | None]:
+        """Numbered segments through the pipeline; None where a result is missing or out of step."""
         segments = [encode(m, first + i) for i, m in enumerate(masked)]
-        segments.append(_tag(first + len(texts)) + b"[]\0")  # the closing segment
+        segments.append(_tag(first + len(masked)) + b"[]\0")  # the closing segment
         raw = translate_batch(pipeline, segments)
         outputs = check_sequence(raw, first)
         if any(o is None and r is not None for o, r in zip(outputs, raw, strict=False)):
             with pipeline.lock:  # out of step: the next call starts a fresh pipeline
                 pipeline.resyncs += 1
                 pipeline.kill()
-        return [_finish(m, out) for m, out in zip(masked, outputs, strict=True)]
+        return outputs
+
+    def _fallback(self, pipeline: StreamPipeline, masked: list[Masked]) -> list[str | None]:
+        """Translate the text runs between protected items one by one, then verify again.
+
+        The engine can then no longer move words across tags (it emptied
+        ``<abbr>TLD</abbr>`` into "TLD <abbr></abbr>"); None when this fails too.
+        """
+        runs = [m.text_runs() for m in masked]
+        flat = [Masked(run, (run,)) for unit in runs for run in unit]
+        if not flat:
+            return [None] * len(masked)
+        with self._lock:
+            first = next(self._seq)
+            for _ in flat:
+                next(self._seq)
+        decoded = [
+            None if out is None else decode(out).strip() for out in self._run(pipeline, flat, first)
+        ]
+        results: list[str | None] = []
+        position = 0
+        for m, unit in zip(masked, runs, strict=True):
+            parts = decoded[position : position + len(unit)]
+            position += len(unit)
+            if not unit or any(not part for part in parts):
+                results.append(None)
+                continue
+            results.append(_verify(m, m.with_runs(parts, WORD_TOKENS.token)))  # type: ignore[arg-type]
+        return results
 
     def close(self) -> None:
         """Stop every pipeline; they restart on the next translate()."""
@@ -627,9 +667,12 @@ def _tidy(text: str, source: str) -> str:
 
 def _finish(masked: Masked, output: bytes | None) -> str | None:
     """Decode, restore and verify one result; keep the source's outer whitespace."""
-    if output is None:
-        return None
-    restored = restore(masked, _tidy(decode(output), masked.source), WORD_TOKENS.pattern)
+    return None if output is None else _verify(masked, decode(output))
+
+
+def _verify(masked: Masked, text: str) -> str | None:
+    """Restore and verify decoded engine output; keep the source's outer whitespace."""
+    restored = restore(masked, _tidy(text, masked.source), WORD_TOKENS.pattern)
     if restored is None:
         return None
     source = masked.source

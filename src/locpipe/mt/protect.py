@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 from locpipe.units import TAG_RE, tags_well_nested
 
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
 #: Item kinds, in the order the mask looks for them at one position.
 #: Inline elements whose content goes through unchanged.
 _VERBATIM_RE = re.compile(r"<(?:code|abbr|kbd|samp|var)\d*>")
@@ -89,6 +91,26 @@ class Masked:
     def expected(self) -> str:
         """The source with every item replaced by its output (glossary applied)."""
         return "".join(p if isinstance(p, str) else p.output for p in self.pieces)
+
+    def text_runs(self) -> list[str]:
+        """The text pieces holding a letter, stripped: what a fallback translates one by one."""
+        return [p.strip() for p in self.pieces if isinstance(p, str) and _LETTER_RE.search(p)]
+
+    def with_runs(self, translated: Iterable[str], token: Callable[[Item], str]) -> str:
+        """Engine-like output: items as ``token``, each text run (see :meth:`text_runs`)
+        replaced in order by its translation, the run's outer whitespace kept."""
+        runs = iter(translated)
+        parts = []
+        for piece in self.pieces:
+            if isinstance(piece, Item):
+                parts.append(token(piece))
+            elif _LETTER_RE.search(piece):
+                lead = piece[: len(piece) - len(piece.lstrip())]
+                trail = piece[len(piece.rstrip()) :]
+                parts.append(lead + next(runs).strip() + trail)
+            else:
+                parts.append(piece)
+        return "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -207,14 +229,33 @@ class Protector:
         return Masked(text, tuple(pieces))
 
 
+def _filled_pairs(text: str) -> Counter[str]:
+    """How many paired tags of each name enclose some non-blank text."""
+    filled: Counter[str] = Counter()
+    stack: list[tuple[str, int]] = []
+    for match in TAG_RE.finditer(text):
+        tag = match.group()
+        if tag.endswith("/>"):
+            continue
+        if tag.startswith("</"):
+            if stack and stack[-1][0] == tag[2:-1]:
+                name, start = stack.pop()
+                if text[start : match.start()].strip():
+                    filled[name] += 1
+        else:
+            stack.append((tag[1:-1], match.end()))
+    return filled
+
+
 def restore(
     masked: Masked, output: str, pattern: re.Pattern[str], *, check_numbers: bool = True
 ) -> str | None:
     """Put the items back into decoded engine ``output``; None if verification fails.
 
     Fails when an item is missing, duplicated or unknown, when the tags differ
-    from the source's or no longer nest as they did, or (``check_numbers``)
-    when the digit runs differ.
+    from the source's or no longer nest as they did, when an element that
+    held text comes back empty, or (``check_numbers``) when the digit runs
+    differ.
     """
     items = masked.items
     seen: Counter[int] = Counter()
@@ -236,6 +277,8 @@ def restore(
             return None
     elif output_tags != source_tags:
         return None
+    if _filled_pairs(restored) != _filled_pairs(masked.source):
+        return None  # an element emptied: the engine moved its words out of it
     if check_numbers and Counter(_DIGITS_RE.findall(restored)) != Counter(
         _DIGITS_RE.findall(masked.expected)
     ):
