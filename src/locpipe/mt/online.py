@@ -272,47 +272,23 @@ class OnlineBackend(Backend):
         """Translate the text runs between protected items separately, then verify."""
         if not masked:
             return []
-        runs: dict[int, str] = {}
-        plans: list[list[tuple[str, str | Item, str]]] = []
-        for m in masked:
-            plan = []
-            for piece in m.pieces:
-                if isinstance(piece, Item):
-                    plan.append(("", piece, ""))
-                    continue
-                core = piece.strip()
-                lead = piece[: len(piece) - len(piece.lstrip())]
-                trail = piece[len(piece.rstrip()) :] if core else ""
-                if core and _LETTER_RE.search(core):
-                    runs.setdefault(len(runs), core)
-                    plan.append((lead, f"\0{len(runs) - 1}", trail))
-                else:
-                    plan.append(("", piece, ""))
-            plans.append(plan)
-        escaped = {k: _escape(v) if self.markup else v for k, v in runs.items()}
+        units = [m.text_runs() for m in masked]
+        flat = [run for unit in units for run in unit]
+        escaped = {k: _escape(v) if self.markup else v for k, v in enumerate(flat)}
         results = self._run(escaped, src, tgt)
         outcomes = []
-        for m, plan in zip(masked, plans, strict=True):
-            parts: list[str] = []
-            error: EngineError | None = None
-            for lead, piece, trail in plan:
-                if isinstance(piece, Item):
-                    parts.append(PUA_TOKENS.token(piece))
-                elif piece.startswith("\0"):
-                    out = results[int(piece[1:])]
-                    if isinstance(out, EngineError):
-                        error = out
-                        break
-                    text = html.unescape(out) if self.markup else out
-                    if "\ue000" in text:
-                        text = ""  # a token out of nowhere: fails verification below
-                    parts.append(lead + text.strip() + trail)
-                else:
-                    parts.append(piece)
+        position = 0
+        for m, unit in zip(masked, units, strict=True):
+            outs = [results[k] for k in range(position, position + len(unit))]
+            position += len(unit)
+            error = next((out for out in outs if isinstance(out, EngineError)), None)
             if error is not None:
                 outcomes.append(self._failure(error))
                 continue
-            restored = restore(m, "".join(parts), PUA_TOKENS.pattern)
+            texts = [html.unescape(out) if self.markup else out for out in outs]
+            # a token out of nowhere empties the run: it fails verification below
+            texts = ["" if "\ue000" in text else text for text in texts]
+            restored = restore(m, m.with_runs(texts, PUA_TOKENS.token), PUA_TOKENS.pattern)
             if restored is None or not restored.strip():
                 outcomes.append(Outcome(None, f"{VERIFICATION_FAILED} (also after the fallback)"))
             else:
