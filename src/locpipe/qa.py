@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import polib
 
-from locpipe.units import plain_text, tags_in, tags_well_nested
+from locpipe.units import VERBATIM_ELEMENTS, has_letter, plain_text, tags_in, tags_well_nested
 
 ERROR = "error"
 WARNING = "warning"
@@ -43,7 +43,6 @@ _URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.I)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL_TRAIL = ".,;:!?)]}»”’'\""
 _NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
-_LETTER_RE = re.compile(r"[^\W\d_]")
 _DOUBLE_WORD_RE = re.compile(r"(?<!\w)([^\W\d_]+)\s+\1(?!\w)", re.I)
 _DOUBLE_WORD_OK = {"nous", "vous", "that", "had", "is", "la"}
 _SPACES = " \t\n\r\u00a0\u202f\u2009"
@@ -62,7 +61,7 @@ _END_PUNCT = {
     ";": ";",
     "；": ";",
 }
-_CODE_RE = re.compile(r"<(code|kbd|samp|var)(\d*)>.*?</\1\2>")
+_CODE_RE = re.compile(rf"<({'|'.join(VERBATIM_ELEMENTS)})(\d*)>.*?</\1\2>")
 _NPLURALS_RE = re.compile(r"nplurals\s*=\s*(\d+)")
 
 
@@ -243,7 +242,7 @@ def _unchanged(source: str, target: str, ctx: QAContext) -> list[str]:
     rest = _URL_RE.sub(" ", _EMAIL_RE.sub(" ", _PLACEHOLDER_RE.sub(" ", rest)))
     for term in ctx.do_not_translate:
         rest = _term_re(term).sub(" ", rest)
-    if not _LETTER_RE.search(rest):
+    if not has_letter(rest):
         return []  # only names, numbers, addresses: nothing to translate
     return ["translation is identical to the source"]
 

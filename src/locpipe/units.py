@@ -19,7 +19,11 @@ TAG_RE = re.compile(r"</?[a-z]+[0-9]*/?>")
 
 _ESCAPE_RE = re.compile(r"<(?=[A-Za-z/])|&(?=lt;|amp;)")
 _UNESCAPE_RE = re.compile(r"&(lt|amp);")
-_WORDLIKE_RE = re.compile(r"[^\W\d_]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+#: Inline elements whose content is never translated (code, abbreviations,
+#: keys): MT masks it whole, and QA expects it unchanged.
+VERBATIM_ELEMENTS = ("code", "abbr", "kbd", "samp", "var")
 _SPACE_RE = re.compile(r"[ \t\n\r\f]+")
 
 
@@ -64,7 +68,12 @@ def plain_text(text: str) -> str:
 
 def is_translatable(text: str) -> bool:
     """True when the unit has a letter: not only space, numbers or punctuation."""
-    return bool(_WORDLIKE_RE.search(plain_text(text)))
+    return has_letter(plain_text(text))
+
+
+def has_letter(text: str) -> bool:
+    """True when ``text`` holds a letter (of any script)."""
+    return bool(_LETTER_RE.search(text))
 
 
 @dataclass(frozen=True)

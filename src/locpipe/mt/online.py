@@ -56,10 +56,10 @@ from locpipe.mt.http import (
 )
 from locpipe.mt.protect import PUA_TOKENS, Item, Masked, restore
 from locpipe.mt.settings import Limits, MTSettings
+from locpipe.units import has_letter
 
 _XML_TOKEN_RE = re.compile(r"<x\s+id\s*=\s*[\"'](\d+)[\"']\s*(?:/>|>\s*</x\s*>)", re.I)
 _PLAIN_TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
-_LETTER_RE = re.compile(r"[^\W\d_]")
 #: Statuses that stop the run: bad credentials, spent quota.
 FATAL_STATUSES = (401, 403, 456)
 
@@ -207,7 +207,7 @@ class OnlineBackend(Backend):
         outcomes: list[Outcome | None] = [None] * len(texts)
         todo: list[int] = []
         for i, m in enumerate(masked):
-            if not _LETTER_RE.search("".join(p for p in m.pieces if isinstance(p, str))):
+            if not has_letter("".join(p for p in m.pieces if isinstance(p, str))):
                 outcomes[i] = Outcome(m.expected)  # nothing to translate
             else:
                 todo.append(i)

@@ -25,13 +25,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from locpipe.units import TAG_RE, tags_well_nested
-
-_LETTER_RE = re.compile(r"[^\W\d_]")
+from locpipe.units import TAG_RE, VERBATIM_ELEMENTS, has_letter, tags_well_nested
 
 #: Item kinds, in the order the mask looks for them at one position.
 #: Inline elements whose content goes through unchanged.
-_VERBATIM_RE = re.compile(r"<(?:code|abbr|kbd|samp|var)\d*>")
+_VERBATIM_RE = re.compile(rf"<(?:{'|'.join(VERBATIM_ELEMENTS)})\d*>")
 
 KINDS = ("tag", "entity", "code", "url", "email", "placeholder", "number", "term", "glossary")
 
@@ -94,7 +92,7 @@ class Masked:
 
     def text_runs(self) -> list[str]:
         """The text pieces holding a letter, stripped: what a fallback translates one by one."""
-        return [p.strip() for p in self.pieces if isinstance(p, str) and _LETTER_RE.search(p)]
+        return [p.strip() for p in self.pieces if isinstance(p, str) and has_letter(p)]
 
     def with_runs(self, translated: Iterable[str], token: Callable[[Item], str]) -> str:
         """Engine-like output: items as ``token``, each text run (see :meth:`text_runs`)
@@ -104,7 +102,7 @@ class Masked:
         for piece in self.pieces:
             if isinstance(piece, Item):
                 parts.append(token(piece))
-            elif _LETTER_RE.search(piece):
+            elif has_letter(piece):
                 lead = piece[: len(piece) - len(piece.lstrip())]
                 trail = piece[len(piece.rstrip()) :]
                 parts.append(lead + next(runs).strip() + trail)
