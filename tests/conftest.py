@@ -38,3 +38,27 @@ def copy_sample_site(destination: Path, *, with_locales: bool = False) -> Path:
         shutil.copytree(SAMPLE_SITE / name, destination / name)
     shutil.copy(SAMPLE_SITE / "locpipe.toml", destination / "locpipe.toml")
     return destination
+
+
+@pytest.fixture(scope="module")
+def built_site_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site after extract, update, translate (pseudo) and build; made once a module."""
+    from click.testing import CliRunner
+
+    from locpipe.cli import main
+
+    base = tmp_path_factory.mktemp("built") / "site"
+    base.mkdir()
+    copy_sample_site(base)
+    for args in (["extract"], ["update"], ["translate", "--backend", "pseudo"], ["build"]):
+        result = CliRunner().invoke(main, ["-C", str(base), *args])
+        assert result.exit_code == 0, result.output
+    return base
+
+
+@pytest.fixture
+def built_site(built_site_once: Path, tmp_path: Path) -> Path:
+    """A fresh copy of :func:`built_site_once` in ``tmp_path/site`` for one test to break."""
+    target = tmp_path / "site"
+    shutil.copytree(built_site_once, target, symlinks=True)
+    return target

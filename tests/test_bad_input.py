@@ -12,14 +12,13 @@ unparseable catalog on `update` (tests/test_cli_pipeline.py).
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_sample_site, require_tool
+from conftest import require_tool
 from locpipe.cli import main
 from locpipe.lock import LOCK_NAME
 
@@ -30,21 +29,9 @@ def invoke(project: Path, *args: str):
     return CliRunner().invoke(main, ["-C", str(project), *args])
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("base")
-    copy_sample_site(base)
-    for args in (["extract"], ["update"], ["translate", "--backend", "pseudo"], ["build"]):
-        result = invoke(base, *args)
-        assert result.exit_code == 0, result.output
-    return base
-
-
 @pytest.fixture
-def project(prepared: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "site"
-    shutil.copytree(prepared, target, symlinks=True)
-    return target
+def project(built_site: Path) -> Path:
+    return built_site
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

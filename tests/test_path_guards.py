@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_sample_site
 from locpipe.cli import main
 from locpipe.errors import LocpipeError
 from locpipe.lock import LOCK_NAME
@@ -31,23 +30,10 @@ def invoke(project: Path, *args: str):
     return CliRunner().invoke(main, ["-C", str(project), *args])
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("guards") / "site"
-    base.mkdir()
-    copy_sample_site(base)
-    for args in (["extract"], ["update"], ["translate", "--backend", "pseudo"], ["build"]):
-        result = invoke(base, *args)
-        assert result.exit_code == 0, result.output
-    return base
-
-
 @pytest.fixture
-def project(prepared: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "site"
-    shutil.copytree(prepared, target, symlinks=True)
+def project(built_site: Path, tmp_path: Path) -> Path:
     (tmp_path / "outside").mkdir()
-    return target
+    return built_site
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
