@@ -1,8 +1,9 @@
 """The HTML walker: segment an article into units, and splice translations back.
 
-One tokenizer pass (the standard library's ``html.parser``, which also gives
-the source position of every token) feeds :func:`walk`, which cuts the token
-stream into *runs* of inline content; each run holding a letter is a
+One tokenizer pass (:func:`locpipe.formats.tokenizer.scan` for the common
+markup, else the standard library's ``html.parser``: the same tokens, each with
+its source position) feeds :func:`walk`, which cuts the token stream into
+*runs* of inline content; each run holding a letter is a
 :class:`~locpipe.units.Unit` whose source span is recorded.  :func:`reassemble`
 replaces exactly those spans, so everything else in the document (quoting,
 entities, comments, indentation, odd markup) comes back byte for byte.
@@ -13,14 +14,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from locpipe.formats.tokenizer import Token, scan, verified
 from locpipe.units import (
     TAG_RE,
     Placeholder,
     Unit,
-    collapse_space,
     escape_text,
     is_translatable,
     unescape_text,
@@ -121,19 +122,6 @@ _ATTR_RE = re.compile(
     r"""(?:\s*=+\s*(?P<value>'[^']*'|"[^"]*"|(?!['"])[^>\s]*))?"""
 )
 _TAGNAME_RE = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
-
-
-@dataclass
-class Token:
-    """One token of the source with its span."""
-
-    kind: str  # "start", "end", "data", "comment", "other"
-    start: int
-    end: int = -1
-    tag: str = ""
-    data: str = ""
-    attrs: list[tuple[str, str | None]] = field(default_factory=list)
-    self_closing: bool = False
 
 
 @dataclass
@@ -253,44 +241,55 @@ class SpanError(ValueError):
 def _check_spans(text: str, tokens: list[Token]) -> None:
     """Every span lies in the text, in order, without overlap; markup starts where it should."""
     pos = 0
+    size = len(text)
+    startswith = text.startswith
     for token in tokens:
-        if not pos <= token.start <= token.end <= len(text):
-            raise SpanError(
-                f"{token.kind} token at {token.start}-{token.end} is out of place", token.start
-            )
-        head = text[token.start : token.start + 2]
-        if token.kind == "start":
-            fits = head[:1] == "<" and head[1:].isascii() and head[1:].isalpha()
-        elif token.kind == "end":
-            fits = head == "</"
+        start, end, kind = token.start, token.end, token.kind
+        if not pos <= start <= end <= size:
+            raise SpanError(f"{kind} token at {start}-{end} is out of place", start)
+        if kind == "data":
+            fits = True
+        elif kind == "start":
+            second = text[start + 1 : start + 2]
+            fits = startswith("<", start) and second.isascii() and second.isalpha()
+        elif kind == "end":
+            fits = startswith("</", start)
         else:
-            fits = token.kind == "data" or head[:1] == "<"
+            fits = startswith("<", start)
         if not fits:
-            raise SpanError(f"{token.kind} token at {token.start} starts at {head!r}", token.start)
-        pos = token.end
+            head = text[start : start + 2]
+            raise SpanError(f"{kind} token at {start} starts at {head!r}", start)
+        pos = end
 
 
 def tokenize(text: str) -> list[Token]:
-    """All tokens of an HTML text, each with its exact source span (checked: SpanError)."""
-    tokenizer = _Tokenizer(text)
-    tokenizer.feed(text)
-    tokens = tokenizer.finish()
+    """All tokens of an HTML text, each with its exact source span (checked: SpanError).
+
+    The fast scanner reads the common markup; a document holding anything
+    else goes whole to html.parser (:func:`tokenize_reference`).
+    """
+    tokens = scan(text) if verified() else None
+    if tokens is None:
+        tokens = tokenize_reference(text)
     _check_spans(text, tokens)
     return tokens
 
 
-def _is_skipped(token: Token) -> bool:
-    """True for an element whose content must not be translated."""
-    for name, value in token.attrs:
+def tokenize_reference(text: str) -> list[Token]:
+    """The tokens as html.parser reads them (unchecked spans): the reference for :func:`scan`."""
+    tokenizer = _Tokenizer(text)
+    tokenizer.feed(text)
+    return tokenizer.finish()
+
+
+def _says_notranslate(attrs: list[tuple[str, str | None]]) -> bool:
+    """True when the attributes ask not to translate the element (translate=no, notranslate)."""
+    for name, value in attrs:
         if name == "translate" and (value or "").strip().lower() == "no":
             return True
         if name == "class" and "notranslate" in (value or "").split():
             return True
-    return token.tag in OPAQUE_INLINE or token.tag in SKIP_BLOCK
-
-
-def _is_inline(tag: str) -> bool:
-    return tag in INLINE or tag in OPAQUE_INLINE or _is_unknown(tag)
+    return False
 
 
 _KNOWN_BLOCKS = frozenset(
@@ -372,8 +371,15 @@ _KNOWN_BLOCKS = frozenset(
 )
 
 
-def _is_unknown(tag: str) -> bool:
-    return tag not in _KNOWN_BLOCKS and tag not in INLINE and tag not in OPAQUE_INLINE
+#: Elements that end a unit: the known ones that are not (opaque) inline.  Every
+#: other element (inline, opaque inline or unknown) stays inside the unit.
+_BLOCKS = _KNOWN_BLOCKS - INLINE - OPAQUE_INLINE
+_SKIPPED = OPAQUE_INLINE | SKIP_BLOCK
+_UNIT_ATTRIBUTES = frozenset(TRANSLATABLE_ATTRIBUTES)
+
+
+def _start_of(unit: Unit) -> int:
+    return unit.start
 
 
 class _Walker:
@@ -384,72 +390,86 @@ class _Walker:
         self.tokens = tokens
         self.units: list[Unit] = []
         self.stack: list[str] = []
-        self.run: list[Token] = []
         self.lang: str | None = None
         self.meta: dict[str, str] = {}
         self.body_start: int | None = None
         self.body_end: int | None = None
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def line_of(self, offset: int) -> int:
-        return bisect_right(self.line_starts, offset)
 
     # -- the pass ---------------------------------------------------------
     def walk(self) -> Document:
+        """Visit every token: a run of inline content ends at block markup (then flushed)."""
         tokens = self.tokens
+        stack = self.stack
+        blocks, skipped = _BLOCKS, _SKIPPED
+        run: list[Token] = []
+        count = len(tokens)
         i = 0
-        while i < len(tokens):
+        while i < count:
             token = tokens[i]
-            if token.kind == "start" and _is_skipped(token):
-                i = self.skip(i)
-                continue
-            self.visit(token)
+            kind = token.kind
+            if kind == "data":
+                # White space cannot start a unit (the run's trim would drop it).
+                if run or token.data.strip(_ASCII_SPACE):
+                    run.append(token)
+            elif kind == "comment":
+                run.append(token)
+            elif kind == "start":
+                tag = token.tag
+                attrs = token.attrs
+                if tag in skipped or (attrs and _says_notranslate(attrs)):
+                    inline = tag not in blocks
+                    if not inline and run:
+                        self.flush(run)
+                        run = []
+                    i, end = self.skip(i)
+                    if inline:
+                        run.append(Token("opaque", token.start, end, tag=tag))
+                    continue
+                if attrs:
+                    self.attribute_units(token)
+                    if tag == "html" and self.lang is None:
+                        self.lang = dict(attrs).get("lang") or None
+                if tag not in blocks:
+                    run.append(token)
+                else:
+                    if run:
+                        self.flush(run)
+                        run = []
+                    if tag == "body" and self.body_start is None:
+                        self.body_start = token.end
+                    if tag not in VOID and not token.self_closing:
+                        stack.append(tag)
+            elif kind == "end":
+                tag = token.tag
+                if tag not in blocks:
+                    run.append(token)
+                else:
+                    if run:
+                        self.flush(run)
+                        run = []
+                    if tag == "body" and self.body_end is None:
+                        self.body_end = token.start
+                    if tag in stack:
+                        while stack.pop() != tag:
+                            pass
+            elif run:
+                self.flush(run)
+                run = []
             i += 1
-        self.flush()
-        self.units.sort(key=lambda u: u.start)
+        if run:
+            self.flush(run)
+        self.units.sort(key=_start_of)
+        _number_lines(self.text, self.units)
         body = (
             self.body_start if self.body_start is not None else 0,
             self.body_end if self.body_end is not None else len(self.text),
         )
         return Document(self.units, self.lang, body, self.meta)
 
-    def visit(self, token: Token) -> None:
-        kind = token.kind
-        if kind == "data" or kind == "comment":
-            self.run.append(token)
-        elif kind == "start":
-            self.attribute_units(token)
-            tag = token.tag
-            if tag == "html" and self.lang is None:
-                self.lang = dict(token.attrs).get("lang") or None
-            if _is_inline(tag):
-                self.run.append(token)
-                return
-            self.flush()
-            if tag == "body" and self.body_start is None:
-                self.body_start = token.end
-            if tag not in VOID and not token.self_closing:
-                self.stack.append(tag)
-        elif kind == "end":
-            if _is_inline(token.tag):
-                self.run.append(token)
-                return
-            self.flush()
-            if token.tag == "body" and self.body_end is None:
-                self.body_end = token.start
-            if token.tag in self.stack:
-                while self.stack.pop() != token.tag:
-                    pass
-        else:
-            self.flush()
-
-    def skip(self, i: int) -> int:
-        """Pass over a skipped element; an inline one becomes a void tag in the run."""
+    def skip(self, i: int) -> tuple[int, int]:
+        """Pass over a skipped element: the index after it, and where it ends in the text."""
         tokens = self.tokens
         root = tokens[i]
-        inline = _is_inline(root.tag)
-        if not inline:
-            self.flush()
         open_tags = [] if (root.tag in VOID or root.self_closing) else [root.tag]
         j = i + 1
         end = root.end
@@ -464,12 +484,17 @@ class _Walker:
                     pass
             end = token.end
             j += 1
-        if inline:
-            self.run.append(Token("opaque", root.start, end, tag=root.tag))
-        return j
+        return j, end
 
     # -- attributes -------------------------------------------------------
     def attribute_units(self, token: Token) -> None:
+        """Units of a start tag's translatable attribute values (and a ``<meta>``'s content)."""
+        if token.tag != "meta":
+            for name, _ in token.attrs:
+                if name in _UNIT_ATTRIBUTES:
+                    break
+            else:
+                return
         names = {name for name, _ in token.attrs}
         wanted = [n for n in TRANSLATABLE_ATTRIBUTES if n in names]
         values = dict(token.attrs)
@@ -488,8 +513,8 @@ class _Walker:
             if name not in wanted:
                 continue
             value = values.get(name) or ""
-            msgid = escape_text(collapse_space(value).strip(_ASCII_SPACE))
-            if not is_translatable(msgid):
+            msgid = escape_text(_collapse_space(value).strip(_ASCII_SPACE))
+            if not _is_translatable(msgid):
                 continue
             element = f"meta[{meta_key.lower()}]" if name == "content" and meta_key else None
             self.units.append(
@@ -498,23 +523,28 @@ class _Walker:
                     element=element or f"{token.tag}[{name}]",
                     start=value_start,
                     end=value_end,
-                    line=self.line_of(value_start),
+                    line=0,  # numbered at the end of the pass
                     is_attribute=True,
                     quote=quote,
                 )
             )
 
     # -- runs -------------------------------------------------------------
-    def flush(self) -> None:
-        run = self.run
-        if not run:
-            return
-        self.run = []
+    def flush(self, run: list[Token]) -> None:
+        """Make the unit of a finished run, if it has a letter."""
         owner = self.stack[-1] if self.stack else "html"
         unit = _unit_from_run(self.text, run, owner)
         if unit is not None:
-            unit.line = self.line_of(unit.start)
             self.units.append(unit)
+
+
+def _number_lines(text: str, units: list[Unit]) -> None:
+    """Set each unit's 1-based line (units in order of start)."""
+    line, pos = 1, 0
+    for unit in units:
+        line += text.count("\n", pos, unit.start)
+        pos = unit.start
+        unit.line = line
 
 
 def _attribute_spans(text: str, token: Token) -> dict[str, tuple[int, int, str]]:
@@ -589,12 +619,37 @@ def _pairs(run: list[Token]) -> dict[int, int]:
 
 def _unit_from_run(text: str, run: list[Token], owner: str) -> Unit | None:
     """The unit a run of inline content makes, or None when it has no letter."""
-    if not any(t.kind == "data" and not t.data.isspace() for t in run):
+    if len(run) == 1:  # text alone
+        token = run[0]
+        data = token.data
+        if token.kind != "data" or data.isspace():
+            return None
+        data = data.strip(_ASCII_SPACE)
+        if not data:
+            return None
+        start, end = token.start, token.end
+        raw = text[start:end]
+        msgid = _collapse_space(_escape(data)).strip(" ")
+        if not _is_translatable(msgid):
+            return None
+        start += len(raw) - len(raw.lstrip(_ASCII_SPACE))
+        end -= len(raw) - len(raw.rstrip(_ASCII_SPACE))
+        return Unit(msgid, owner, start, end, 0, placeholders={})
+    for token in run:
+        if token.kind == "data" and not token.data.isspace():
+            break
+    else:
         return None
     trimmed = _trim(text, run)
     if trimmed is None:
         return None
     first, last, start, end = trimmed
+    if first == last:  # text alone (the one token that is not white space)
+        data = run[first].data.strip(_ASCII_SPACE)
+        msgid = _collapse_space(_escape(data)).strip(" ")
+        if not _is_translatable(msgid):
+            return None
+        return Unit(msgid, owner, start, end, 0, placeholders={})
     pairs = _pairs(run)
     # A tag that encloses the whole unit stays in the source.
     while first < last and pairs.get(first) == last:
@@ -603,72 +658,132 @@ def _unit_from_run(text: str, run: list[Token], owner: str) -> Unit | None:
             return None
         ifirst, ilast, start, end = inner
         first, last = first + 1 + ifirst, first + 1 + ilast
-    tokens = run[first : last + 1]
-    local_pairs = {i - first: j - first for i, j in pairs.items() if first <= i and j <= last}
-    closed = set(local_pairs.values())
-    # Describe each tag, then name them: the tag name alone when every
-    # occurrence in the unit is the same source markup, else numbered.
-    described: list[tuple[int, str, Placeholder, str]] = []  # (index, tag, placeholder, key)
-    for index, token in enumerate(tokens):
-        if token.kind == "data" or index in closed:
+    # Tags paired inside the unit: index of the start tag → of the end tag (run indices).
+    inside = {i: j for i, j in pairs.items() if first <= i and j <= last}
+    closed = set(inside.values())
+    # Describe each tag: (index, compact tag, placeholder kind, start, end, close start, close end).
+    described: list[tuple[int, str, str, int, int, int, int]] = []
+    count: dict[str, int] = {}  # compact tag → how many tags have it
+    for index in range(first, last + 1):
+        token = run[index]
+        kind = token.kind
+        if kind == "data" or index in closed:
             continue
-        if token.kind == "comment":
-            tag, ph = "comment", Placeholder("void", token.start, token.end)
-        elif token.kind == "opaque":
-            tag, ph = token.tag, Placeholder("void", token.start, token.end)
-        elif token.kind == "start" and index in local_pairs:
-            close = tokens[local_pairs[index]]
-            tag = token.tag
-            ph = Placeholder("pair", token.start, token.end, close.start, close.end)
-        elif token.kind == "start":
-            kind = "void" if (token.tag in VOID or token.self_closing) else "open"
-            tag, ph = token.tag, Placeholder(kind, token.start, token.end)
+        close_start = close_end = -1
+        tag = token.tag
+        if kind == "comment":
+            tag, kind = "comment", "void"
+        elif kind == "opaque":
+            kind = "void"
+        elif kind == "start":
+            if index in inside:
+                close = run[inside[index]]
+                kind, close_start, close_end = "pair", close.start, close.end
+            else:
+                kind = "void" if (tag in VOID or token.self_closing) else "open"
         else:
-            tag, ph = token.tag, Placeholder("close", token.start, token.end)
-        tag = re.sub(r"[^a-z]", "", tag.lower()) or "x"
-        key = ph.kind + "\0" + _raw_of(text, ph)
-        described.append((index, tag, ph, key))
-    keys_by_tag: dict[str, list[str]] = {}
-    for _, tag, _, key in described:
-        keys_by_tag.setdefault(tag, [])
-        if key not in keys_by_tag[tag]:
-            keys_by_tag[tag].append(key)
+            kind = "close"
+        tag = _PLACEHOLDER_NAMES.get(tag) or _placeholder_name(tag)
+        count[tag] = count.get(tag, 0) + 1
+        described.append((index, tag, kind, token.start, token.end, close_start, close_end))
+    # Name them: the tag name alone when every occurrence in the unit is the
+    # same source markup, else numbered in order of first occurrence.
+    names = [entry[1] for entry in described]
+    if len(count) < len(described):
+        keys: list[str] = []
+        variants_of: dict[str, list[str]] = {}
+        for _, tag, kind, tag_start, tag_end, close_start, close_end in described:
+            if count[tag] == 1:
+                keys.append("")
+                continue
+            key = kind + "\0" + text[tag_start:tag_end]
+            if kind == "pair":
+                key += "\0" + text[close_start:close_end]
+            keys.append(key)
+            variants = variants_of.setdefault(tag, [])
+            if key not in variants:
+                variants.append(key)
+        for position, (tag, key) in enumerate(zip(names, keys, strict=True)):
+            variants = variants_of.get(tag, [])
+            if len(variants) > 1:
+                names[position] = f"{tag}{variants.index(key) + 1}"
     placeholders: dict[str, Placeholder] = {}
-    names_at: dict[int, str] = {}
-    for index, tag, ph, key in described:
-        variants = keys_by_tag[tag]
-        name = tag if len(variants) == 1 else f"{tag}{variants.index(key) + 1}"
-        placeholders.setdefault(name, ph)
-        names_at[index] = name
-        if ph.kind == "pair":
-            names_at[local_pairs[index]] = name
-    parts: list[str] = []
-    for index, token in enumerate(tokens):
-        if token.kind == "data":
-            data = token.data
-            if index == 0:
-                data = data.lstrip(_ASCII_SPACE)
-            if index == len(tokens) - 1:
-                data = data.rstrip(_ASCII_SPACE)
-            parts.append(escape_text(data))
-            continue
-        name = names_at[index]
-        ph = placeholders[name]
-        if ph.kind == "pair":
-            parts.append(f"</{name}>" if index in closed else f"<{name}>")
+    markup_at: dict[int, str] = {}  # run index of a tag → its compact tag in the msgid
+    for (index, _, kind, tag_start, tag_end, close_start, close_end), name in zip(
+        described, names, strict=True
+    ):
+        if name not in placeholders:
+            placeholders[name] = Placeholder(kind, tag_start, tag_end, close_start, close_end)
+        if kind == "pair":
+            markup_at[index] = f"<{name}>"
+            markup_at[inside[index]] = f"</{name}>"
         else:
-            parts.append(ph.token(name)[0])
-    msgid = collapse_space("".join(parts)).strip(" ")
-    if not is_translatable(msgid):
+            markup_at[index] = placeholders[name].token(name)[0]
+    parts: list[str] = []
+    for index in range(first, last + 1):
+        token = run[index]
+        if token.kind != "data":
+            parts.append(markup_at[index])
+            continue
+        data = token.data
+        if index == first:
+            data = data.lstrip(_ASCII_SPACE)
+        if index == last:
+            data = data.rstrip(_ASCII_SPACE)
+        parts.append(escape_text(data) if "<" in data or "&" in data else data)
+    msgid = _collapse_space("".join(parts)).strip(" ")
+    if not _is_translatable(msgid):
         return None
     return Unit(msgid, owner, start, end, 0, placeholders=placeholders)
 
 
-def _raw_of(text: str, ph: Placeholder) -> str:
-    raw = text[ph.start : ph.end]
-    if ph.kind == "pair":
-        raw += "\0" + text[ph.close_start : ph.close_end]
-    return raw
+def _escape(text: str) -> str:
+    """:func:`escape_text`, without its regular expression when there is nothing to escape."""
+    return escape_text(text) if "<" in text or "&" in text else text
+
+
+def _is_translatable(msgid: str) -> bool:
+    """:func:`locpipe.units.is_translatable`, at once when a letter comes before any tag or escape.
+
+    (Its plain text only loses the tags and turns ``&lt;``/``&amp;`` into
+    ``<``/``&``: a letter before the first ``<`` and ``&`` stays a letter, and a
+    msgid without letters has none to keep.)
+    """
+    letter = _LETTER_RE.search(msgid)
+    if letter is None:
+        return False
+    at = letter.start()
+    if msgid.find("<", 0, at) < 0 and msgid.find("&", 0, at) < 0:
+        return True
+    return is_translatable(msgid)
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")  # as locpipe.units.has_letter's
+_SPACES_RE = re.compile(" {2,}")
+
+
+def _collapse_space(text: str) -> str:
+    """:func:`locpipe.units.collapse_space` (ASCII white space runs → one space), by str methods."""
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    if "\r" in text:
+        text = text.replace("\r", " ")
+    if "\f" in text:
+        text = text.replace("\f", " ")
+    return _SPACES_RE.sub(" ", text) if "  " in text else text
+
+
+_PLACEHOLDER_NAMES: dict[str, str] = {}
+
+
+def _placeholder_name(tag: str) -> str:
+    """The compact tag name of an element: its letters, lowercased ("x" when none)."""
+    name = re.sub(r"[^a-z]", "", tag.lower()) or "x"
+    if len(tag) <= 32 and len(_PLACEHOLDER_NAMES) < 4096:  # the usual names, not a hostile many
+        _PLACEHOLDER_NAMES[tag] = name
+    return name
 
 
 def walk(text: str) -> Document:
