@@ -40,6 +40,18 @@ def copy_sample_site(destination: Path, *, with_locales: bool = False) -> Path:
     return destination
 
 
+def copy_many_articles(destination: Path, copies: int) -> Path:
+    """The sample site plus ``copies`` copies of one article (each with its own title)."""
+    copy_sample_site(destination)
+    source = destination / "source_articles"
+    text = (source / "rag-spiegato.html").read_text(encoding="utf-8")
+    for n in range(copies):
+        (source / f"copia-{n:02d}.html").write_text(
+            text.replace("<h1>", f"<h1>Copia {n}: ", 1), encoding="utf-8"
+        )
+    return destination
+
+
 @pytest.fixture(scope="module")
 def built_site_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample site after extract, update, translate (pseudo) and build; made once a module."""

@@ -939,8 +939,8 @@ def write_catalog(path: str | Path, po: polib.POFile) -> bool:
     return atomic_write_text(path, format_catalog(po))
 
 
-def write_mo(po: polib.POFile, path: str | Path, include_fuzzy: bool = False) -> bool:
-    """Compile to a .mo file (atomic, no write when unchanged).
+def mo_bytes(po: polib.POFile, include_fuzzy: bool = False) -> bytes:
+    """The compiled ``.mo`` of a catalog.
 
     Fuzzy entries are left out unless ``include_fuzzy``; untranslated and
     obsolete entries are always left out; the header is kept.
@@ -963,7 +963,12 @@ def write_mo(po: polib.POFile, path: str | Path, include_fuzzy: bool = False) ->
                 msgstr_plural=dict(entry.msgstr_plural),
             )
             out.append(copy)
-    return atomic_write_bytes(path, out.to_binary())
+    return out.to_binary()
+
+
+def write_mo(po: polib.POFile, path: str | Path, include_fuzzy: bool = False) -> bool:
+    """Compile to a .mo file (:func:`mo_bytes`; atomic, no write when unchanged)."""
+    return atomic_write_bytes(path, mo_bytes(po, include_fuzzy))
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,16 @@ class Context:
     lock (:mod:`locpipe.lock`), held until the command ends.
     """
 
-    def __init__(self, directory: Path, quiet: bool, command: str | None = None, wait: bool = True):
+    def __init__(
+        self,
+        directory: Path,
+        quiet: bool,
+        command: str | None = None,
+        wait: bool = True,
+        jobs: int | None = None,
+    ):
         self.directory = directory
+        self.jobs = jobs
         self.quiet = quiet
         self.command = command
         self.wait = wait
@@ -61,14 +69,17 @@ class Context:
             from locpipe.project import Project
             from locpipe.state import STAMPS_DIR
 
-            project = Project(self.directory)
+            project = Project(self.directory, jobs=self.jobs)
             if self.command not in READ_ONLY_COMMANDS:
                 lock = ProjectLock(project.root, self.command or "locpipe")
                 lock.acquire(
                     self.wait, lambda message: click.echo(f"locpipe: {message}...", err=True)
                 )
                 self._lock = lock
-                lock.clean([project.paths.locales, project.paths.build, project.root / STAMPS_DIR])
+                lock.clean(
+                    [project.paths.locales, project.paths.build, project.root / STAMPS_DIR],
+                    shallow=[project.root],  # a write into a missing folder waits there
+                )
             self._project = project
         return self._project
 
@@ -164,13 +175,21 @@ class LazyGroup(click.Group):
     is_flag=True,
     help="Fail (exit 2) instead of waiting when another locpipe command is writing the project.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="LOCPIPE_JOBS",
+    help="Worker processes for extract and build (default: every core; 1: none).",
+)
 @click.version_option(package_name="locpipe")
 @click.pass_context
-def main(ctx: click.Context, directory: Path, quiet: bool, no_wait: bool) -> None:
+def main(ctx: click.Context, directory: Path, quiet: bool, no_wait: bool, jobs: int | None) -> None:
     """locpipe: localize web articles: extract, update, translate, check, build."""
     if not directory.is_dir():
         raise click.BadParameter(f"{directory} is not a folder", param_hint="-C")
-    ctx.obj = Context(directory, quiet, ctx.invoked_subcommand, wait=not no_wait)
+    ctx.obj = Context(directory, quiet, ctx.invoked_subcommand, wait=not no_wait, jobs=jobs)
     ctx.call_on_close(ctx.obj.close)
 
 

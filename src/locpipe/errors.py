@@ -21,3 +21,7 @@ class LocpipeError(Exception):
         if self.path is not None:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         return f"{where}{self.message}"
+
+    def __reduce__(self):
+        """Pickled whole (path and line kept), e.g. from a worker process."""
+        return (type(self), (self.message, self.path, self.line))

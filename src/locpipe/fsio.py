@@ -42,6 +42,92 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def prepare_write(path: str | Path, data: bytes) -> Path | None:
+    """First half of an atomic write: ``data`` in a synced temp file next to ``path``.
+
+    Returns the temp file (hand it to :func:`commit_writes` or
+    :func:`discard_writes`), or None when ``path`` already has these bytes.
+    Missing parent folders are created by the commit; the temp file gets the existing file's
+    permission bits (or what a plain ``open()`` would give).  Raises
+    :class:`LocpipeError` naming the path when the write fails.
+    """
+    path = Path(path)
+    if _same_bytes(path, data):
+        return None
+    tmp_name: str | None = None
+    # A missing folder is made only when the write is committed (nothing is
+    # left behind if it is not): meanwhile the temp file waits in the nearest
+    # existing ancestor, on the same file system.
+    folder = path.parent
+    while not folder.is_dir() and folder.parent != folder:
+        folder = folder.parent
+    try:
+        try:
+            mode: int | None = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = None
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is None:  # what a plain open() would give: 0o666 less the umask
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp_name, mode)
+        tmp = Path(tmp_name)
+        tmp_name = None
+        return tmp
+    except OSError as exc:
+        raise LocpipeError(f"cannot write: {exc.strerror or exc}", path) from exc
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def commit_writes(writes: list[tuple[Path, Path]]) -> None:
+    """Second half: rename each ``(temp, path)`` over its target, then sync each folder once.
+
+    Each file is replaced atomically; on a failure the remaining temp files
+    are removed and :class:`LocpipeError` names the file.
+    """
+    folders: dict[Path, None] = {}
+    for index, (tmp, path) in enumerate(writes):
+        try:
+            new, existing = [], path.parent
+            while not existing.is_dir():
+                new.append(existing)
+                existing = existing.parent
+            if new:  # each new folder's entry is synced in its parent
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.update(dict.fromkeys([existing, *reversed(new)]))
+            os.replace(tmp, path)
+        except OSError as exc:
+            discard_writes(writes[index:])
+            raise LocpipeError(f"cannot write: {exc.strerror or exc}", path) from exc
+        folders[path.parent] = None
+    for folder in folders:
+        _fsync_dir(folder)
+
+
+def commit_or_discard(writes: list[tuple[Path, Path]], error: Exception | None) -> None:
+    """All or nothing: commit the prepared writes, or, when some other item of the
+    same step failed (``error``), remove them and raise that error."""
+    if error is not None:
+        discard_writes(writes)
+        raise error
+    commit_writes(writes)
+
+
+def discard_writes(writes: list[tuple[Path, Path]]) -> None:
+    """Remove the temp files of writes that will not be committed."""
+    for tmp, _path in writes:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically; return False when it already had those bytes.
 
@@ -49,35 +135,10 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> bool:
     Raises :class:`LocpipeError` naming the path when the write fails.
     """
     path = Path(path)
-    if _same_bytes(path, data):
+    tmp = prepare_write(path, data)
+    if tmp is None:
         return False
-    tmp_name: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            mode: int | None = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            mode = None
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp_name, mode)
-        else:  # what a plain open() would give: 0o666 less the umask
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, path)
-        tmp_name = None
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        raise LocpipeError(f"cannot write: {exc.strerror or exc}", path) from exc
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+    commit_writes([(tmp, path)])
     return True
 
 
@@ -86,14 +147,17 @@ def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> b
     return atomic_write_bytes(path, text.encode(encoding))
 
 
-def remove_stale_temps(folder: str | Path) -> list[Path]:
-    """Remove the temporary files that writers killed mid-write left under ``folder``.
+def remove_stale_temps(folder: str | Path, recursive: bool = True) -> list[Path]:
+    """Remove the temporary files that writers killed mid-write left under ``folder``
+    (only in ``folder`` itself when not ``recursive``).
 
     Only safe when no other writer is running (the caller holds the project
     lock, :mod:`locpipe.lock`).  Symlinked folders are not followed.
     """
     removed: list[Path] = []
-    for dirpath, _dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(folder):
+        if not recursive:
+            dirnames.clear()
         for name in filenames:
             if _TEMP_RE.fullmatch(name):
                 path = Path(dirpath) / name

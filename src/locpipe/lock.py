@@ -96,13 +96,16 @@ class ProjectLock:
                 os.ftruncate(fd, 0)
             os.close(fd)
 
-    def clean(self, folders: Iterable[Path]) -> list[Path]:
-        """Remove temporary files a killed writer left in ``folders`` (lock held only)."""
+    def clean(self, folders: Iterable[Path], shallow: Iterable[Path] = ()) -> list[Path]:
+        """Remove temporary files a killed writer left in ``folders`` and their
+        subfolders, and in ``shallow`` folders themselves (lock held only)."""
         if self._fd is None:
             raise RuntimeError("clean() needs the lock")
         removed: list[Path] = []
         for folder in folders:
             removed.extend(remove_stale_temps(folder))
+        for folder in shallow:
+            removed.extend(remove_stale_temps(folder, recursive=False))
         return removed
 
     def __enter__(self) -> ProjectLock:

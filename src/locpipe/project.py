@@ -16,6 +16,7 @@ import polib
 from locpipe.config import Config, load_config, normalize_language
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import Document, SpanError, walk
+from locpipe.parallel import available_cpus, run_each
 from locpipe.state import Stamps, code_digest, digest_bytes, file_digest, key, tree_digest
 
 UI_DOMAIN = "ui"
@@ -91,8 +92,10 @@ def decode_html(data: bytes, path: Path) -> tuple[str, str]:
 class Project:
     """A locpipe project rooted at a folder holding ``locpipe.toml``."""
 
-    def __init__(self, root: Path, config: Config | None = None):
+    def __init__(self, root: Path, config: Config | None = None, jobs: int | None = None):
         self.root = root.resolve()
+        #: Worker processes for per-article work (:mod:`locpipe.parallel`); None: every core.
+        self.jobs = jobs if jobs is not None else available_cpus()
         self.config = config or load_config(self.root)
         self.paths = self.config.paths
         self.check_write_folders()
@@ -263,9 +266,10 @@ class Project:
 
     def read_article(self, path: Path) -> Article:
         """Read, decode and walk one article."""
-        return self._parse_article(path, self._article_bytes(path))
+        return self.parse_article(path, self.read_article_bytes(path))
 
-    def _article_bytes(self, path: Path) -> bytes:
+    def read_article_bytes(self, path: Path) -> bytes:
+        """An article's bytes (size and emptiness checked)."""
         try:
             size = path.stat().st_size
             if size > MAX_ARTICLE_BYTES:
@@ -281,7 +285,8 @@ class Project:
             raise LocpipeError("empty article", path)
         return data
 
-    def _parse_article(self, path: Path, data: bytes) -> Article:
+    def parse_article(self, path: Path, data: bytes) -> Article:
+        """Decode and walk an article's bytes; check its language."""
         text, encoding = decode_html(data, path)
         try:
             document = walk(text)
@@ -313,6 +318,29 @@ class Project:
         """Every article, read and walked (all held at once: prefer :meth:`iter_articles`)."""
         return [self.read_article(p) for p in self.article_paths()]
 
+    def scan_articles(self) -> list[tuple[Path, str, str | None]]:
+        """``(path, digest, language)`` of every article, hashing only.
+
+        The language is the one stamped for these bytes (and this
+        configuration and locpipe), or None when the article must be walked
+        to know it (and to check it).
+        """
+        stamps = self.stamps("articles")
+        scanned = []
+        for path in self.article_paths():
+            digest = digest_bytes(self.read_article_bytes(path))
+            language = stamps.data(path.name, digest)
+            scanned.append((path, digest, language if isinstance(language, str) else None))
+        return scanned
+
+    def adopt_article_infos(self, infos: list[ArticleInfo]) -> None:
+        """Take the infos a step worked out itself (it walked the articles anyway)."""
+        stamps = self.stamps("articles")
+        for info in infos:
+            stamps.record(info.path.name, info.digest, data=info.language)
+        stamps.save()
+        self.__dict__["article_infos"] = infos
+
     @cached_property
     def article_infos(self) -> list[ArticleInfo]:
         """Slug, path, language and digest of every article.
@@ -320,20 +348,30 @@ class Project:
         An article is walked only when its bytes (or the configuration, or
         locpipe) changed since its language was stamped; otherwise hashing
         it is enough.  Every check of :meth:`read_article` passed for those
-        same bytes.
+        same bytes.  The walks run on every core; a bad article raises its
+        error (the first, in path order) before anything is returned.
         """
-        stamps = self.stamps("articles")
+        scanned = self.scan_articles()
+        unknown = [path for path, _digest, language in scanned if language is None]
+        walked: dict[Path, tuple[str, str]] = {}
+        for path, done in zip(
+            unknown, run_each(self._language_of, unknown, self.jobs), strict=True
+        ):
+            if done.error is not None:
+                raise done.error
+            walked[path] = done.value
         infos = []
-        for path in self.article_paths():
-            data = self._article_bytes(path)
-            digest = digest_bytes(data)
-            language = stamps.data(path.name, digest)
-            if not isinstance(language, str):
-                language = self._parse_article(path, data).language
-                stamps.record(path.name, digest, data=language)
+        for path, digest, language in scanned:
+            if language is None:
+                language, digest = walked[path]
             infos.append(ArticleInfo(path.stem, path, language, digest))
-        stamps.save()
+        self.adopt_article_infos(infos)
         return infos
+
+    def _language_of(self, path: Path) -> tuple[str, str]:
+        """(language, digest) of one article, walked and checked."""
+        data = self.read_article_bytes(path)
+        return self.parse_article(path, data).language, digest_bytes(data)
 
     def iter_articles(self) -> Iterator[Article]:
         """Read and walk the articles one at a time (only one held at once)."""

@@ -47,15 +47,35 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: path → (stat identity, digest): one command hashes an unchanged file once.
+_DIGESTS: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+
+
 def file_digest(path: str | Path) -> str | None:
-    """sha256 of a file's bytes; ``None`` when it does not exist (or cannot be read)."""
+    """sha256 of a file's bytes; ``None`` when it does not exist (or cannot be read).
+
+    Within one command a file whose inode, size, mtime and ctime are those of
+    its last hashing is not read again (a no-op ``all`` would otherwise hash
+    every catalog five times).  locpipe replaces files by renaming a new inode
+    over them, so its own writes always miss; the memo lives only as long as
+    the process, and every stamp is checked against fresh hashes by the next
+    command, so a file edited mid-command can at worst make that one redo work.
+    """
+    name = os.fspath(path)
     try:
-        with open(path, "rb") as handle:  # files are small: one read beats file_digest's buffer
-            return hashlib.sha256(handle.read()).hexdigest()
+        with open(name, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            identity = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            known = _DIGESTS.get(name)
+            if known is not None and known[0] == identity:
+                return known[1]
+            digest = hashlib.sha256(handle.read()).hexdigest()  # small files: one read
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
     except OSError:
         return "unreadable"
+    _DIGESTS[name] = (identity, digest)
+    return digest
 
 
 def key(*parts: object) -> str:

@@ -115,7 +115,7 @@ def run(peers: Peers, site: Site, repeat: int, po4a: bool) -> PagesResult:
     lp_built, tt_built = out / "locpipe-built", out / "po2html-built"
     log(f"build {site.name}: locpipe splice")
     r.build["locpipe (walk + catalog + splice)"] = measure(
-        "locpipe", worker("build", site.pages, site.templates, lp_built, "1"), repeat=repeat,
+        "locpipe", worker("build", site.pages, site.templates, lp_built, "1", "0"), repeat=repeat,
         env=WORKER_ENV,
     )  # fmt: skip
     r.fidelity["locpipe"] = worker_json(r.build["locpipe (walk + catalog + splice)"].last)
@@ -172,9 +172,17 @@ def report(results: list[PagesResult], missing: dict[str, str]) -> tuple[str, st
         f"\n\n*{peer} skipped: {why}.*" for peer, why in missing.items() if peer == "po4a"
     )
     head = ["input", "tool", "wall (median)", "CPU", "peak MB", "locpipe faster by"]
-    extract = table(head, ex_rows) + note
+    jobs = next((r.fidelity["locpipe"].get("jobs") for r in results if "locpipe" in r.fidelity), 0)
+    cores = (
+        f"\n\nlocpipe's extract, build and splice rows use every core ({jobs} here: `-j`, "
+        "default every core, through `locpipe.parallel`), as the issue allows; html2po, "
+        "po2html and po4a have no option to use more than one.  CPU is user + system time "
+        "of the process and its workers."
+    )
+    extract = table(head, ex_rows) + cores + note
     build = (
         table(head, b_rows)
+        + cores
         + "\n\nRound trip with identity translations (msgstr = msgid; locpipe forced to render "
         "every unit rather than skip translations equal to the source):\n\n"
         + table(["input", "tool", "byte-identical", "byte-identical (locpipe as shipped: "

@@ -12,7 +12,8 @@ from locpipe.assets import asset_paths, copy_assets
 from locpipe.drafts import is_stale
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import reassemble
-from locpipe.fsio import atomic_write_text
+from locpipe.fsio import atomic_write_text, commit_writes, discard_writes
+from locpipe.parallel import first_error, run_each
 from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Project
 from locpipe.state import file_digest, key
 from locpipe.units import Unit, unescape_text
@@ -258,28 +259,110 @@ def build(
             plans[language, info.slug] = inputs
             if stamps.lookup(f"{language}/{info.slug}", inputs) is None:
                 stale.setdefault(info.slug, []).append(language)
-    # Bad input stops the build before the first write: the catalogs it will use parse.
-    for slug, stale_languages in stale.items():
-        for language in stale_languages:
-            if digests[language, slug] is not None:
-                project.catalog(project.catalog_path(language, slug))
+    mo_stale = _stale_mo(project, stamps, languages)
+    # Made before the pages (and before workers fork: they inherit them).
     for language in {
         language for stale_languages in stale.values() for language in stale_languages
     }:
         lazy.translations(language)
+    if stale:
+        lazy.env  # noqa: B018
+    made = _render(project, lazy, site, infos, held, stale, mo_stale)
     try:
-        _build_pages(project, result, stamps, lazy, site, selected, infos, held, plans, stale)
-        _build_mo(project, result, languages)
+        _build_pages(project, result, stamps, lazy, site, selected, infos, held, plans, made)
+        _build_mo(project, result, stamps, languages, made, mo_stale)
     finally:
         project.save_stamps()
     return result
 
 
-def _build_pages(project, result, stamps, lazy, site, selected, infos, held, plans, stale) -> None:
-    for language in selected:
-        result.assets += copy_assets(
-            project.paths.source_articles, project.root, project.paths.build / language
-        )
+@dataclass(frozen=True)
+class _Made:
+    """A file a worker prepared: its temp file (None: unchanged) and what the index needs."""
+
+    tmp: Path | None
+    data: list | None = None  # pages: [title, description, rejected msgids]
+
+
+def _mo_name(language: str, domain: str) -> str:
+    return f"{language}/{domain}.mo"
+
+
+def _stale_mo(project: Project, stamps, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """domain → {language: catalog digest} of the ``.mo`` files to compile again."""
+    stale: dict[str, dict[str, str]] = {}
+    for domain in project.domains(languages):
+        for language in domain.targets:
+            digest = file_digest(project.catalog_path(language, domain.name))
+            name = _mo_name(language, domain.name)
+            if digest is not None and stamps.lookup(name, key("mo", digest)) is None:
+                stale.setdefault(domain.name, {})[language] = digest
+    return stale
+
+
+def _render(
+    project: Project,
+    lazy: _Lazy,
+    site: dict[str, str],
+    infos: list[ArticleInfo],
+    held: dict[tuple[str, str], HeldBack],
+    stale: dict[str, list[str]],
+    mo_stale: dict[str, dict[str, str]],
+) -> dict[Path, _Made]:
+    """Render every stale page and compile every stale ``.mo``, on every core, into temp files.
+
+    One task per article (:mod:`locpipe.parallel`): its catalogs are parsed
+    once for its pages and its ``.mo`` files.  Bad input anywhere (a catalog
+    that does not parse, a bad date) stops the build before the first write:
+    the temp files are removed and the first error, in article order, is raised.
+    """
+    from locpipe.catalog import mo_bytes
+    from locpipe.fsio import prepare_write
+
+    def compile_mo(domain: str) -> dict[Path, _Made]:
+        made = {}
+        for language in mo_stale.get(domain, {}):
+            path = project.catalog_path(language, domain)
+            mo = path.with_suffix(".mo")
+            made[mo] = _Made(prepare_write(mo, mo_bytes(project.catalog(path))))
+        return made
+
+    def render(info: ArticleInfo | None) -> dict[Path, _Made]:
+        if info is None:
+            return compile_mo(UI_DOMAIN)
+        made = {}
+        if info.slug in stale:
+            article = project.read_article(info.path)
+            published_in = [c for c in project.config.languages if (c, info.slug) not in held]
+            for language in stale[info.slug]:
+                html, data = _page_html(project, lazy, site, article, language, published_in)
+                path = project.page_path(language, info.slug)
+                made[path] = _Made(prepare_write(path, html), data)
+        made.update(compile_mo(info.slug))
+        return made
+
+    todo: list[ArticleInfo | None] = [None] if UI_DOMAIN in mo_stale else []
+    todo += [info for info in infos if info.slug in stale or info.slug in mo_stale]
+    outcomes = run_each(render, todo, project.jobs)
+    made = {path: m for done in outcomes for path, m in (done.value or {}).items()}
+    error = first_error(outcomes)
+    if error is not None:
+        discard_writes([(m.tmp, path) for path, m in made.items() if m.tmp is not None])
+        raise error
+    return made
+
+
+def _build_pages(project, result, stamps, lazy, site, selected, infos, held, plans, made) -> None:
+    writes = [(m.tmp, path) for path, m in made.items() if m.tmp and path.suffix != ".mo"]
+    try:
+        for language in selected:
+            result.assets += copy_assets(
+                project.paths.source_articles, project.root, project.paths.build / language
+            )
+    except BaseException:
+        discard_writes(writes)
+        raise
+    commit_writes(writes)
     index: dict[str, list[tuple[str, str, str, str]]] = {language: [] for language in selected}
     for info in infos:
         for language in selected:
@@ -289,18 +372,18 @@ def _build_pages(project, result, stamps, lazy, site, selected, infos, held, pla
                     stale_page.unlink()
                     result.removed.append(stale_page)
                 continue
-        article = project.read_article(info.path) if info.slug in stale else None
-        published_in = [code for code in project.config.languages if (code, info.slug) not in held]
         for language in selected:
             if (language, info.slug) in held:
                 continue
             name = f"{language}/{info.slug}"
             page_path = project.page_path(language, info.slug)
-            if article is None or language not in stale[info.slug]:
+            page = made.get(page_path)
+            if page is None:
                 data = stamps.data(name, plans[language, info.slug])
                 result.unchanged.append(page_path)
             else:
-                data = _build_page(project, result, lazy, site, article, language, published_in)
+                (result.written if page.tmp is not None else result.unchanged).append(page_path)
+                data = page.data
                 stamps.record(name, plans[language, info.slug], [page_path], data=data)
             title, description, rejected = data
             for msgid in rejected:
@@ -339,16 +422,15 @@ def _build_pages(project, result, stamps, lazy, site, selected, infos, held, pla
         stamps.record(f"{language}/index", inputs, [path])
 
 
-def _build_page(
+def _page_html(
     project: Project,
-    result: BuildResult,
     lazy: _Lazy,
     site: dict[str, str],
     article: Article,
     language: str,
     published_in: list[str],
-) -> list:
-    """Render and write one page; returns [title, description, rejected msgids]."""
+) -> tuple[bytes, list]:
+    """One page's HTML, and [title, description, rejected msgids] for the index and report."""
     from locpipe.site import ArticlePage, language_links, render_article
 
     path = project.catalog_path(language, article.slug)
@@ -386,29 +468,28 @@ def _build_page(
         keywords=[k.strip() for k in doc.meta.get("keywords", "").split(",") if k.strip()],
         canonical=page_href(project, language, article.slug, language),
     )
-    _write(
-        project.page_path(language, article.slug),
-        render_article(lazy.env, page, lazy.translations(language), site),
-        result,
-    )
-    return [title, description, [unit.msgid for unit in rejected]]
+    html = render_article(lazy.env, page, lazy.translations(language), site)
+    return html.encode("utf-8"), [title, description, [unit.msgid for unit in rejected]]
 
 
-def _build_mo(project: Project, result: BuildResult, languages: tuple[str, ...]) -> None:
-    """A ``.mo`` next to every catalog (stamped with the catalog's digest)."""
-    stamps = project.stamps("build")
+def _build_mo(
+    project: Project,
+    result: BuildResult,
+    stamps,
+    languages: tuple[str, ...],
+    made: dict[Path, _Made],
+    mo_stale: dict[str, dict[str, str]],
+) -> None:
+    """Put the compiled ``.mo`` files in place (one next to every catalog) and stamp them."""
+    commit_writes([(m.tmp, path) for path, m in made.items() if m.tmp and path.suffix == ".mo"])
     for domain in project.domains(languages):
         for language in domain.targets:
             path = project.catalog_path(language, domain.name)
-            digest = file_digest(path)
-            if digest is None:
+            digest = mo_stale.get(domain.name, {}).get(language)
+            if digest is not None:
+                stamps.record(
+                    _mo_name(language, domain.name), key("mo", digest), [path.with_suffix(".mo")]
+                )
+            elif not path.exists():
                 continue
-            mo = path.with_suffix(".mo")
-            name = f"{language}/{domain.name}.mo"
-            inputs = key("mo", digest)
-            if stamps.lookup(name, inputs) is None:
-                from locpipe.catalog import write_mo
-
-                write_mo(project.catalog(path), mo)
-                stamps.record(name, inputs, [mo])
-            result.mo_files.append(mo)
+            result.mo_files.append(path.with_suffix(".mo"))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from locpipe.catalog import CatalogStats, stats
 from locpipe.errors import LocpipeError
+from locpipe.parallel import run_each
 from locpipe.project import Project
 from locpipe.qa import ERROR, Finding, QAContext, placeholders_in
 from locpipe.qa import check_catalog as qa_check_catalog
@@ -125,27 +126,49 @@ def check(
     reports = []
     stamps = project.stamps("check")
     inputs = key("check", shutil.which("msgfmt"))
+    todo: list[CatalogReport] = []
     for domain in project.domains(languages):
         for language in domain.targets:
             path = project.catalog_path(language, domain.name)
             report = CatalogReport(language, domain.name, path, relative=project.relative(path))
             if not path.exists():
                 report.errors.append(f"{report.relative}: missing; run `locpipe update`")
-            else:
-                name = f"{language}/{domain.name}"
-                if not _restore(report, stamps.data(name, inputs), details):
-                    check_catalog(report, project)
-                    stamps.record(name, inputs, [path], data=_saved(report))
-                    if not details:  # a count is enough: memory stays flat on big sites
-                        _hide_warnings(report)
-                if shorten is not None:
-                    report.findings = [
-                        dataclasses.replace(f, msgid=f.msgid[:shorten], msgstr="")
-                        for f in report.findings
-                    ]
+            elif not _restore(report, stamps.data(_name(report), inputs), details):
+                todo.append(report)
+            elif shorten is not None:
+                _shorten(report, shorten)
             reports.append(report)
+
+    def checked(report: CatalogReport) -> tuple[CatalogReport, dict[str, object]]:
+        check_catalog(report, project)
+        saved = _saved(report)
+        if not details:  # a count is enough: memory stays flat on big sites
+            _hide_warnings(report)
+        if shorten is not None:
+            _shorten(report, shorten)
+        return report, saved
+
+    # Checked on every core (msgfmt and the quality checks, a catalog per task).
+    by_path = {}
+    for done in run_each(checked, todo, project.jobs):
+        if done.value is None:  # bad configuration met while checking: the command's error
+            raise done.error or LocpipeError("a catalog check failed")
+        report, saved = done.value
+        stamps.record(_name(report), inputs, [report.path], data=saved)
+        by_path[report.path] = report
+    reports = [by_path.get(r.path, r) for r in reports]
     project.save_stamps()
     return CheckResult(reports, min_complete, strict)
+
+
+def _name(report: CatalogReport) -> str:
+    return f"{report.language}/{report.domain}"
+
+
+def _shorten(report: CatalogReport, shorten: int) -> None:
+    report.findings = [
+        dataclasses.replace(f, msgid=f.msgid[:shorten], msgstr="") for f in report.findings
+    ]
 
 
 def _hide_warnings(report: CatalogReport) -> None:

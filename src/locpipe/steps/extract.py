@@ -7,8 +7,9 @@ from pathlib import Path
 
 import polib
 
-from locpipe.project import UI_DOMAIN, Article, Project
-from locpipe.state import key
+from locpipe.parallel import first_error, run_each
+from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Project
+from locpipe.state import digest_bytes, key
 
 
 @dataclass
@@ -68,51 +69,110 @@ def ui_template(project: Project) -> polib.POFile:
     return pot
 
 
+@dataclass(frozen=True)
+class _Made:
+    """A template made by a worker: its temp file (None: unchanged) and its article's facts."""
+
+    tmp: Path | None
+    units: int
+    language: str = ""
+    digest: str = ""
+
+
+def _make_template(project: Project, path: Path | None) -> _Made:
+    """Walk one article (None: the page templates) and prepare its template's write."""
+    from locpipe.catalog import format_catalog
+    from locpipe.fsio import prepare_write
+
+    if path is None:
+        pot = ui_template(project)
+        tmp = prepare_write(project.template_path(UI_DOMAIN), format_catalog(pot).encode())
+        return _Made(tmp, len(pot))
+    data = project.read_article_bytes(path)
+    article = project.parse_article(path, data)
+    pot = article_template(project, article)
+    tmp = prepare_write(project.template_path(article.slug), format_catalog(pot).encode())
+    return _Made(tmp, len(pot), article.language, digest_bytes(data))
+
+
 def extract(project: Project) -> ExtractResult:
     """Write one template per article and ``ui.pot``; stale article templates are removed.
 
     A template whose inputs (the article's bytes, or the page templates, the
     configuration and locpipe itself) have the digests stamped when it was
     last written, and whose bytes are still those, is left alone without
-    walking anything (:mod:`locpipe.state`).  Articles are read one at a time.
+    walking anything (:mod:`locpipe.state`).  The others are made on every
+    core (:mod:`locpipe.parallel`) into temp files, renamed into place only
+    once every article walked without error: a bad article names itself and
+    nothing is written.
     """
-    from locpipe.catalog import write_catalog  # imported once something is written
+    from locpipe.fsio import commit_or_discard
 
     result = ExtractResult()
     stamps = project.stamps("extract")
-    domains = {UI_DOMAIN}
-    infos = project.article_infos  # every article decoded and walked before the first write
-    try:
-        path = project.template_path(UI_DOMAIN)
-        inputs = key("ui", project.templates_digest)
-        units = stamps.data(UI_DOMAIN, inputs)
-        if isinstance(units, int):
-            result.unchanged.append(path)
+    ui_inputs = key("ui", project.templates_digest)
+    todo: list[Path | None] = []  # the stale templates: None for ui.pot
+    known: dict[str, tuple[int, str, str]] = {}  # slug → (units, language, digest) when fresh
+    ui_units = stamps.data(UI_DOMAIN, ui_inputs)
+    if not isinstance(ui_units, int):
+        todo.append(None)
+    scanned = project.scan_articles()
+    for path, digest, language in scanned:
+        units = stamps.data(path.stem, key("article", digest, project.relative(path)))
+        if language is not None and isinstance(units, int):
+            known[path.stem] = (units, language, digest)
         else:
-            pot = ui_template(project)
-            units = len(pot)
-            (result.written if write_catalog(path, pot) else result.unchanged).append(path)
-            stamps.record(UI_DOMAIN, inputs, [path], data=units)
-        result.units += units
-        for info in infos:
-            domains.add(info.slug)
-            path = project.template_path(info.slug)
-            inputs = key("article", info.digest, project.relative(info.path))
-            units = stamps.data(info.slug, inputs)
-            if isinstance(units, int):
-                result.unchanged.append(path)
+            todo.append(path)
+    if todo:
+        import locpipe.catalog  # noqa: F401  (imported once, before the workers fork)
+    outcomes = run_each(lambda path: _make_template(project, path), todo, project.jobs)
+    made: dict[Path | None, _Made] = {}
+    for path, done in zip(todo, outcomes, strict=True):
+        if done.value is not None:
+            made[path] = done.value
+    writes = [
+        (m.tmp, project.template_path(p.stem if p else UI_DOMAIN))
+        for p, m in made.items()
+        if m.tmp is not None
+    ]
+    commit_or_discard(writes, first_error(outcomes))
+    try:
+        infos = []
+        for path, digest, _language in scanned:
+            template = project.template_path(path.stem)
+            if path in made:
+                m = made[path]
+                units, language, digest = m.units, m.language, m.digest
+                (result.written if m.tmp is not None else result.unchanged).append(template)
+                inputs = key("article", digest, project.relative(path))
+                stamps.record(path.stem, inputs, [template], data=units)
             else:
-                pot = article_template(project, project.read_article(info.path))
-                units = len(pot)
-                (result.written if write_catalog(path, pot) else result.unchanged).append(path)
-                stamps.record(info.slug, inputs, [path], data=units)
+                units, language, digest = known[path.stem]
+                result.unchanged.append(template)
+            infos.append(ArticleInfo(path.stem, path, language, digest))
             result.units += units
-        folder = project.template_path(UI_DOMAIN).parent
-        for stale in sorted(folder.glob("*.pot")):
+        ui_path = project.template_path(UI_DOMAIN)
+        if None in made:
+            ui_units = made[None].units
+            (result.written if made[None].tmp is not None else result.unchanged).append(ui_path)
+            stamps.record(UI_DOMAIN, ui_inputs, [ui_path], data=ui_units)
+        else:
+            result.unchanged.append(ui_path)
+        result.units += ui_units
+        project.adopt_article_infos(infos)
+        domains = {UI_DOMAIN} | {info.slug for info in infos}
+        for stale in sorted(ui_path.parent.glob("*.pot")):
             if stale.stem not in domains:
                 stale.unlink()
                 stamps.forget(stale.stem)
                 result.removed.append(stale)
     finally:
         project.save_stamps()
+    result.written.sort(key=_order)
+    result.unchanged.sort(key=_order)
     return result
+
+
+def _order(path: Path) -> tuple[bool, str]:
+    """ui.pot first, then the articles' templates by name (the order of the old serial run)."""
+    return (path.stem != UI_DOMAIN, path.name)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from locpipe.errors import LocpipeError
+from locpipe.parallel import first_error, run_each
 from locpipe.project import Project
 from locpipe.state import file_digest, key
 
@@ -24,53 +25,77 @@ def stamp_name(language: str, domain: str) -> str:
     return f"{language}/{domain}"
 
 
+@dataclass(frozen=True)
+class _Merged:
+    """A catalog a worker merged: its temp file (None: unchanged) and whether it existed."""
+
+    path: Path
+    tmp: Path | None
+    existed: bool
+
+
+def _merge_domain(project: Project, template_path: Path, targets: list[tuple[Path, str]]):
+    """Merge one template into its stale catalogs; prepare each write (a temp file)."""
+    from locpipe.catalog import format_catalog
+    from locpipe.fsio import prepare_write
+    from locpipe.merge import merge
+
+    template = project.catalog(template_path)
+    merged = []
+    for path, language in targets:
+        existed = path.exists()
+        old = project.catalog(path, language) if existed else None
+        text = format_catalog(merge(old, template, language))
+        merged.append(_Merged(path, prepare_write(path, text.encode("utf-8")), existed))
+    return merged
+
+
 def update(project: Project, languages: tuple[str, ...] = ()) -> UpdateResult:
     """Create missing catalogs and merge every template into its catalogs.
 
-    Every template and catalog is read (and validated) before the first write,
-    so bad input anywhere stops the update with nothing changed.  A catalog
-    stamped as merged with a template of the same digest, and still holding
-    the bytes it had then, is skipped: merging it again would change nothing.
-    Catalogs are merged and written one at a time (memory stays flat).
+    A catalog stamped as merged with a template of the same digest, and
+    still holding the bytes it had then, is skipped: merging it again would
+    change nothing.  The others are merged on every core, one template at a
+    time per worker (:mod:`locpipe.parallel`), into temp files renamed into
+    place only once every template and catalog parsed: bad input anywhere
+    stops the update with nothing changed.
     """
+    from locpipe.fsio import commit_or_discard
+
     result = UpdateResult()
     stamps = project.stamps("update")
-    todo: list[tuple[Path, Path, str, str, str]] = []
+    todo: list[tuple[Path, list[tuple[Path, str]]]] = []
+    inputs: dict[Path, tuple[str, str]] = {}  # catalog → (stamp name, inputs)
     for domain in project.domains(languages):
         template_path = project.template_path(domain.name)
         template_digest = file_digest(template_path)
         if template_digest is None:
             raise LocpipeError("template missing; run `locpipe extract` first", template_path)
-        inputs_of = {language: key(template_digest, language) for language in domain.targets}
-        stale = [
-            language
-            for language in domain.targets
-            if stamps.lookup(stamp_name(language, domain.name), inputs_of[language]) is None
-        ]
+        stale = []
         for language in domain.targets:
-            if language not in stale:
-                result.unchanged.append(project.catalog_path(language, domain.name))
-        if not stale:
-            continue
-        project.catalog(template_path)  # validated before any write
-        for language in stale:
             path = project.catalog_path(language, domain.name)
-            if path.exists():
-                project.catalog(path, language)
-            todo.append((template_path, path, language, domain.name, inputs_of[language]))
-    if todo:  # the catalog writer and RapidFuzz: imported when something is merged
-        from locpipe.catalog import write_catalog
-        from locpipe.merge import merge
-    try:
-        for template_path, path, language, domain_name, inputs in todo:
-            existed = path.exists()
-            old = project.catalog(path, language) if existed else None
-            merged = merge(old, project.catalog(template_path), language)
-            if write_catalog(path, merged):
-                (result.updated if existed else result.created).append(path)
+            name, digest = stamp_name(language, domain.name), key(template_digest, language)
+            if stamps.lookup(name, digest) is None:
+                stale.append((path, language))
+                inputs[path] = (name, digest)
             else:
                 result.unchanged.append(path)
-            stamps.record(stamp_name(language, domain_name), inputs, [path])
+        if stale:
+            todo.append((template_path, stale))
+    if todo:  # the catalog writer and RapidFuzz: imported once, before the workers fork
+        import locpipe.catalog  # noqa: F401
+        import locpipe.merge  # noqa: F401
+    outcomes = run_each(lambda item: _merge_domain(project, *item), todo, project.jobs)
+    merged = [m for done in outcomes for m in done.value or []]
+    writes = [(m.tmp, m.path) for m in merged if m.tmp is not None]
+    commit_or_discard(writes, first_error(outcomes))
+    try:
+        for m in merged:
+            if m.tmp is None:
+                result.unchanged.append(m.path)
+            else:
+                (result.updated if m.existed else result.created).append(m.path)
+            stamps.record(*inputs[m.path], [m.path])
     finally:
         project.save_stamps()
     return result
