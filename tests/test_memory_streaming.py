@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import locpipe.catalog
 import locpipe.project
-from conftest import copy_sample_site
+from conftest import copy_many_articles
 from locpipe.cli import main
 from locpipe.project import Project
 
@@ -25,16 +25,7 @@ COPIES = 12  # articles: the sample's, and this many copies of one
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("many") / "site"
-    base.mkdir()
-    copy_sample_site(base)
-    source = base / "source_articles"
-    text = (source / "rag-spiegato.html").read_text(encoding="utf-8")
-    for n in range(COPIES):
-        (source / f"copia-{n:02d}.html").write_text(
-            text.replace("<h1>", f"<h1>Copia {n}: ", 1), encoding="utf-8"
-        )
-    return base
+    return copy_many_articles(tmp_path_factory.mktemp("many") / "site", COPIES)
 
 
 class Alive:
@@ -64,7 +55,8 @@ def small_cache(monkeypatch):
 
 
 def run(project: Path, *args: str) -> None:
-    result = CliRunner().invoke(main, ["-C", str(project), *args])
+    # -j 1: the counts are of this process (forked workers would count on their own)
+    result = CliRunner().invoke(main, ["-j", "1", "-C", str(project), *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in ((0, 1) if args[0] == "check" else (0,)), result.output
 
@@ -77,7 +69,7 @@ def test_each_step_holds_few_catalogs_and_articles(site: Path, tmp_path: Path, m
     monkeypatch.setattr(
         locpipe.catalog, "parse_catalog", catalogs.wrap(locpipe.catalog.parse_catalog)
     )
-    monkeypatch.setattr(Project, "_parse_article", articles.wrap(Project._parse_article))
+    monkeypatch.setattr(Project, "parse_article", articles.wrap(Project.parse_article))
     for step in (["extract"], ["update"], ["translate", "--backend", "pseudo"],
                  ["check", "--min-complete", "0"], ["build"]):  # fmt: skip
         run(project, *step)

@@ -110,74 +110,101 @@ def outside_identical(text: str, units: list) -> bool:
     return got == [p.replace('"', "") for p in pieces]
 
 
-def task_build(pages: str, templates: str, out: str, forced: str = "1") -> None:
-    """Rebuild every page from its template with identity translations (msgstr = msgid).
-
-    Reads the page, walks it, reads its catalog, splices, writes: the work
-    ``po2html`` does.  ``forced=1`` renders every unit (no short-cut for a
-    translation equal to its msgid).
-    """
+def _build_page(path: Path, templates: Path, out_dir: Path, forced: bool) -> tuple[int, int, int]:
+    """Walk one page, read its catalog, splice, write: (identical, rejected, units)."""
     from locpipe.catalog import read_catalog
     from locpipe.formats.html import reassemble, walk
 
+    text = path.read_text(encoding="utf-8")
+    doc = walk(text)
+    catalog = read_catalog(templates / f"{path.stem}.pot")
+    wrap = _Forced if forced else str
+    table = {e.msgid: wrap(e.msgid) for e in catalog}
+    rejected: list = []
+    built = reassemble(text, doc.units, lambda u, t=table: t.get(u.msgid), rejected=rejected)
+    (out_dir / path.name).write_text(built, encoding="utf-8")
+    return built == text, len(rejected), len(doc.units)
+
+
+def task_build(pages: str, templates: str, out: str, forced: str = "1", jobs: str = "0") -> None:
+    """Rebuild every page from its template with identity translations (msgstr = msgid).
+
+    Reads the page, walks it, reads its catalog, splices, writes: the work
+    ``po2html`` does, on ``jobs`` cores (0: every core) through locpipe's own
+    pool (:mod:`locpipe.parallel`, as ``locpipe build`` does).  ``forced=1``
+    renders every unit (no short-cut for a translation equal to its msgid).
+    """
+    from locpipe.parallel import available_cpus, run_each
+
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    identical = rejected_total = units = outside = 0
+    workers = int(jobs) or available_cpus()
     t0 = time.perf_counter()
     paths = sorted(Path(pages).glob("*.html"))
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        doc = walk(text)
-        catalog = read_catalog(Path(templates) / f"{path.stem}.pot")
-        wrap = _Forced if forced == "1" else str
-        table = {e.msgid: wrap(e.msgid) for e in catalog}
-        rejected: list = []
-        built = reassemble(text, doc.units, lambda u, t=table: t.get(u.msgid), rejected=rejected)
-        (out_dir / path.name).write_text(built, encoding="utf-8")
-        identical += built == text
-        outside += outside_identical(text, doc.units)
-        rejected_total += len(rejected)
-        units += len(doc.units)
+    done = run_each(
+        lambda path: _build_page(path, Path(templates), out_dir, forced == "1"), paths, workers
+    )
+    counts = [d.value for d in done if d.value is not None]
     _emit(
         build=time.perf_counter() - t0,
+        jobs=workers,
         pages=len(paths),
-        identical=identical,
-        outside_identical=outside,
-        rejected=rejected_total,
-        units=units,
+        identical=sum(c[0] for c in counts),
+        rejected=sum(c[1] for c in counts),
+        units=sum(c[2] for c in counts),
     )
 
 
 def task_identity(pages: str) -> None:
-    """Identity translations through locpipe as shipped (equal translations are skipped)."""
+    """Identity translations through locpipe as shipped (equal translations are skipped),
+    and whether everything outside the units comes back byte for byte (not timed)."""
     from locpipe.formats.html import reassemble, walk
 
-    identical = total = 0
+    identical = total = outside = 0
     for path in sorted(Path(pages).glob("*.html")):
         text = path.read_text(encoding="utf-8")
-        built = reassemble(text, walk(text).units, lambda unit: unit.msgid)
+        units = walk(text).units
+        built = reassemble(text, units, lambda unit: unit.msgid)
         identical += built == text
+        outside += outside_identical(text, units)
         total += 1
-    _emit(identical_shipped=identical, pages=total)
+    _emit(identical_shipped=identical, outside_identical=outside, pages=total)
 
 
 def _texts(path: str) -> list[str]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def task_translate(backend_name: str, texts_path: str, target: str, batch: str = "200") -> None:
-    """Translate the texts from Italian through a locpipe backend, in batches."""
+def task_translate(backend_name: str, texts_path: str, targets: str, batch: str = "400") -> None:
+    """Translate the texts from Italian through a locpipe backend, in batches.
+
+    ``targets`` is one language or several separated by commas: with a
+    parallel backend (Apertium) each gets its own thread, as in
+    ``locpipe translate``; otherwise they run one after the other.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from locpipe.mt import get_backend
 
     texts = _texts(texts_path)
     size = int(batch)
+    languages = targets.split(",")
     t0 = time.perf_counter()
-    failed = 0
     with get_backend(backend_name) as backend:
-        for start in range(0, len(texts), size):
-            out = backend.translate(texts[start : start + size], "it", target)
-            failed += sum(o is None for o in out)
-    _emit(translate=time.perf_counter() - t0, segments=len(texts), failed=failed)
+
+        def one(target: str) -> int:
+            failed = 0
+            for start in range(0, len(texts), size):
+                out = backend.translate(texts[start : start + size], "it", target)
+                failed += sum(o is None for o in out)
+            return failed
+
+        if backend.parallel and len(languages) > 1:
+            with ThreadPoolExecutor(len(languages)) as pool:
+                failed = sum(pool.map(one, languages))
+        else:
+            failed = sum(map(one, languages))
+    _emit(translate=time.perf_counter() - t0, segments=len(texts) * len(languages), failed=failed)
 
 
 def task_fidelity(pages: str, built: str) -> None:

@@ -40,6 +40,14 @@ class Backend(ABC):
 
     #: Registry name, as written in the configuration (``"apertium"``).
     name: ClassVar[str]
+    #: True when :meth:`translate` may be called from several threads at once
+    #: (for the same or different language pairs; the backend serialises what
+    #: must be) and gains from it: the engine works outside the GIL, e.g. in
+    #: subprocesses.  The translate step then runs languages at the same time
+    #: and prepares a language's next batch while the engine works on one.
+    #: Online engines keep False: their in-flight cap and rate limit are
+    #: meant for one call at a time.
+    parallel: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -68,6 +76,9 @@ class Backend(ABC):
             Outcome(text) if text is not None else Outcome(None, VERIFICATION_FAILED)
             for text in self.translate(texts, source, target)
         ]
+
+    def prepare(self, source: str, target: str) -> None:  # noqa: B027 - optional hook
+        """Get ready for source→target (start an engine) without waiting; never required."""
 
     def describe(self, source: str, target: str) -> str:
         """Short engine description for the translator comment (``"apertium ita-spa"``)."""

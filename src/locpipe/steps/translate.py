@@ -9,20 +9,35 @@ For each untranslated entry, in this order:
    partly known (reviewed elsewhere) sends only the unknown sentences.
 3. **Cache**: a text the same engine already translated with the same
    protection settings (:mod:`locpipe.mt.cache`) costs nothing.
-4. **Engine**: the rest goes to the backend, one call per batch, each unique
-   text once per run.
+4. **Engine**: the rest goes to the backend, each unique text once per run.
 
 A fuzzy entry that ``update`` matched to a changed msgid (it has a previous
 msgid, ``#|``) is brought up to date sentence by sentence: sentences that did
 not change keep their translation, only the changed ones go to the engine,
-and the entry stays fuzzy with its previous msgid.  Entries are saved batch
-by batch, so Ctrl-C or a network failure keeps everything finished.
+and the entry stays fuzzy with its previous msgid.
+
+How the engine is fed: each target language is a *lane* that reads its
+catalogs one after the other and gathers their texts into shared batches
+(sent at ``batch_size`` texts or :data:`BATCH_CHARS` characters, so memory
+stays flat on any site).  A catalog is written (atomically) as soon as the
+texts of its entries are back, ``batch_size`` entries at a time for a large
+one, so Ctrl-C or a failure keeps everything finished.  With a backend that
+declares itself :attr:`~locpipe.mt.base.Backend.parallel` (Apertium: one
+process group per route) the languages run at the same time (one per core),
+and each has its next batch masked while the engine works on the current
+one, in threads that only call the engine; reading, planning, the cache and
+writing stay in the calling thread, so the catalogs written and the summary
+never depend on timing.  Other backends get one call at a time.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +46,7 @@ import polib
 
 from locpipe.catalog import read_catalog, write_catalog
 from locpipe.drafts import is_stale, msgid_mark
+from locpipe.errors import LocpipeError
 from locpipe.mt.settings import MTSettings, parse_settings
 from locpipe.project import Project
 from locpipe.state import Stamps, file_digest, key
@@ -44,6 +60,13 @@ if TYPE_CHECKING:  # the engines, the cache and the sentence splitter: imported 
 #: Texts whose outcome a run keeps in memory (units shared by articles are sent once);
 #: older ones are forgotten between batches and found in the MT cache instead.
 SEEN_LIMIT = 20_000
+#: A batch goes to the engine once it holds ``batch_size`` texts or this many characters.
+BATCH_CHARS = 150_000
+#: Batches a language may have at a parallel backend at once: one in the engine,
+#: the next one being prepared (masked) meanwhile.
+LOOKAHEAD = 2
+#: Catalogs a language may hold in memory while their texts are at the engine.
+MAX_WAITING = 64
 MT_COMMENT = "machine translation: "
 TM_COMMENT = "translation memory: "
 #: Before a sentence update replaces a translator's text, it is kept in this comment.
@@ -82,17 +105,23 @@ class TranslateResult:
 @dataclass
 class _Job:
     path: Path
-    catalog: polib.POFile
+    catalog: polib.POFile | None  # read-only, until its entries are planned
     source: str
     target: str
-    pending: list[polib.POEntry]
+    pending: list[tuple[int, polib.POEntry]]  # (position in the catalog, entry)
+    before: str | None = None  # the file's digest when read
+    engine: str = ""  # the backend's description of the pair
+    fp: str = ""  # protection fingerprint (part of the cache key)
+    failed: int = 0  # units left untranslated so far
 
 
 @dataclass
 class _Plan:
-    """How one entry gets its translation."""
+    """How one entry gets its translation (the entry itself is not kept: see _Lane)."""
 
-    entry: polib.POEntry
+    index: int  # the entry's position in its catalog
+    msgid: str
+    linenum: int  # in the catalog as read (the summary's line numbers)
     update: bool  # a changed fuzzy entry (sentence update), else an untranslated one
     segments: list[Segment]
     parts: list[str | None]  # known translation of each segment's core
@@ -158,12 +187,15 @@ def _scan(
     return pending
 
 
-def _jobs(project: Project, pending: list[_Pending], sentences: bool) -> Iterator[_Job]:
-    """Read each pending catalog when its turn comes (one held at a time)."""
+def _jobs(project: Project, pending: Iterable[_Pending], sentences: bool) -> Iterator[_Job]:
+    """Each pending catalog when its turn comes (only read: results go to a fresh parse)."""
     for item in pending:
-        project.forget_catalog(item.path)  # changed in place: never the shared object
-        catalog = read_catalog(item.path)
-        entries = _has_pending(catalog, sentences)
+        catalog = project.catalog(item.path)
+        entries = [
+            (index, entry)
+            for index, entry in enumerate(catalog)
+            if needs_translation(entry) or (sentences and needs_update(entry))
+        ]
         if entries:
             yield _Job(item.path, catalog, item.source, item.target, entries)
 
@@ -212,6 +244,7 @@ def _whole(text: str) -> list[Segment]:
 
 
 def _plan(
+    index: int,
     entry: polib.POEntry,
     job: _Job,
     memory: TranslationMemory | None,
@@ -220,12 +253,13 @@ def _plan(
     from locpipe.mt.memory import split_sentences
 
     source, target = job.source, job.target
+    where = (index, entry.msgid, entry.linenum)
     if needs_translation(entry):
         if memory is not None:
             match = memory.exact(source, target, entry.msgid)
             if match is not None:
                 return _Plan(
-                    entry, False, _whole(entry.msgid), [match.translation], 1, match.origin
+                    *where, False, _whole(entry.msgid), [match.translation], 1, match.origin
                 )
         if memory is not None and settings.sentences and memory.sentences(source, target):
             segments = split_sentences(entry.msgid, source)
@@ -233,8 +267,8 @@ def _plan(
                 parts = [memory.sentence(source, target, s.core) for s in segments]
                 reused = sum(p is not None for p in parts)
                 if reused:
-                    return _Plan(entry, False, segments, parts, reused)
-        return _Plan(entry, False, _whole(entry.msgid), [None])
+                    return _Plan(*where, False, segments, parts, reused)
+        return _Plan(*where, False, _whole(entry.msgid), [None])
     # A changed fuzzy entry: keep the translation of every sentence that did not change.
     old_source = split_sentences(entry.previous_msgid, source)
     old_target = split_sentences(entry.msgstr, target)
@@ -251,7 +285,7 @@ def _plan(
     reused = sum(p is not None for p in parts)
     if not reused:
         return None  # nothing to keep: the old translation is the translator's best start
-    return _Plan(entry, True, segments, parts, reused)
+    return _Plan(*where, True, segments, parts, reused)
 
 
 def _assemble(plan: _Plan) -> str:
@@ -267,13 +301,19 @@ def translate(
     backend_name: str | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
-    batch_size: int = 200,
+    batch_size: int = 400,
     backend: Backend | None = None,
     dry_run: bool = False,
     cache: MTCache | None = None,
+    jobs: int | None = None,
 ) -> TranslateResult:
-    """Translate every untranslated entry; each batch is saved as soon as it is done.
+    """Translate every untranslated entry; each catalog is saved as soon as it is done.
 
+    ``batch_size`` bounds the texts of one engine call (texts of several
+    catalogs share a call) and the entries of a large catalog saved at a time.
+    ``jobs`` is how many languages run at the same time when the backend is
+    :attr:`~locpipe.mt.base.Backend.parallel` (default: one per core); other
+    backends get one call at a time, from this thread.
     ``dry_run`` counts the texts and characters that would go to the engine
     (after memory and cache) per language, and sends and writes nothing.
     """
@@ -287,7 +327,7 @@ def translate(
             on_total(sum(item.count for item in pending))
         if pending:
             _translate(project, pending, settings, result, backend_name, backend, cache,
-                       progress, batch_size, dry_run, stamps)  # fmt: skip
+                       progress, batch_size, dry_run, stamps, jobs)  # fmt: skip
     finally:
         if not dry_run:  # a dry run writes nothing, not even stamps
             project.save_stamps()
@@ -306,9 +346,9 @@ def _translate(
     batch_size: int,
     dry_run: bool,
     stamps: Stamps,
+    jobs: int | None,
 ) -> None:
-    from locpipe.mt.base import VERIFICATION_FAILED, Outcome
-    from locpipe.mt.cache import FAILED, MTCache, fingerprint
+    from locpipe.mt.cache import MTCache
 
     config = project.config
     owned_backend = backend is None
@@ -324,117 +364,482 @@ def _translate(
     owned_cache = cache is None
     if cache is None:
         cache = MTCache.for_project(project.root) if settings.cache else MTCache(None)
-    update_stamps = project.stamps("update")
-    memory_stamps = project.stamps("memory")
+    order = {item.path: index for index, item in enumerate(pending)}
     try:
         pairs = dict.fromkeys((item.source, item.target) for item in pending)
         for pair in pairs:
             backend.check_pair(*pair)
+        # One lane per target language, the biggest first (they finish together).
+        by_target: dict[str, list[_Pending]] = {}
+        for item in pending:
+            by_target.setdefault(item.target, []).append(item)
+        groups = sorted(by_target.values(), key=lambda group: -sum(i.count for i in group))
+        if not backend.parallel or dry_run:
+            jobs = 1
+        elif jobs is None:
+            jobs = _cores()
+        jobs = max(1, min(jobs, len(groups)))
+        if not dry_run:  # the first languages' engines load while the memory is read
+            for first in dict.fromkeys((i.source, i.target) for g in groups[:jobs] for i in g):
+                backend.prepare(*first)
         memory = _memory(project, set(pairs)) if settings.memory else None
-        # (engine, source, target, text) → outcome, for this run (units shared by articles).
-        seen: dict[tuple[str, str, str, str], Outcome] = {}  # insertion order: oldest first
-        for job in _jobs(project, pending, settings.sentences):
-            before = file_digest(job.path)
-            failures = len(result.failures)
-            engine = backend.describe(job.source, job.target)
-            fp = fingerprint(config.do_not_translate, backend.protector.glossary_for(job.target))
-            counts = result.per_language.setdefault(job.target, [0, 0])
-            for start in range(0, len(job.pending), batch_size):
-                batch = job.pending[start : start + batch_size]
-                plans = [p for e in batch if (p := _plan(e, job, memory, settings)) is not None]
-                wanted = list(
-                    dict.fromkeys(
-                        t
-                        for p in plans
-                        for t in p.todo
-                        if (engine, job.source, job.target, t) not in seen
-                    )
-                )
-                if wanted:
-                    cached = cache.get_many(engine, job.source, job.target, fp, wanted)
-                    result.cache_hits += len(cached)
-                    for text, value in cached.items():
-                        seen[(engine, job.source, job.target, text)] = (
-                            Outcome(None, VERIFICATION_FAILED + " (cached)")
-                            if value is FAILED
-                            else Outcome(str(value))
-                        )
-                    misses = [t for t in wanted if t not in cached]
-                    if misses:
-                        counts[0] += len(misses)
-                        counts[1] += sum(len(t) for t in misses)
-                        if dry_run:
-                            for text in misses:
-                                seen[(engine, job.source, job.target, text)] = Outcome(text)
-                        else:
-                            result.engine_calls += 1
-                            result.engine_texts += len(misses)
-                            result.engine_chars += sum(len(t) for t in misses)
-                            outcomes = backend.translate_outcomes(misses, job.source, job.target)
-                            for text, outcome in zip(misses, outcomes, strict=True):
-                                seen[(engine, job.source, job.target, text)] = outcome
-                            cache.put_many(
-                                engine,
-                                job.source,
-                                job.target,
-                                fp,
-                                (
-                                    (text, o.text, o.error)
-                                    for text, o in zip(misses, outcomes, strict=True)
-                                    if (o.text or "").strip()
-                                    or (o.error or "").startswith(VERIFICATION_FAILED)
-                                ),
-                            )
-                if not dry_run:
-                    _apply(plans, job, engine, seen, result)
-                    write_catalog(job.path, job.catalog)
-                if len(seen) > SEEN_LIMIT:  # memory stays flat: the cache remembers the rest
-                    for stale in list(itertools.islice(seen, len(seen) - SEEN_LIMIT)):
-                        del seen[stale]
-                if progress is not None:
-                    progress(len(batch))
-            if not dry_run:
-                result.catalogs.append(job.path)
-                name = stamp_name(job.target, job.path.stem)
-                after = file_digest(job.path)
-                # Filling msgstrs keeps the catalog merged with its template, and
-                # machine drafts are fuzzy: its reviewed entries are the same.
-                update_stamps.rebase(name, job.path, before, after)
-                memory_stamps.rebase(name, job.path, before, after)
-                if len(result.failures) == failures and not _has_pending(
-                    job.catalog, settings.sentences
-                ):
-                    stamps.record(name, _settings_key(settings.sentences), [job.path])
+        context = _Context(
+            project, settings, result, backend, cache, memory, stamps,
+            project.stamps("update"), project.stamps("memory"), progress,
+            max(1, batch_size), dry_run, max(1, SEEN_LIMIT // jobs),
+        )  # fmt: skip
+        lanes = [_Lane(group[0].target, group, context) for group in groups]
+        if backend.parallel and not dry_run:
+            _run_together(lanes, context, jobs)
+        else:
+            _run_in_turn(lanes, context)
     finally:
+        # Languages finish in any order: report in the order of the scan, as one at a time would.
+        result.failures.sort(key=lambda f: order[f.path])
+        result.failed.sort(key=lambda f: order[f[0]])
+        result.catalogs.sort(key=order.__getitem__)
         if owned_cache:
             cache.close()
         if owned_backend:
             backend.close()
 
 
-def _apply(
-    plans: list[_Plan],
-    job: _Job,
-    engine: str,
-    seen: dict[tuple[str, str, str, str], Outcome],
-    result: TranslateResult,
-) -> None:
+def _cores() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(eq=False)
+class _Batch:
+    """Texts of one language pair for one engine call, gathered from one or more catalogs."""
+
+    source: str
+    target: str
+    engine: str
+    fp: str
+    texts: list[str] = field(default_factory=list)
+    chars: int = 0
+    outcomes: dict[str, Outcome] | None = None  # set when back from the engine
+
+
+@dataclass(eq=False)
+class _Piece:
+    """Up to ``batch_size`` pending entries of one catalog, applied and saved together."""
+
+    job: _Job
+    plans: list[_Plan]
+    count: int  # entries (the progress bar's unit)
+    last: bool  # the catalog's last piece: the catalog is done after it
+    known: dict[str, Outcome] = field(default_factory=dict)  # outcomes known when planned
+    batches: list[_Batch] = field(default_factory=list)  # the engine calls it waits for
+
+    @property
+    def ready(self) -> bool:
+        return all(batch.outcomes is not None for batch in self.batches)
+
+    def outcome(self, text: str) -> Outcome:
+        found = self.known.get(text)
+        if found is not None:
+            return found
+        for batch in self.batches:
+            assert batch.outcomes is not None
+            if text in batch.outcomes:
+                return batch.outcomes[text]
+        raise KeyError(text)
+
+
+@dataclass
+class _Context:
+    """What every lane shares; used from the calling thread only."""
+
+    project: Project
+    settings: MTSettings
+    result: TranslateResult
+    backend: Backend
+    cache: MTCache
+    memory: TranslationMemory | None
+    stamps: Stamps
+    update_stamps: Stamps
+    memory_stamps: Stamps
+    progress: Callable[[int], None] | None
+    batch_size: int
+    dry_run: bool
+    seen_limit: int
+
+
+class _Lane:
+    """One target language: its catalogs in scan order, its batches, what waits for them.
+
+    Every method runs in the calling thread; only :func:`_call` (the engine)
+    runs elsewhere.  A catalog is only read to plan its entries; while its
+    texts are at the engine the lane keeps the plans (position, msgid, the
+    segments), not the parsed catalog, so memory grows with the batches, not
+    with the catalogs they come from.  A piece is applied, to a fresh parse of
+    its catalog, as soon as the batches holding its texts are back (a
+    catalog's pieces in order), and the catalog is written; each entry's
+    text depends only on its own outcomes, so the bytes written never depend
+    on batching or timing.
+    """
+
+    def __init__(self, target: str, items: list[_Pending], context: _Context):
+        self.target = target
+        self.context = context
+        self._jobs = _jobs(context.project, items, context.settings.sentences)
+        # (engine, source, text) → outcome, for this run (units shared by articles).
+        self.seen: dict[tuple[str, str, str], Outcome] = {}  # insertion order: oldest first
+        self.sending: dict[tuple[str, str, str], _Batch] = {}  # texts not back yet
+        self.open: dict[str, _Batch] = {}  # source language → batch being filled
+        self.full: deque[_Batch] = deque()  # ready for the engine
+        self.pieces: deque[_Piece] = deque()  # planned, not applied yet, in order
+        self.waiting = 0  # catalogs among self.pieces
+        self.prepared: set[str] = set()
+        self.exhausted = False  # every catalog read and planned
+        self.queued = 0  # batches given to the engine, not finished
+        self.broken = False  # an error hit this lane mid-way: it applies nothing more
+
+    @property
+    def done(self) -> bool:
+        return self.exhausted and not self.full and not self.queued
+
+    def next_batch(self) -> _Batch | None:
+        """Read and plan catalogs until a batch is full; None when there is nothing to send now
+        (every catalog is planned, or enough of them wait for batches at the engine)."""
+        while not self.full and not self.exhausted:
+            if self.waiting >= MAX_WAITING:
+                if not self._flush():
+                    break  # what waits is at the engine already
+                continue
+            job = next(self._jobs, None)
+            if job is None:
+                self.exhausted = True
+                self._flush()
+                break
+            self._plan_job(job)
+            self._apply_ready()
+            self._forget()
+        return self.full.popleft() if self.full else None
+
+    def finish(self, batch: _Batch, outcomes: list[Outcome]) -> None:
+        """A batch is back: remember and cache its outcomes, apply what is now complete."""
+        from locpipe.mt.base import VERIFICATION_FAILED
+
+        if self.broken:
+            return
+        batch.outcomes = dict(zip(batch.texts, outcomes, strict=True))
+        for text, outcome in batch.outcomes.items():
+            key = (batch.engine, batch.source, text)
+            self.seen[key] = outcome
+            self.sending.pop(key, None)
+        self.context.cache.put_many(
+            batch.engine,
+            batch.source,
+            batch.target,
+            batch.fp,
+            (
+                (text, o.text, o.error)
+                for text, o in batch.outcomes.items()
+                if (o.text or "").strip() or (o.error or "").startswith(VERIFICATION_FAILED)
+            ),
+        )
+        self._apply_ready()
+        self._forget()
+
+    def close(self) -> None:
+        """The lane is done: let its memory go."""
+        assert self.broken or not self.pieces, "translate: entries left waiting"
+        self.seen.clear()
+
+    def _flush(self) -> int:
+        """Send every batch being filled; how many there were."""
+        batches = [b for b in self.open.values() if b.texts]
+        self.open.clear()
+        self.full.extend(batches)
+        return len(batches)
+
+    def _batch_for(self, job: _Job) -> _Batch:
+        batch = self.open.get(job.source)
+        if batch is None:
+            batch = self.open[job.source] = _Batch(job.source, job.target, job.engine, job.fp)
+            if job.source not in self.prepared:  # the engine starts while batches fill
+                self.prepared.add(job.source)
+                self.context.backend.prepare(job.source, job.target)
+        return batch
+
+    def _plan_job(self, job: _Job) -> None:
+        from locpipe.mt.base import VERIFICATION_FAILED, Outcome
+        from locpipe.mt.cache import FAILED, fingerprint
+
+        context = self.context
+        backend, result, size = context.backend, context.result, context.batch_size
+        job.before = file_digest(job.path)
+        job.engine = backend.describe(job.source, job.target)
+        job.fp = fingerprint(
+            context.project.config.do_not_translate, backend.protector.glossary_for(job.target)
+        )
+        counts = result.per_language.setdefault(job.target, [0, 0])
+        for start in range(0, len(job.pending), size):
+            entries = job.pending[start : start + size]
+            plans = [
+                p
+                for i, e in entries
+                if (p := _plan(i, e, job, context.memory, context.settings)) is not None
+            ]
+            piece = _Piece(job, plans, len(entries), start + size >= len(job.pending))
+            wanted = []
+            for text in dict.fromkeys(t for p in plans for t in p.todo):
+                key = (job.engine, job.source, text)
+                known = self.seen.get(key)
+                if known is not None:
+                    piece.known[text] = known
+                elif (sending := self.sending.get(key)) is not None:
+                    if all(b is not sending for b in piece.batches):
+                        piece.batches.append(sending)
+                else:
+                    wanted.append(text)
+            if wanted:
+                cached = context.cache.get_many(job.engine, job.source, job.target, job.fp, wanted)
+                result.cache_hits += len(cached)
+                for text, value in cached.items():
+                    self.seen[(job.engine, job.source, text)] = piece.known[text] = (
+                        Outcome(None, VERIFICATION_FAILED + " (cached)")
+                        if value is FAILED
+                        else Outcome(str(value))
+                    )
+                misses = [t for t in wanted if t not in cached]
+                if misses:
+                    chars = sum(len(t) for t in misses)
+                    counts[0] += len(misses)
+                    counts[1] += chars
+                    if context.dry_run:
+                        for text in misses:
+                            self.seen[(job.engine, job.source, text)] = Outcome(text)
+                            piece.known[text] = Outcome(text)
+                    else:
+                        batch = self._batch_for(job)
+                        batch.texts += misses
+                        batch.chars += chars
+                        for text in misses:
+                            self.sending[(job.engine, job.source, text)] = batch
+                        if all(b is not batch for b in piece.batches):
+                            piece.batches.append(batch)
+                        if len(batch.texts) >= size or batch.chars >= BATCH_CHARS:
+                            self.full.append(self.open.pop(job.source))
+            self.pieces.append(piece)
+            self.waiting += piece.last
+        job.catalog, job.pending = None, []  # planned: only the plans wait for the engine
+
+    def _apply_ready(self) -> None:
+        """Apply every piece whose texts are back; a catalog's pieces stay in order."""
+        blocked: set[int] = set()  # catalogs with an earlier piece still waiting
+        ready: list[_Piece] = []
+        for _ in range(len(self.pieces)):
+            piece = self.pieces.popleft()
+            if id(piece.job) in blocked or not piece.ready:
+                blocked.add(id(piece.job))
+                self.pieces.append(piece)
+            else:
+                ready.append(piece)
+        for _, pieces in itertools.groupby(ready, key=lambda piece: id(piece.job)):
+            self._apply_pieces(list(pieces))
+
+    def _apply_pieces(self, pieces: list[_Piece]) -> None:
+        """Fill one catalog's ready pieces into a fresh parse of it, and write it."""
+        context, job = self.context, pieces[0].job
+        if not context.dry_run:
+            catalog = read_catalog(job.path)
+            for piece in pieces:
+                job.failed += _apply(piece, catalog, context.result)
+            write_catalog(job.path, catalog)
+            context.project.forget_catalog(job.path)  # the parse planned from is old now
+            if pieces[-1].last:
+                self._catalog_done(job, catalog)
+        if pieces[-1].last:
+            self.waiting -= 1
+        if context.progress is not None:
+            for piece in pieces:
+                context.progress(piece.count)
+
+    def _catalog_done(self, job: _Job, catalog: polib.POFile) -> None:
+        context = self.context
+        context.result.catalogs.append(job.path)
+        name = stamp_name(job.target, job.path.stem)
+        after = file_digest(job.path)
+        # Filling msgstrs keeps the catalog merged with its template, and
+        # machine drafts are fuzzy: its reviewed entries are the same.
+        context.update_stamps.rebase(name, job.path, job.before, after)
+        context.memory_stamps.rebase(name, job.path, job.before, after)
+        if not job.failed and not _has_pending(catalog, context.settings.sentences):
+            context.stamps.record(name, _settings_key(context.settings.sentences), [job.path])
+
+    def _forget(self) -> None:
+        """Memory stays flat: the oldest outcomes go (the MT cache remembers them)."""
+        excess = len(self.seen) - self.context.seen_limit
+        if excess > 0:
+            for stale in list(itertools.islice(self.seen, excess)):
+                del self.seen[stale]
+
+
+def _count(result: TranslateResult, batch: _Batch) -> None:
+    result.engine_calls += 1
+    result.engine_texts += len(batch.texts)
+    result.engine_chars += batch.chars
+
+
+class _Stopped(Exception):
+    """A batch not sent: another call failed, or the run was interrupted."""
+
+
+def _call(backend: Backend, batch: _Batch, stop: threading.Event | None = None) -> list[Outcome]:
+    """The engine call (in a lane's thread when languages run together).
+
+    Once ``stop`` is set (by a failed call, at once, or by the calling thread)
+    no further batch is sent; those already at the engine finish.
+    """
+    if stop is None:
+        return backend.translate_outcomes(batch.texts, batch.source, batch.target)
+    if stop.is_set():
+        raise _Stopped
+    try:
+        return backend.translate_outcomes(batch.texts, batch.source, batch.target)
+    except BaseException:
+        stop.set()
+        raise
+
+
+def _run_in_turn(lanes: list[_Lane], context: _Context) -> None:
+    """One language after the other, the engine called from this thread."""
+    for lane in lanes:
+        while (batch := lane.next_batch()) is not None:
+            _count(context.result, batch)
+            lane.finish(batch, _call(context.backend, batch))
+        lane.close()
+
+
+def _run_together(lanes: list[_Lane], context: _Context, jobs: int) -> None:
+    """Up to ``jobs`` languages at once, each calling the engine from its own threads.
+
+    This thread reads, plans, caches and writes; each language has up to
+    :data:`LOOKAHEAD` batches at the backend, each in its own thread (the next
+    one is masked while the engine translates the current one).  After a
+    failed call no other batch is sent, the batches still running are waited
+    for and saved, and the error goes on; Ctrl-C stops at once, keeping what
+    is finished.
+    """
+    todo = deque(lanes)
+    stop = threading.Event()
+    active: list[_Lane] = []
+    pools: dict[int, ThreadPoolExecutor] = {}  # id(lane) → its engine threads
+    inflight: dict[Future[list[Outcome]], tuple[_Lane, _Batch]] = {}  # in submission order
+    lane: _Lane | None = None  # the lane being worked on: an error leaves it half done
+    try:
+        while True:
+            while todo and len(active) < jobs:
+                lane = todo.popleft()
+                active.append(lane)
+                pools[id(lane)] = ThreadPoolExecutor(LOOKAHEAD, f"locpipe-{lane.target}")
+            submitted = True
+            while submitted:  # round robin: every language gets a batch out before any gets two
+                submitted = False
+                for lane in active:
+                    if lane.queued < LOOKAHEAD and (batch := lane.next_batch()) is not None:
+                        _count(context.result, batch)
+                        future = pools[id(lane)].submit(_call, context.backend, batch, stop)
+                        inflight[future] = (lane, batch)
+                        lane.queued += 1
+                        submitted = True
+            lane = None
+            finished = [each for each in active if each.done]
+            for each in finished:
+                active.remove(each)
+                pools.pop(id(each)).shutdown()
+                each.close()
+            if not inflight:
+                if finished:
+                    continue  # the next languages start
+                assert not active and not todo, "translate: a language waits for nothing"
+                return
+            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            for future in [f for f in inflight if f in done]:
+                lane, batch = inflight.pop(future)
+                lane.queued -= 1
+                error = future.exception()
+                if error is None:
+                    lane.finish(batch, future.result())
+                elif not isinstance(error, _Stopped):
+                    lane = None  # the engine failed, not the lane: its other batches count
+                    raise error
+            lane = None
+            if stop.is_set():
+                raise _Stopped  # a call failed: _settle finds its error
+    except BaseException as exc:
+        stop.set()
+        if lane is not None:
+            lane.broken = True
+        # Ctrl-C stops now: the batches still at the engine are lost (closing the
+        # backend ends them), as a call interrupted in this thread would be.
+        error = _settle(inflight, wait=not isinstance(exc, KeyboardInterrupt))
+        if isinstance(exc, _Stopped) and error is not None:
+            raise error from None
+        raise
+    finally:
+        for pool in pools.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _settle(
+    inflight: dict[Future[list[Outcome]], tuple[_Lane, _Batch]], wait: bool
+) -> BaseException | None:
+    """After an error: no batch starts any more; save what came back, and (``wait``)
+    what the running ones bring back.
+
+    Returns the first error a call raised (not counting batches it stopped).
+    """
+    for future in inflight:
+        future.cancel()
+    first: BaseException | None = None
+    for future, (lane, batch) in inflight.items():
+        if future.cancelled() or not (wait or future.done()):
+            continue
+        error = future.exception()  # waits for a running batch
+        if error is not None:
+            if first is None and not isinstance(error, _Stopped):
+                first = error
+            continue
+        if not lane.broken:
+            try:
+                lane.finish(batch, future.result())
+            except Exception:
+                lane.broken = True
+    return first
+
+
+def _apply(piece: _Piece, catalog: polib.POFile, result: TranslateResult) -> int:
+    """Fill the piece's entries of ``catalog`` from their outcomes; the number left
+    untranslated."""
     from locpipe.mt.base import VERIFICATION_FAILED
 
-    for plan in plans:
-        entry = plan.entry
+    job, engine = piece.job, piece.job.engine
+    failed = 0
+    for plan in piece.plans:
+        entry = catalog[plan.index] if plan.index < len(catalog) else None
+        if entry is None or entry.msgid != plan.msgid:  # the project lock should prevent it
+            raise LocpipeError(f"{job.path}: changed while it was being translated")
         reason = None
         for index, part in enumerate(plan.parts):
             if part is not None:
                 continue
-            outcome = seen[(engine, job.source, job.target, plan.segments[index].core)]
+            outcome = piece.outcome(plan.segments[index].core)
             if outcome.text is None or not outcome.text.strip():
                 reason = outcome.error or VERIFICATION_FAILED
                 break
             plan.parts[index] = outcome.text
         if reason is not None:
-            result.failed.append((job.path, entry.linenum, entry.msgid))
-            result.failures.append(Failure(job.path, entry.linenum, entry.msgid, reason))
+            result.failed.append((job.path, plan.linenum, entry.msgid))
+            result.failures.append(Failure(job.path, plan.linenum, entry.msgid, reason))
+            failed += 1
             continue
         comments = []
         sentences = len(plan.segments)
@@ -459,6 +864,7 @@ def _apply(
             result.translated += 1
             if plan.reused == sentences:
                 result.from_memory += 1
+    return failed
 
 
 def summary_lines(result: TranslateResult, relative: Callable[[Path], str]) -> list[str]:
