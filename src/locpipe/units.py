@@ -24,7 +24,7 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 #: Inline elements whose content is never translated (code, abbreviations,
 #: keys): MT masks it whole, and QA expects it unchanged.
 VERBATIM_ELEMENTS = ("code", "abbr", "kbd", "samp", "var")
-_SPACE_RE = re.compile(r"[ \t\n\r\f]+")
+_SPACES_RE = re.compile(" {2,}")
 
 
 def escape_text(text: str) -> str:
@@ -38,8 +38,20 @@ def unescape_text(text: str) -> str:
 
 
 def collapse_space(text: str) -> str:
-    """Collapse ASCII whitespace runs to one space; a no-break space is kept."""
-    return _SPACE_RE.sub(" ", text)
+    """Collapse ASCII whitespace runs to one space; a no-break space is kept.
+
+    (By str methods: the walker calls it for every unit, and most texts
+    have no run to collapse.)
+    """
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    if "\r" in text:
+        text = text.replace("\r", " ")
+    if "\f" in text:
+        text = text.replace("\f", " ")
+    return _SPACES_RE.sub(" ", text) if "  " in text else text
 
 
 def tags_in(text: str) -> list[str]:
@@ -67,7 +79,19 @@ def plain_text(text: str) -> str:
 
 
 def is_translatable(text: str) -> bool:
-    """True when the unit has a letter: not only space, numbers or punctuation."""
+    """True when the unit has a letter: not only space, numbers or punctuation.
+
+    That is ``has_letter(plain_text(text))``, answered at once when a letter
+    comes before any tag or escape (the plain text only loses the tags and
+    turns ``&lt;``/``&amp;`` into ``<``/``&``: a letter before the first ``<``
+    and ``&`` stays a letter, and a text without letters has none to keep).
+    """
+    letter = _LETTER_RE.search(text)
+    if letter is None:
+        return False
+    at = letter.start()
+    if text.find("<", 0, at) < 0 and text.find("&", 0, at) < 0:
+        return True
     return has_letter(plain_text(text))
 
 

@@ -22,6 +22,7 @@ from locpipe.units import (
     TAG_RE,
     Placeholder,
     Unit,
+    collapse_space,
     escape_text,
     is_translatable,
     unescape_text,
@@ -513,8 +514,8 @@ class _Walker:
             if name not in wanted:
                 continue
             value = values.get(name) or ""
-            msgid = escape_text(_collapse_space(value).strip(_ASCII_SPACE))
-            if not _is_translatable(msgid):
+            msgid = escape_text(collapse_space(value).strip(_ASCII_SPACE))
+            if not is_translatable(msgid):
                 continue
             element = f"meta[{meta_key.lower()}]" if name == "content" and meta_key else None
             self.units.append(
@@ -629,8 +630,8 @@ def _unit_from_run(text: str, run: list[Token], owner: str) -> Unit | None:
             return None
         start, end = token.start, token.end
         raw = text[start:end]
-        msgid = _collapse_space(_escape(data)).strip(" ")
-        if not _is_translatable(msgid):
+        msgid = collapse_space(_escape(data)).strip(" ")
+        if not is_translatable(msgid):
             return None
         start += len(raw) - len(raw.lstrip(_ASCII_SPACE))
         end -= len(raw) - len(raw.rstrip(_ASCII_SPACE))
@@ -646,8 +647,8 @@ def _unit_from_run(text: str, run: list[Token], owner: str) -> Unit | None:
     first, last, start, end = trimmed
     if first == last:  # text alone (the one token that is not white space)
         data = run[first].data.strip(_ASCII_SPACE)
-        msgid = _collapse_space(_escape(data)).strip(" ")
-        if not _is_translatable(msgid):
+        msgid = collapse_space(_escape(data)).strip(" ")
+        if not is_translatable(msgid):
             return None
         return Unit(msgid, owner, start, end, 0, placeholders={})
     pairs = _pairs(run)
@@ -731,8 +732,8 @@ def _unit_from_run(text: str, run: list[Token], owner: str) -> Unit | None:
         if index == last:
             data = data.rstrip(_ASCII_SPACE)
         parts.append(escape_text(data) if "<" in data or "&" in data else data)
-    msgid = _collapse_space("".join(parts)).strip(" ")
-    if not _is_translatable(msgid):
+    msgid = collapse_space("".join(parts)).strip(" ")
+    if not is_translatable(msgid):
         return None
     return Unit(msgid, owner, start, end, 0, placeholders=placeholders)
 
@@ -740,39 +741,6 @@ def _unit_from_run(text: str, run: list[Token], owner: str) -> Unit | None:
 def _escape(text: str) -> str:
     """:func:`escape_text`, without its regular expression when there is nothing to escape."""
     return escape_text(text) if "<" in text or "&" in text else text
-
-
-def _is_translatable(msgid: str) -> bool:
-    """:func:`locpipe.units.is_translatable`, at once when a letter comes before any tag or escape.
-
-    (Its plain text only loses the tags and turns ``&lt;``/``&amp;`` into
-    ``<``/``&``: a letter before the first ``<`` and ``&`` stays a letter, and a
-    msgid without letters has none to keep.)
-    """
-    letter = _LETTER_RE.search(msgid)
-    if letter is None:
-        return False
-    at = letter.start()
-    if msgid.find("<", 0, at) < 0 and msgid.find("&", 0, at) < 0:
-        return True
-    return is_translatable(msgid)
-
-
-_LETTER_RE = re.compile(r"[^\W\d_]")  # as locpipe.units.has_letter's
-_SPACES_RE = re.compile(" {2,}")
-
-
-def _collapse_space(text: str) -> str:
-    """:func:`locpipe.units.collapse_space` (ASCII white space runs → one space), by str methods."""
-    if "\n" in text:
-        text = text.replace("\n", " ")
-    if "\t" in text:
-        text = text.replace("\t", " ")
-    if "\r" in text:
-        text = text.replace("\r", " ")
-    if "\f" in text:
-        text = text.replace("\f", " ")
-    return _SPACES_RE.sub(" ", text) if "  " in text else text
 
 
 _PLACEHOLDER_NAMES: dict[str, str] = {}
