@@ -181,7 +181,8 @@ class LazyGroup(click.Group):
     type=click.IntRange(min=1),
     default=None,
     envvar="LOCPIPE_JOBS",
-    help="Worker processes for extract and build (default: every core; 1: none).",
+    help="Worker processes for extract, update, check and build, and languages translated "
+    "at once (default: every core; 1: none).",
 )
 @click.version_option(package_name="locpipe")
 @click.pass_context

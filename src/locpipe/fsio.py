@@ -97,7 +97,7 @@ def commit_writes(writes: list[tuple[Path, Path]]) -> None:
     for index, (tmp, path) in enumerate(writes):
         try:
             new, existing = [], path.parent
-            while not existing.is_dir():
+            while existing not in folders and not existing.is_dir():  # known folders: no stat
                 new.append(existing)
                 existing = existing.parent
             if new:  # each new folder's entry is synced in its parent

@@ -1,7 +1,8 @@
 """Per-article work on every core: a fork-based process pool.
 
-Extracting and building are the same small job for each article (walk the
-HTML, format a template or splice a page), so they scale with the cores.
+Extract, update, check and build do the same small job for each article or
+catalog (walk the HTML and format a template, merge a catalog, run the
+quality checks, splice a page), so they scale with the cores.
 Workers are forked from the running command: they inherit its modules, its
 configuration and whatever it loaded beforehand (the Jinja2 environment, the
 UI translations), and get only an item (a path, a slug) per task.

@@ -16,7 +16,7 @@ import polib
 from locpipe.config import Config, load_config, normalize_language
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import Document, SpanError, walk
-from locpipe.parallel import available_cpus, run_each
+from locpipe.parallel import available_cpus, first_error, run_each
 from locpipe.state import Stamps, code_digest, digest_bytes, file_digest, key, tree_digest
 
 UI_DOMAIN = "ui"
@@ -353,13 +353,11 @@ class Project:
         """
         scanned = self.scan_articles()
         unknown = [path for path, _digest, language in scanned if language is None]
-        walked: dict[Path, tuple[str, str]] = {}
-        for path, done in zip(
-            unknown, run_each(self._language_of, unknown, self.jobs), strict=True
-        ):
-            if done.error is not None:
-                raise done.error
-            walked[path] = done.value
+        outcomes = run_each(self._language_of, unknown, self.jobs)
+        error = first_error(outcomes)
+        if error is not None:
+            raise error
+        walked = {path: done.value for path, done in zip(unknown, outcomes, strict=True)}
         infos = []
         for path, digest, language in scanned:
             if language is None:

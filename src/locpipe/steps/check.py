@@ -11,7 +11,7 @@ from pathlib import Path
 
 from locpipe.catalog import CatalogStats, stats
 from locpipe.errors import LocpipeError
-from locpipe.parallel import run_each
+from locpipe.parallel import first_error, run_each
 from locpipe.project import Project
 from locpipe.qa import ERROR, Finding, QAContext, placeholders_in
 from locpipe.qa import check_catalog as qa_check_catalog
@@ -149,10 +149,12 @@ def check(
         return report, saved
 
     # Checked on every core (msgfmt and the quality checks, a catalog per task).
+    outcomes = run_each(checked, todo, project.jobs)
+    error = first_error(outcomes)  # bad configuration met while checking: the command's error
+    if error is not None:
+        raise error
     by_path = {}
-    for done in run_each(checked, todo, project.jobs):
-        if done.value is None:  # bad configuration met while checking: the command's error
-            raise done.error or LocpipeError("a catalog check failed")
+    for done in outcomes:
         report, saved = done.value
         stamps.record(_name(report), inputs, [report.path], data=saved)
         by_path[report.path] = report

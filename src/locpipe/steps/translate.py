@@ -33,7 +33,6 @@ never depend on timing.  Other backends get one call at a time.
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -377,7 +376,7 @@ def _translate(
         if not backend.parallel or dry_run:
             jobs = 1
         elif jobs is None:
-            jobs = _cores()
+            jobs = project.jobs  # -j / LOCPIPE_JOBS, default every core
         jobs = max(1, min(jobs, len(groups)))
         if not dry_run:  # the first languages' engines load while the memory is read
             for first in dict.fromkeys((i.source, i.target) for g in groups[:jobs] for i in g):
@@ -402,14 +401,6 @@ def _translate(
             cache.close()
         if owned_backend:
             backend.close()
-
-
-def _cores() -> int:
-    """Cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 @dataclass(eq=False)
