@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -238,6 +239,34 @@ def test_every_break_class_pair_at_the_margin(tmp_path: Path) -> None:
                 text = f"{'x' * 70}{a}{sep}{b}yyyy {len(entries)}"
                 entries.append(f'msgid "{escape(text)}"\nmsgstr "{escape(text[i:])}"\n')
     assert_same(tmp_path, HEADER + "".join("\n" + e for e in entries))
+
+
+def test_written_out_class_tables_are_uniseg_s() -> None:
+    """The Latin and punctuation tables (no Unicode database at start-up) agree with uniseg."""
+    from uniseg.linebreak import LineBreak
+
+    assert tuple(c.name for c in LineBreak) == catalog._LB_CLASSES
+    ranges = [(0, len(catalog._LATIN_CODES)), (0x2000, 0x2000 + len(catalog._PUNCTUATION_CODES))]
+    catalog._lb_class.cache_clear()
+    for start, end in ranges:
+        for code in range(start, end):
+            assert catalog._CODES[code] == catalog._code(chr(code)), hex(code)
+
+
+def test_formatting_latin_text_does_not_load_the_unicode_database() -> None:
+    """Start-up cost: uniseg (and Babel) load only when a text needs them."""
+    code = (
+        "import sys, polib\n"
+        "from locpipe.catalog import format_catalog\n"
+        "po = polib.POFile()\n"
+        "po.append(polib.POEntry(msgid='Perché è così « lungo » — ' * 9, msgstr=''))\n"
+        "format_catalog(po)\n"
+        "assert 'uniseg' not in sys.modules and 'babel' not in sys.modules, sys.modules\n"
+        "po.append(polib.POEntry(msgid='漢字テキスト' * 20, msgstr=''))\n"
+        "format_catalog(po)\n"
+        "assert 'uniseg' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_wrapped_lines_are_cached() -> None:

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from conftest import copy_many_articles
 from locpipe.cli import main
 from locpipe.errors import LocpipeError
-from locpipe.parallel import MIN_ITEMS, run_each
+from locpipe.parallel import MIN_ITEMS, WorkerCrashed, run_each
 
 COPIES = 12
 
@@ -153,6 +153,38 @@ def test_run_each_returns_errors_with_file_and_line():
     )
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.path, copy.line, copy.message) == (error.path, error.line, error.message)
+
+
+def _bug_on_five(item: int) -> int:
+    if item == 5:
+        raise ZeroDivisionError("a bug in the step")
+    return item
+
+
+def _dies_on_six(item: int) -> int:
+    if item == 6:
+        os._exit(3)  # as if the kernel killed it (out of memory)
+    return item
+
+
+def test_a_bug_in_a_worker_is_raised_by_the_command_with_its_traceback():
+    with pytest.raises(WorkerCrashed) as caught:
+        run_each(_bug_on_five, list(range(MIN_ITEMS * 2)), jobs=2)
+    assert "ZeroDivisionError: a bug in the step" in str(caught.value)
+    assert "_bug_on_five" in str(caught.value)  # the worker's traceback
+    assert isinstance(caught.value.__cause__, ZeroDivisionError)
+
+
+def test_a_worker_that_dies_fails_the_command_instead_of_hanging():
+    with pytest.raises(WorkerCrashed, match="died"):
+        run_each(_dies_on_six, list(range(MIN_ITEMS * 2)), jobs=2)
+
+
+def test_many_items_few_workers_every_outcome_in_order():
+    items = list(range(1000))
+    done = run_each(_fail_on_odd, items, jobs=3)
+    assert [d.value for d in done[::2]] == items[::2]
+    assert [d.error.line for d in done[1::2]] == items[1::2]
 
 
 def _alive(pid: int) -> bool:

@@ -8,15 +8,15 @@ of libunistring's line breaking (UAX #14 pair table as libunistring 1.0 has
 it, with the space kept at the end of the line), ``msgid ""`` opens a string
 that wraps or has a ``\\n`` before its end, and breaks are never put inside
 an escape sequence or a ``python-format`` directive.  Line-break classes come
-from the ``uniseg`` package (Unicode data); the algorithm is written here.
+from the ``uniseg`` package (Unicode data), imported only for a character
+outside the tables written out below; the algorithm is written here.
 """
 
 from __future__ import annotations
 
-import gettext
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,9 +25,6 @@ from itertools import accumulate
 from pathlib import Path
 
 import polib
-from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
-from uniseg.linebreak import LineBreak, line_break
 
 from locpipe.errors import LocpipeError
 from locpipe.fsio import atomic_write_bytes, atomic_write_text
@@ -49,8 +46,19 @@ _CLASS_MAP = {
 _HANGUL = {"H2", "H3", "ID", "JL", "JV", "JT"}
 
 
+#: Every UAX #14 line-break class, as uniseg's ``LineBreak`` names them (a test checks).
+_LB_CLASSES = (
+    "BK", "CR", "LF", "CM", "NL", "SG", "WJ", "ZW", "GL", "SP", "ZWJ", "B2", "BA", "BB", "HY",
+    "CB", "CL", "CP", "EX", "IN", "NS", "OP", "QU", "IS", "NU", "PO", "PR", "SY", "AI", "AK",
+    "AL", "AP", "AS", "CJ", "EB", "EM", "H2", "H3", "HL", "ID", "JL", "JV", "JT", "RI", "SA",
+    "VF", "VI", "XX",
+)  # fmt: skip
+
+
 @cache
 def _lb_class(ch: str) -> str:
+    from uniseg.linebreak import line_break  # Unicode data: only for an unusual character
+
     name = line_break(ch).name
     if name == "OP" and unicodedata.east_asian_width(ch) in ("F", "W", "H"):
         return "OP_EA"  # a wide opening bracket: LB30 does not hold it to AL/NU
@@ -212,9 +220,7 @@ def _width_breaks(chars: str, overrides: list[int], width: int, start_column: in
 
 _STATEFUL = {"BK", "ZW", "CM", "ZWJ", "RI", "HL"}
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-_FAST_CLASSES = sorted(
-    {_CLASS_MAP.get(c.name, c.name) for c in LineBreak} - _STATEFUL - {"SP"} | {"OP_EA"}
-)
+_FAST_CLASSES = sorted({_CLASS_MAP.get(c, c) for c in _LB_CLASSES} - _STATEFUL - {"SP"} | {"OP_EA"})
 _CLASS_CODE = dict(zip(_FAST_CLASSES, _LETTERS, strict=False))
 _SLOW = "!"  # the code of a character the fast path cannot handle
 _COMMON = ("AL", "NU")  # letters and digits: no direct break between them
@@ -267,8 +273,27 @@ def _code(ch: str) -> str:
     return _SLOW
 
 
-_CODES.update((i, _code(chr(i))) for i in range(128))
-_ASCII_CODES = "".join(_CODES[i] for i in range(128)).encode() + _SLOW.encode() * 128
+#: ``_code`` of U+0000–U+024F (Latin) and U+2000–U+206F (punctuation), written
+#: out so that most texts need no Unicode database (a test compares them with uniseg's).
+_LATIN_CODES = (
+    "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!! IZAYXAZVFAYPMPaUUUUUUUUUUPPAAAI"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAVYFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVCEA!"
+    "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!JVXYYYAAAAAZA!AAXYAADAAAAAAZAAAV"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAA"
+)
+_PUNCTUATION_CODES = (
+    "CCCCCCCJCCC!!!!!CJCCBAAAZZVZZZVZAAAAOOOC!!!!!!!JXXXXXXXXAZZATTAA"
+    "AAAAPVETTTAAAAAAAAAAAACXCCCCACCC!!!!!A!!!!!!!!!!"
+)
+_CODES.update(enumerate(_LATIN_CODES))
+_CODES.update(enumerate(_PUNCTUATION_CODES, start=0x2000))
+_ASCII_CODES = _LATIN_CODES[:128].encode() + _SLOW.encode() * 128
 
 
 def _class_codes(text: str) -> bytes | None:
@@ -369,20 +394,30 @@ def _break_positions(codes: bytes, prohibited: set[int]) -> list[int]:
 
 
 def _fit(positions: list[int], length: int, width: int, start_column: int) -> list[int]:
-    """``_width_breaks`` when every character is one column wide and no break is mandatory."""
+    """``_width_breaks`` when every character is one column wide and no break is mandatory.
+
+    Greedy, a line at a time: the last break opportunity that still fits is
+    found by bisection, so the cost grows with the lines, not the words.
+    """
     breaks: list[int] = []
     if not positions:
         return breaks
-    last_p = positions[0]
-    column = start_column + last_p  # the column of the character at last_p
-    for p in positions[1:]:
-        if column + p - last_p > width:
-            breaks.append(last_p)
-            column = 0
-        column += p - last_p
-        last_p = p
-    if column + length - last_p > width:
-        breaks.append(last_p)
+    last = len(positions) - 1
+    i = 0
+    p = positions[0]
+    column = start_column + p  # the column of the character at p
+    while True:
+        j = bisect_right(positions, p + width - column, i + 1) - 1  # the last that fits
+        if j > i:
+            column += positions[j] - p
+            i, p = j, positions[j]
+        if i == last:
+            break
+        breaks.append(p)  # the next piece overflows: it starts a line, even if too long
+        column = positions[i + 1] - p
+        i, p = i + 1, positions[i + 1]
+    if column + length - p > width:
+        breaks.append(p)
     return breaks
 
 
@@ -506,7 +541,7 @@ def _entry_lines(out: list[str], entry: polib.POEntry) -> None:
     formats, no_wrap, rng = _format_flags(entry.flags)
     fuzzy = "fuzzy" in entry.flags and _has_any_msgstr(entry)  # msgcat drops it otherwise
     out.append(_flags_line(formats, fuzzy, rng, no_wrap))
-    fmt = next((f for f in FORMATS if formats.get(f) == "yes"), None)
+    fmt = next((f for f in FORMATS if formats.get(f) == "yes"), None) if formats else None
 
     def no_break(value: str) -> set[int]:
         return _python_directives(value) if fmt == "python" and value else set()
@@ -821,6 +856,8 @@ def _header_line(data: bytes | None, key: str) -> int | None:
 
 def _same_language(declared: str, language: str) -> bool:
     """``fr`` and ``fr_FR`` agree (a catalog may name the region); ``fr`` and ``de`` do not."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         a, b = Locale.parse(declared.replace("-", "_")), Locale.parse(language.replace("-", "_"))
     except (ValueError, TypeError, UnknownLocaleError):
@@ -855,6 +892,8 @@ def _compile_plural(value: str):
     expression = match.group(2).strip()
     if len(expression) > 1000:
         return "the expression is too long"
+    import gettext
+
     try:
         function = gettext.c2py(expression)
         for n in (*range(0, 1000), 10_000, 100_000, 1_000_000):
@@ -914,6 +953,8 @@ def new_header(language: str | None, project: str = "locpipe") -> dict[str, str]
 
 def plural_forms(language: str) -> str:
     """The Plural-Forms value for a Babel locale code, from Babel's data."""
+    from babel.messages.plurals import get_plural
+
     try:
         return get_plural(language).plural_forms
     except Exception as exc:  # babel.core.UnknownLocaleError derives from Exception only

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import pkgutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -140,6 +139,8 @@ class LazyGroup(click.Group):
             self.add_command(command)
 
     def _load_all(self) -> None:
+        import pkgutil
+
         import locpipe.commands as package
 
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
