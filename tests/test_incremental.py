@@ -20,8 +20,14 @@ import pytest
 from click.testing import CliRunner
 
 import locpipe.catalog
+import locpipe.formats.html
 import locpipe.merge
-import locpipe.project
+import locpipe.steps.build
+import locpipe.steps.check
+import locpipe.steps.extract
+import locpipe.steps.translate
+import locpipe.steps.update
+import locpipe.uptodate
 from conftest import copy_sample_site
 from locpipe.cli import main
 from locpipe.lock import LOCK_NAME
@@ -95,7 +101,7 @@ class Spy:
         self.merges = 0
         parse, walk, merge = (
             locpipe.catalog.parse_catalog,
-            locpipe.project.walk,
+            locpipe.formats.html.walk,
             locpipe.merge.merge,
         )
 
@@ -112,7 +118,7 @@ class Spy:
             return merge(*args, **kwargs)
 
         monkeypatch.setattr(locpipe.catalog, "parse_catalog", spy_parse)
-        monkeypatch.setattr(locpipe.project, "walk", spy_walk)
+        monkeypatch.setattr(locpipe.formats.html, "walk", spy_walk)
         monkeypatch.setattr(locpipe.merge, "merge", spy_merge)
 
 
@@ -132,6 +138,53 @@ def test_nothing_changed_writes_nothing_parses_no_catalog_walks_no_article(
     assert changed(before, snapshot(project)) == set()  # not even a stamp
     assert spy.parsed == Counter() and spy.merges == 0 and not spy.walked
     assert "(0 written, 6 unchanged)" in output and "18 catalogs" in output
+
+
+def _no_steps(monkeypatch) -> None:
+    """Make every step fail if it runs."""
+    for module in ("extract", "update", "translate", "check", "build"):
+
+        def refuse(*args, _module=module, **kwargs):
+            raise AssertionError(f"the {_module} step ran")
+
+        monkeypatch.setattr(getattr(locpipe.steps, module), module, refuse)
+
+
+def test_a_run_after_a_no_op_run_prints_the_same_without_running_the_steps(
+    project: Path, monkeypatch
+):
+    first = all_(project)  # nothing to do: it records what it printed
+    before = snapshot(project)
+    with monkeypatch.context() as patched:
+        _no_steps(patched)
+        assert all_(project) == first
+    assert changed(before, snapshot(project)) == set()
+    quiet = run(project, "-q", "all", "--backend", "pseudo")  # other options: a run of its own
+    assert quiet != first and "18 catalogs" in quiet
+    assert "(0 written, 6 unchanged)" in first and "18 catalogs" in first
+
+
+@pytest.mark.parametrize("settled_ns", [0, locpipe.uptodate.SETTLED_NS])
+def test_after_a_no_op_run_any_changed_byte_runs_the_steps(
+    project: Path, monkeypatch, settled_ns: int
+):
+    """Also when the file keeps its size and mtime, and when identities are trusted (0)."""
+    monkeypatch.setattr(locpipe.uptodate, "SETTLED_NS", settled_ns)
+    all_(project)
+    all_(project)  # records the file identities (with 0, every file is settled)
+    article = project / "source_articles" / f"{ARTICLE}.html"
+    stat = article.stat()
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("non ancora presente", "non ancora presenti"), "utf-8")
+    os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (article.stat().st_size, article.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    output = all_(project)
+    assert "extract: 6 templates (1 written, 5 unchanged)" in output
+    assert "non ancora presenti" in (project / "build/it" / f"{ARTICLE}.html").read_text("utf-8")
+    page = project / "build/fr" / f"{ARTICLE}.html"
+    page.unlink()
+    all_(project)
+    assert page.is_file()
 
 
 def test_editing_one_article_redoes_only_that_article(project: Path, monkeypatch):

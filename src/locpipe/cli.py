@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from locpipe.project import Project
     from locpipe.steps.check import CheckResult
     from locpipe.steps.translate import TranslateResult
+    from locpipe.uptodate import AllStamp
 
 lang_option = click.option(
     "--lang",
@@ -521,8 +522,39 @@ def all_steps(ctx: click.Context, languages: tuple[str, ...], backend: str | Non
     Units the engine could not translate are listed but do not stop the run:
     the check table shows them, and `locpipe check` is the gate.
     """
-    ctx.invoke(extract)
-    ctx.invoke(update, languages=languages)
-    _run(lambda: run_translate(ctx.obj, languages, backend))
-    _run(lambda: run_check(ctx.obj, languages, 100.0, "text", gate=False))
-    ctx.invoke(build, languages=languages, reviewed_only=False)
+    stamp = _run(lambda: _all_stamp(ctx.obj, languages, backend))
+    output = _run(stamp.replay)
+    if output is not None:  # every byte as a complete run that changed nothing left it
+        from locpipe.uptodate import print_output
+
+        print_output(output)
+        return
+    from locpipe.uptodate import captured_output
+
+    with captured_output() as printed:
+        ctx.invoke(extract)
+        ctx.invoke(update, languages=languages)
+        translated = _run(lambda: run_translate(ctx.obj, languages, backend))
+        _run(lambda: run_check(ctx.obj, languages, 100.0, "text", gate=False))
+        ctx.invoke(build, languages=languages, reviewed_only=False)
+    if translated.failures or translated.failed:  # the engine may do better next time
+        stamp.forget()
+    else:
+        stamp.record(printed)
+
+
+def _all_stamp(ctx: Context, languages: tuple[str, ...], backend: str | None) -> AllStamp:
+    """The record of the last complete ``all`` with these options (:mod:`locpipe.uptodate`)."""
+    import shutil
+
+    from locpipe.uptodate import AllStamp, environment
+
+    project = ctx.project
+    paths = project.paths
+    options = (sorted(languages), backend, ctx.quiet, shutil.which("msgfmt"))
+    return AllStamp(
+        project.root,
+        [paths.source_articles, paths.templates, paths.locales, paths.build],
+        [project.config.path],
+        environment(project.environment, options),
+    )

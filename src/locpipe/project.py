@@ -10,14 +10,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
 from locpipe.config import Config, load_config, normalize_language
 from locpipe.errors import LocpipeError
-from locpipe.formats.html import Document, SpanError, walk
 from locpipe.parallel import available_cpus, first_error, run_each
 from locpipe.state import Stamps, code_digest, digest_bytes, file_digest, key, tree_digest
+
+if TYPE_CHECKING:
+    from locpipe.formats.html import Document
 
 UI_DOMAIN = "ui"
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -287,6 +290,8 @@ class Project:
 
     def parse_article(self, path: Path, data: bytes) -> Article:
         """Decode and walk an article's bytes; check its language."""
+        from locpipe.formats.html import SpanError, walk  # the walker: only where articles are read
+
         text, encoding = decode_html(data, path)
         try:
             document = walk(text)
