@@ -102,3 +102,21 @@ def test_a_typo_in_the_mt_table_fails_early(root: Path):
     (root / "locpipe.toml").write_text(CONFIG + "[mt]\ntimout = 5\n", encoding="utf-8")
     with pytest.raises(LocpipeError, match="timout"):
         Project(root)
+
+
+def test_plain_language_codes_are_what_babel_makes_of_them():
+    """Plain codes skip Babel at start-up; they must come out as Locale.parse gives them."""
+    import babel
+    from babel import Locale
+
+    from locpipe.config import normalize_language
+
+    folder = Path(babel.__file__).parent / "locale-data"
+    codes = sorted(p.stem for p in folder.glob("*.dat") if p.stem.isalpha() and p.stem.islower())
+    assert len(codes) > 200
+    for code in codes:
+        assert normalize_language(code) == str(Locale.parse(code)), code
+    for code in ("pt-br", "zh-hant", "EN", "sr_Latn"):
+        assert normalize_language(code) == str(Locale.parse(code.replace("-", "_")))
+    with pytest.raises(LocpipeError, match="unknown language code 'xq'"):
+        normalize_language("xq")

@@ -6,10 +6,9 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from babel import Locale, UnknownLocaleError
 
 from locpipe.errors import LocpipeError
 from locpipe.mt.settings import parse_settings
@@ -71,10 +70,34 @@ class Config:
     ui_length_ratio: float = 1.6
 
 
+#: A plain language code (``fr``, ``ast``): canonical as it is when Babel has data for it.
+_SIMPLE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+@cache
+def _locale_data() -> Path | None:
+    """Babel's locale-data folder, found without importing Babel (a tenth of start-up)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "locale-data"
+
+
+def _has_locale_data(code: str) -> bool:
+    folder = _locale_data()
+    return folder is not None and (folder / f"{code}.dat").is_file()
+
+
 def normalize_language(code: str, path: Path | None = None, line: int | None = None) -> str:
     """A Babel-known language code in its canonical form (``pt-br`` → ``pt_BR``)."""
     if not isinstance(code, str) or not code.strip():
         raise LocpipeError(f"language code must be a non-empty string, not {code!r}", path, line)
+    if _SIMPLE_CODE.fullmatch(code) and _has_locale_data(code):
+        return code  # what Locale.parse gives, without importing Babel (a test checks)
+    from babel import Locale, UnknownLocaleError
+
     try:
         return str(Locale.parse(code.strip().replace("-", "_")))
     except (UnknownLocaleError, ValueError, TypeError) as exc:

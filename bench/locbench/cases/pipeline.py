@@ -112,11 +112,18 @@ def report(results: list[PipelineResult], steps: dict[str, Measure], steps_site:
             continue
         for name, m in r.runs.items():
             share = "100%" if name == "cold" else f"{100 * m.wall / cold:.1f}%"
+            if name == "nothing changed" and len(m.runs) > 1:  # the first one records
+                name += f" (runs: {', '.join(fmt_s(run.wall) for run in m.runs)})"
             rows.append([f"{r.site.name}, {r.backend}", name,
                          fmt_s(m.wall) if m.ok else f"failed: {m.note}", share,
                          f"{m.rss_mb:.0f}", _written(r.written.get(name))])  # fmt: skip
     out = table(["input", "run", "wall (median)", "of cold", "peak MB",
                  f"files written (of {results[0].files if results else '?'})"], rows)  # fmt: skip
+    out += (
+        "\n\nThe first run with nothing changed runs every step (they find nothing to do) "
+        "and records that; the next ones see every file's bytes unchanged and print what it "
+        "printed without loading the steps (`locpipe/uptodate.py`)."
+    )
     step_rows = [[name, fmt_s(m.wall) if m.ok else f"failed: {m.note}", fmt_s(m.cpu),
                   f"{m.rss_mb:.0f}"] for name, m in steps.items()]  # fmt: skip
     out += (
