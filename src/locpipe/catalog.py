@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate
 from pathlib import Path
 
 import polib
@@ -247,16 +246,23 @@ def _break_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         lefts = "".join(code[left] for left in _COMMON if _pair(left, right) == _D)
         before_rare[lefts].append(code[right])
     after = [
-        f" (?<=[{''.join(lefts)}] ) *(?=[{rights}])" for rights, lefts in spaced.items() if rights
+        f"(?<=[{''.join(lefts)}] ) *(?=[{rights}])" for rights, lefts in spaced.items() if rights
     ]
-    after += [f"[{''.join(lefts)}](?=[{rights}])" for rights, lefts in direct.items() if rights]
+    starts = {" "}
+    for rights, lefts in direct.items():
+        if rights:
+            after.append(f"(?<=[{''.join(lefts)}])(?=[{rights}])")
+            starts.update(lefts)
     before = [
         f"[{''.join(rights)}](?<=[{lefts}].)" for lefts, rights in before_rare.items() if lefts
     ]
-    # one group around the whole pattern: re.split then gives the matches' offsets
+    # Every branch of the first search starts by taking one character of a
+    # set (a space, or the left side of a direct break): re then skips the
+    # letters between them without trying each branch.
+    first = "".join(sorted(starts))
     return (
-        re.compile(f"({'|'.join(after)})".encode()),
-        re.compile(f"({'|'.join(before)})".encode()),
+        re.compile(f"[{first}](?:{'|'.join(after)})".encode()),
+        re.compile("|".join(before).encode()),
     )
 
 
@@ -384,10 +390,10 @@ def _python_directives(value: str) -> set[int]:
 def _break_positions(codes: bytes, prohibited: set[int]) -> list[int]:
     """``_possible_breaks`` for a text of fast-class characters, as a list of offsets."""
     # the ends of the matches of one search, the starts of the other's
-    positions = list(accumulate(map(len, _AFTER_RE.split(codes))))[1::2]
-    before = _BEFORE_RE.split(codes)
-    if len(before) > 1:
-        positions = sorted(positions + list(accumulate(map(len, before)))[0:-1:2])
+    positions = [m.end() for m in _AFTER_RE.finditer(codes)]
+    before = [m.start() for m in _BEFORE_RE.finditer(codes)]
+    if before:
+        positions = sorted(positions + before)
     if prohibited:
         positions = [p for p in positions if p not in prohibited]
     return positions
