@@ -299,13 +299,16 @@ _PUNCTUATION_CODES = (
 )
 _CODES.update(enumerate(_LATIN_CODES))
 _CODES.update(enumerate(_PUNCTUATION_CODES, start=0x2000))
-_ASCII_CODES = _LATIN_CODES[:128].encode() + _SLOW.encode() * 128
+#: Byte → code for text that encodes as Latin-1 (most of the European languages).
+_LATIN1_CODES = _LATIN_CODES[:256].encode()
 
 
 def _class_codes(text: str) -> bytes | None:
     """One code per character of ``text``, or None when one needs the full algorithm."""
     if text.isascii():
-        codes = text.encode("ascii").translate(_ASCII_CODES)
+        codes = text.encode("ascii").translate(_LATIN1_CODES)
+    elif max(text) <= "\xff":
+        codes = text.encode("latin-1").translate(_LATIN1_CODES)
     else:
         mapped = text.translate(_CODES)
         if not mapped.isascii():  # characters not seen before: learn them
