@@ -7,7 +7,6 @@ Exit codes: 0 done, 1 check thresholds not met, 2 bad input or usage,
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -313,9 +312,8 @@ def _check_table(result: CheckResult) -> str:
             "warnings",
         )
     ]
-    for r in result.reports:
+    for r in result.rows:
         s = r.stats
-        check_errors = sum(1 for f in r.findings if f.severity == "error") + len(r.errors)
         rows.append(
             (
                 r.language,
@@ -323,9 +321,9 @@ def _check_table(result: CheckResult) -> str:
                 str(s.translated) if s else "-",
                 str(s.fuzzy) if s else "-",
                 str(s.untranslated) if s else "-",
-                f"{r.percent:.0f}%" if s else "error",
-                str(check_errors),
-                str(r.warning_count),
+                f"{s.percent_complete:.0f}%" if s else "error",
+                str(r.errors),
+                str(r.warnings),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -338,40 +336,6 @@ def _check_table(result: CheckResult) -> str:
     return "\n".join(lines)
 
 
-def _check_json(result: CheckResult) -> str:
-    from locpipe.qa import CHECKS
-
-    return json.dumps(
-        {
-            "min_complete": result.min_complete,
-            "strict": result.strict,
-            "passed": result.passed,
-            "checks": [
-                {"name": c.name, "severity": c.severity, "description": c.description}
-                for c in CHECKS.values()
-            ],
-            "catalogs": [
-                {
-                    "language": r.language,
-                    "domain": r.domain,
-                    "path": str(r.path),
-                    "total": r.stats.total if r.stats else None,
-                    "translated": r.stats.translated if r.stats else None,
-                    "fuzzy": r.stats.fuzzy if r.stats else None,
-                    "untranslated": r.stats.untranslated if r.stats else None,
-                    "percent_complete": round(r.percent, 2),
-                    "errors": r.errors,
-                    "findings": [f.as_dict() for f in r.findings],
-                    "passed": r not in result.failed,
-                }
-                for r in result.reports
-            ],
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
-
-
 def run_check(
     ctx: Context,
     languages: tuple[str, ...],
@@ -379,27 +343,29 @@ def run_check(
     fmt: str,
     gate: bool,
     strict: bool = False,
-):
+) -> CheckResult:
     """Check and print; with ``gate`` exit 1 below the threshold, on errors (and
-    on warnings with ``strict``)."""
-    from locpipe.steps.check import check as check_step
-    from locpipe.steps.check import to_junit as check_junit
+    on warnings with ``strict``).
 
-    result = check_step(
+    Each catalog's errors and findings are printed as its check ends and not
+    kept (a big site has millions of them); the table and the totals follow.
+    """
+    from locpipe.steps import check as step
+
+    result = step.CheckResult([], min_complete, strict)  # totals and table rows
+    reports = step.check_reports(
         ctx.project,
         _languages(ctx, languages),
-        min_complete,
-        strict,
         details=gate or strict or fmt != "text",  # `all` prints only the counts of warnings
         shorten=60 if fmt == "text" else None,  # the text listing prints msgid[:60]
     )
-    if fmt == "json":
-        click.echo(_check_json(result))
-    elif fmt == "junit":
-        click.echo(check_junit(result))
+    if fmt != "text":
+        for chunk in (step.json_chunks if fmt == "json" else step.junit_chunks)(result, reports):
+            click.echo(chunk, nl=False)
+        click.echo()
     else:
-        click.echo(_check_table(result))
-        for report in result.reports:
+        for report in reports:
+            result.add(report, keep=False)
             for error in report.errors:
                 click.echo(f"locpipe: error: {error}", err=True)
             for finding in report.findings:
@@ -412,14 +378,12 @@ def run_check(
                     f"[{finding.check}] {finding.message}{draft}: {finding.msgid[:60]!r}",
                     err=True,
                 )
-        below = [r for r in result.reports if r.percent < min_complete and not r.errors]
-        errors = sum(len(r.errors) for r in result.reports)
-        check_errors = sum(1 for _, f in result.findings if f.severity == "error")
-        warnings = sum(r.warning_count for r in result.reports)
+        click.echo(_check_table(result))
+        warnings = result.warnings
         summary = (
-            f"check: {len(result.reports)} catalogs, "
-            f"{len(below)} below {min_complete:g}% complete, "
-            f"{errors + check_errors} errors, {warnings} warnings"
+            f"check: {result.catalogs} catalogs, "
+            f"{result.catalogs_below} below {min_complete:g}% complete, "
+            f"{result.errors} errors, {warnings} warnings"
             f"{' (--strict: warnings fail)' if strict and warnings else ''}"
             f"{'; `locpipe check` lists them' if warnings and not gate else ''}"
         )
