@@ -29,7 +29,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,16 +39,18 @@ from locpipe.fsio import atomic_write_text
 
 #: Where the stamp tables are, relative to the project root.
 STAMPS_DIR = Path(".locpipe-cache") / "stamps"
-#: Bump to drop every stamp written by an older layout.
-FORMAT = 1
+#: Bump to drop every stamp written by an older layout (2: the build's pages and
+#: ``.mo`` files in a table per language, ``build.<lang>``).
+FORMAT = 2
 
 
 def digest_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-#: path → (stat identity, digest): one command hashes an unchanged file once.
-_DIGESTS: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+#: path → digest (32 bytes) and stat identity: one command hashes an unchanged file once
+#: (packed in one ``bytes``: a big site's files are many).
+_DIGESTS: dict[str, bytes] = {}
 
 
 def file_digest(path: str | Path) -> str | None:
@@ -65,17 +67,22 @@ def file_digest(path: str | Path) -> str | None:
     try:
         with open(name, "rb") as handle:
             info = os.fstat(handle.fileno())
-            identity = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            identity = b"%d %d %d %d" % (
+                info.st_ino,
+                info.st_size,
+                info.st_mtime_ns,
+                info.st_ctime_ns,
+            )
             known = _DIGESTS.get(name)
-            if known is not None and known[0] == identity:
-                return known[1]
-            digest = hashlib.sha256(handle.read()).hexdigest()  # small files: one read
+            if known is not None and known[32:] == identity:
+                return known[:32].hex()
+            digest = hashlib.sha256(handle.read()).digest()  # small files: one read
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
     except OSError:
         return "unreadable"
-    _DIGESTS[name] = (identity, digest)
-    return digest
+    _DIGESTS[name] = digest + identity
+    return digest.hex()
 
 
 def key(*parts: object) -> str:
@@ -163,9 +170,15 @@ class Stamps:
         self, name: str, inputs: str, outputs: Iterable[Path] = (), data: Any = None
     ) -> None:
         """Stamp ``name``: call only after its outputs are written (their bytes are hashed now)."""
+        self.stamp(name, inputs, {p: file_digest(p) for p in outputs}, data)
+
+    def stamp(
+        self, name: str, inputs: str, outputs: Mapping[Path, str | None], data: Any = None
+    ) -> None:
+        """:meth:`record` with the digest of each output known (of the bytes just written)."""
         entry = {
             "in": self._key(inputs),
-            "out": {self._relative(p): file_digest(p) for p in outputs},
+            "out": {self._relative(p): digest for p, digest in outputs.items()},
             "data": data,
         }
         if self.records.get(name) != entry:

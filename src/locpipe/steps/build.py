@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import polib
 
@@ -14,8 +15,8 @@ from locpipe.errors import LocpipeError
 from locpipe.formats.html import reassemble
 from locpipe.fsio import atomic_write_text, commit_writes, discard_writes
 from locpipe.parallel import first_error, run_each
-from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Project
-from locpipe.state import file_digest, key
+from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Domain, Project
+from locpipe.state import Stamps, digest_bytes, file_digest, key
 from locpipe.units import Unit, unescape_text
 
 
@@ -202,18 +203,14 @@ def build(
 
     A page (index, ``.mo`` file) whose inputs have the digests stamped when it
     was last written, and whose bytes are still those, is not rendered again
-    (:mod:`locpipe.state`).  Articles are read one at a time.
+    (:mod:`locpipe.state`).  Articles are read one at a time; the stamps of
+    the pages and ``.mo`` files of a language are a table of their own
+    (``build.<lang>``), in memory one language at a time.
     """
     threshold = project.config.publish_threshold if publish_threshold is None else publish_threshold
     result = BuildResult(publish_threshold=threshold)
-    stamps = project.stamps("build")
     lazy = _Lazy(project, reviewed_only)
-    templates = project.templates_digest
-    if stamps.data("templates", templates) is not True:
-        from locpipe.site import check_templates
-
-        check_templates(lazy.env)  # every input is read and checked before the first write
-        stamps.record("templates", templates, data=True)
+    _check_templates(project, lazy)
     site = dict(project.config.site)
     selected = languages or project.config.languages
     source = project.paths.source_articles
@@ -224,6 +221,83 @@ def build(
             for language in selected
         ]
     )
+    plan = _plan(project, reviewed_only, selected, threshold)
+    result.held_back = [
+        plan.held[key]
+        for key in sorted(plan.held, key=lambda k: (k[1], k[0]))
+        if key[0] in selected
+    ]
+    todo = _todo(project, plan, selected, languages)
+    # Made before the pages (and before workers fork: they inherit them).
+    for language in {language for stale in todo.pages.values() for language in stale}:
+        lazy.translations(language)
+    if todo.pages:
+        lazy.env  # noqa: B018
+    made = _render(project, lazy, site, plan, todo)
+    try:
+        _finish(project, result, lazy, site, plan, todo, made, selected)
+    except BaseException:
+        discard_writes(made.temp_files())  # those not committed yet
+        raise
+    finally:
+        project.save_stamps()
+    return result
+
+
+def _check_templates(project: Project, lazy: _Lazy) -> None:
+    """Every template is read and checked before the first write (unless stamped)."""
+    stamps = project.stamps("build")
+    templates = project.templates_digest
+    if stamps.data("templates", templates) is not True:
+        from locpipe.site import check_templates
+
+        check_templates(lazy.env)
+        stamps.record("templates", templates, data=True)
+
+
+def _language_stamps(project: Project, language: str) -> Stamps:
+    """The stamps of a language's pages and ``.mo`` files (not kept by the project)."""
+    return Stamps(project.root, f"build.{language}", project.environment)
+
+
+def _page_name(slug: str) -> str:
+    return f"{slug}.html"
+
+
+def _mo_name(domain: str) -> str:
+    return f"{domain}.mo"
+
+
+@dataclass
+class _Plan:
+    """What the pages are made of: the inputs of their stamps."""
+
+    infos: list[ArticleInfo]
+    languages: tuple[str, ...]
+    digests: dict[tuple[str, str], str | None]  # (language, slug) → catalog digest
+    ui_digests: dict[str, str | None]
+    held: dict[tuple[str, str], HeldBack]
+    templates: str
+    reviewed_only: bool
+
+    def published_in(self, slug: str) -> list[str]:
+        return [code for code in self.languages if (code, slug) not in self.held]
+
+    def page_key(self, info: ArticleInfo, language: str) -> str:
+        return key(
+            "page",
+            info.digest,
+            self.digests[language, info.slug],
+            self.ui_digests[language],
+            self.templates,
+            self.reviewed_only,
+            self.published_in(info.slug),
+        )
+
+
+def _plan(
+    project: Project, reviewed_only: bool, selected: tuple[str, ...], threshold: float
+) -> _Plan:
     infos = project.article_infos
     digests = {
         (language, info.slug): None
@@ -236,79 +310,115 @@ def build(
         language: file_digest(project.catalog_path(language, UI_DOMAIN)) for language in selected
     }
     held = _held(project, infos, digests, reviewed_only, threshold)
-    result.held_back = [
-        held[key] for key in sorted(held, key=lambda k: (k[1], k[0])) if key[0] in selected
-    ]
-    # What each page is made of; the stale ones are rendered below.
-    plans: dict[tuple[str, str], str] = {}
-    stale: dict[str, list[str]] = {}
-    for info in infos:
-        published_in = [code for code in project.config.languages if (code, info.slug) not in held]
-        for language in selected:
-            if (language, info.slug) in held:
-                continue
-            inputs = key(
-                "page",
-                info.digest,
-                digests[language, info.slug],
-                ui_digests[language],
-                templates,
-                reviewed_only,
-                published_in,
-            )
-            plans[language, info.slug] = inputs
-            if stamps.lookup(f"{language}/{info.slug}", inputs) is None:
-                stale.setdefault(info.slug, []).append(language)
-    mo_stale = _stale_mo(project, stamps, languages)
-    # Made before the pages (and before workers fork: they inherit them).
-    for language in {
-        language for stale_languages in stale.values() for language in stale_languages
-    }:
-        lazy.translations(language)
-    if stale:
-        lazy.env  # noqa: B018
-    made = _render(project, lazy, site, infos, held, stale, mo_stale)
-    try:
-        _build_pages(project, result, stamps, lazy, site, selected, infos, held, plans, made)
-        _build_mo(project, result, stamps, languages, made, mo_stale)
-    finally:
-        project.save_stamps()
-    return result
+    return _Plan(
+        infos,
+        tuple(project.config.languages),
+        digests,
+        ui_digests,
+        held,
+        project.templates_digest,
+        reviewed_only,
+    )
 
 
-@dataclass(frozen=True)
-class _Made:
-    """A file a worker prepared: its temp file (None: unchanged) and what the index needs."""
+@dataclass
+class _Todo:
+    """The stale pages and ``.mo`` files, and the index data of the other pages."""
 
-    tmp: Path | None
-    data: list | None = None  # pages: [title, description, rejected msgids]
-
-
-def _mo_name(language: str, domain: str) -> str:
-    return f"{language}/{domain}.mo"
+    pages: dict[str, list[str]] = field(default_factory=dict)  # slug → languages
+    mo: dict[str, dict[str, str]] = field(default_factory=dict)  # domain → {language: digest}
+    known: dict[tuple[str, str], list] = field(default_factory=dict)  # (language, slug) → data
 
 
-def _stale_mo(project: Project, stamps, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """domain → {language: catalog digest} of the ``.mo`` files to compile again."""
-    stale: dict[str, dict[str, str]] = {}
-    for domain in project.domains(languages):
-        for language in domain.targets:
-            digest = file_digest(project.catalog_path(language, domain.name))
-            name = _mo_name(language, domain.name)
-            if digest is not None and stamps.lookup(name, key("mo", digest)) is None:
-                stale.setdefault(domain.name, {})[language] = digest
-    return stale
+def _todo(
+    project: Project, plan: _Plan, selected: tuple[str, ...], languages: tuple[str, ...]
+) -> _Todo:
+    """Look up the stamps of every page and ``.mo`` file, one language's table at a time."""
+    todo = _Todo()
+    domains = project.domains(languages)
+    for language in selected:
+        stamps = _language_stamps(project, language)
+        _look_up_pages(stamps, plan, language, todo)
+        _look_up_mo(project, stamps, domains, language, todo)
+    return todo
+
+
+def _look_up_pages(stamps: Stamps, plan: _Plan, language: str, todo: _Todo) -> None:
+    for info in plan.infos:
+        if (language, info.slug) in plan.held:
+            continue
+        data = _page_data(stamps.data(_page_name(info.slug), plan.page_key(info, language)))
+        if data is None:
+            todo.pages.setdefault(info.slug, []).append(language)
+        else:
+            todo.known[language, info.slug] = data
+
+
+def _look_up_mo(
+    project: Project, stamps: Stamps, domains: list[Domain], language: str, todo: _Todo
+) -> None:
+    for domain in domains:
+        if language not in domain.targets:
+            continue
+        digest = file_digest(project.catalog_path(language, domain.name))
+        if digest is not None and stamps.lookup(_mo_name(domain.name), key("mo", digest)) is None:
+            todo.mo.setdefault(domain.name, {})[language] = digest
+
+
+def _page_data(data: object) -> list | None:
+    """[title, description, rejected msgids] of a page's stamp; None when it has no such thing."""
+    if not (isinstance(data, list) and len(data) == 3):
+        return None
+    title, description, rejected = data
+    if isinstance(title, str) and isinstance(description, str) and isinstance(rejected, list):
+        return data
+    return None
+
+
+class _Made(NamedTuple):
+    """A file a worker prepared: its temp file (None: the file has these bytes
+    already), the digest of the bytes, and for a page [title, description,
+    rejected msgids] for the index and the report."""
+
+    tmp: str | None
+    digest: str
+    data: list | None = None
+
+
+@dataclass
+class _Prepared:
+    """What the workers prepared, by language: domain → its page, domain → its ``.mo``.
+
+    A language is let go once its files are in place.
+    """
+
+    pages: dict[str, dict[str, _Made]] = field(default_factory=dict)
+    mo: dict[str, dict[str, _Made]] = field(default_factory=dict)
+
+    def add(self, domain: str, pages: dict[str, _Made], mo: dict[str, _Made]) -> None:
+        for language, made in pages.items():
+            self.pages.setdefault(language, {})[domain] = made
+        for language, made in mo.items():
+            self.mo.setdefault(language, {})[domain] = made
+
+    def done(self, language: str) -> None:
+        self.pages.pop(language, None)
+        self.mo.pop(language, None)
+
+    def temp_files(self) -> list[tuple[Path, Path]]:
+        """The temp files of the languages not let go (:func:`~locpipe.fsio.discard_writes`)."""
+        return [
+            (Path(m.tmp), Path(m.tmp))
+            for by_language in (self.pages, self.mo)
+            for made in by_language.values()
+            for m in made.values()
+            if m.tmp is not None
+        ]
 
 
 def _render(
-    project: Project,
-    lazy: _Lazy,
-    site: dict[str, str],
-    infos: list[ArticleInfo],
-    held: dict[tuple[str, str], HeldBack],
-    stale: dict[str, list[str]],
-    mo_stale: dict[str, dict[str, str]],
-) -> dict[Path, _Made]:
+    project: Project, lazy: _Lazy, site: dict[str, str], plan: _Plan, todo: _Todo
+) -> _Prepared:
     """Render every stale page and compile every stale ``.mo``, on every core, into temp files.
 
     One task per article (:mod:`locpipe.parallel`): its catalogs are parsed
@@ -319,107 +429,157 @@ def _render(
     from locpipe.catalog import mo_bytes
     from locpipe.fsio import prepare_write
 
-    def compile_mo(domain: str) -> dict[Path, _Made]:
+    def prepared(path: Path, data: bytes, page: list | None = None) -> _Made:
+        tmp = prepare_write(path, data)
+        return _Made(None if tmp is None else str(tmp), digest_bytes(data), page)
+
+    def compile_mo(domain: str) -> dict[str, _Made]:
         made = {}
-        for language in mo_stale.get(domain, {}):
+        for language in todo.mo.get(domain, {}):
             path = project.catalog_path(language, domain)
-            mo = path.with_suffix(".mo")
-            made[mo] = _Made(prepare_write(mo, mo_bytes(project.catalog(path))))
+            made[language] = prepared(path.with_suffix(".mo"), mo_bytes(project.catalog(path)))
         return made
 
-    def render(info: ArticleInfo | None) -> dict[Path, _Made]:
-        if info is None:
-            return compile_mo(UI_DOMAIN)
-        made = {}
-        if info.slug in stale:
+    def render(domain: str) -> tuple[dict[str, _Made], dict[str, _Made]]:
+        pages = {}
+        if domain in todo.pages:
+            info = infos[domain]
             article = project.read_article(info.path)
-            published_in = [c for c in project.config.languages if (c, info.slug) not in held]
-            for language in stale[info.slug]:
+            published_in = plan.published_in(info.slug)
+            for language in todo.pages[domain]:
                 html, data = _page_html(project, lazy, site, article, language, published_in)
-                path = project.page_path(language, info.slug)
-                made[path] = _Made(prepare_write(path, html), data)
-        made.update(compile_mo(info.slug))
-        return made
+                pages[language] = prepared(project.page_path(language, domain), html, data)
+        return pages, compile_mo(domain)
 
-    todo: list[ArticleInfo | None] = [None] if UI_DOMAIN in mo_stale else []
-    todo += [info for info in infos if info.slug in stale or info.slug in mo_stale]
-    outcomes = run_each(render, todo, project.jobs)
-    made = {path: m for done in outcomes for path, m in (done.value or {}).items()}
+    infos = {info.slug: info for info in plan.infos}
+    domains = [UI_DOMAIN] if UI_DOMAIN in todo.mo else []
+    domains += [i.slug for i in plan.infos if i.slug in todo.pages or i.slug in todo.mo]
+    outcomes = run_each(render, domains, project.jobs)
+    made = _Prepared()
+    for domain, done in zip(domains, outcomes, strict=True):
+        if done.value is not None:
+            made.add(domain, *done.value)
     error = first_error(outcomes)
     if error is not None:
-        discard_writes([(m.tmp, path) for path, m in made.items() if m.tmp is not None])
+        discard_writes(made.temp_files())
         raise error
     return made
 
 
-def _build_pages(project, result, stamps, lazy, site, selected, infos, held, plans, made) -> None:
-    writes = [(m.tmp, path) for path, m in made.items() if m.tmp and path.suffix != ".mo"]
-    try:
+def _finish(
+    project: Project,
+    result: BuildResult,
+    lazy: _Lazy,
+    site: dict[str, str],
+    plan: _Plan,
+    todo: _Todo,
+    made: _Prepared,
+    selected: tuple[str, ...],
+) -> None:
+    """Copy the assets, remove the pages held back, then put each language in place."""
+    for language in selected:
+        result.assets += copy_assets(
+            project.paths.source_articles, project.root, project.paths.build / language
+        )
+    for info in plan.infos:
         for language in selected:
-            result.assets += copy_assets(
-                project.paths.source_articles, project.root, project.paths.build / language
-            )
-    except BaseException:
-        discard_writes(writes)
-        raise
-    commit_writes(writes)
-    index: dict[str, list[tuple[str, str, str, str]]] = {language: [] for language in selected}
-    for info in infos:
-        for language in selected:
-            if (language, info.slug) in held:
+            if (language, info.slug) in plan.held:
                 stale_page = project.page_path(language, info.slug)
                 if stale_page.exists():
                     stale_page.unlink()
                     result.removed.append(stale_page)
-                continue
-        for language in selected:
-            if (language, info.slug) in held:
-                continue
-            name = f"{language}/{info.slug}"
-            page_path = project.page_path(language, info.slug)
-            page = made.get(page_path)
-            if page is None:
-                data = stamps.data(name, plans[language, info.slug])
-                result.unchanged.append(page_path)
-            else:
-                (result.written if page.tmp is not None else result.unchanged).append(page_path)
-                data = page.data
-                stamps.record(name, plans[language, info.slug], [page_path], data=data)
-            title, description, rejected = data
-            for msgid in rejected:
-                result.rejected.append((project.catalog_path(language, info.slug), msgid))
-            index[language].append((info.slug, title, description, f"{info.slug}.html"))
+    rejected: dict[tuple[str, str], list[str]] = {}
     for language in selected:
-        path = project.paths.build / language / "index.html"
-        entries = [list(entry) for entry in index[language]]
-        inputs = key(
-            "index",
-            entries,
-            lazy.project.templates_digest,
-            file_digest(project.catalog_path(language, UI_DOMAIN)),
-            lazy.reviewed_only,
-        )
-        if stamps.lookup(f"{language}/index", inputs) is not None:
-            result.unchanged.append(path)
-            continue
-        from locpipe.site import IndexEntry, language_links, render_index
+        stamps = _language_stamps(project, language)
+        try:
+            pages = made.pages.get(language, {})
+            entries = _finish_pages(project, result, stamps, plan, todo, pages, language, rejected)
+            _build_index(project, result, lazy, site, language, entries)
+            _finish_mo(project, result, stamps, made.mo.get(language, {}), todo, language)
+        finally:
+            stamps.save()
+        made.done(language)
+    for info in plan.infos:  # in the order of the articles, as the pages were planned
+        for language in selected:
+            for msgid in rejected.get((language, info.slug), ()):
+                result.rejected.append((project.catalog_path(language, info.slug), msgid))
 
-        index_html = render_index(
-            lazy.env,
-            lang=language,
-            articles=[IndexEntry(*entry) for entry in index[language]],
-            languages=language_links(
-                project.config.languages,
-                language,
-                lambda code, here=language: (
-                    f"../{code}/index.html" if code != here else "index.html"
-                ),
-            ),
-            translations=lazy.translations(language),
-            site=site,
-        )
-        _write(path, index_html, result)
-        stamps.record(f"{language}/index", inputs, [path])
+
+def _finish_pages(
+    project: Project,
+    result: BuildResult,
+    stamps: Stamps,
+    plan: _Plan,
+    todo: _Todo,
+    made: dict[str, _Made],
+    language: str,
+    rejected: dict[tuple[str, str], list[str]],
+) -> list[tuple[str, str, str, str]]:
+    """Commit a language's pages and stamp them; its index entries."""
+    pages = [
+        (info, project.page_path(language, info.slug), made.get(info.slug))
+        for info in plan.infos
+        if (language, info.slug) not in plan.held
+    ]
+    commit_writes([(Path(m.tmp), path) for _, path, m in pages if m and m.tmp is not None])
+    entries = []
+    for info, page_path, m in pages:
+        if m is None:
+            data = todo.known[language, info.slug]
+            result.unchanged.append(page_path)
+        else:
+            data = m.data
+            (result.written if m.tmp is not None else result.unchanged).append(page_path)
+            stamps.stamp(
+                _page_name(info.slug),
+                plan.page_key(info, language),
+                {page_path: m.digest},
+                data=data,
+            )
+        title, description, msgids = data
+        if msgids:
+            rejected[language, info.slug] = msgids
+        entries.append((info.slug, title, description, f"{info.slug}.html"))
+    return entries
+
+
+def _build_index(
+    project: Project,
+    result: BuildResult,
+    lazy: _Lazy,
+    site: dict[str, str],
+    language: str,
+    entries: list[tuple[str, str, str, str]],
+) -> None:
+    """A language's index page (stamped in the ``build`` table)."""
+    stamps = project.stamps("build")
+    path = project.paths.build / language / "index.html"
+    inputs = key(
+        "index",
+        [list(entry) for entry in entries],
+        lazy.project.templates_digest,
+        file_digest(project.catalog_path(language, UI_DOMAIN)),
+        lazy.reviewed_only,
+    )
+    if stamps.lookup(f"{language}/index", inputs) is not None:
+        result.unchanged.append(path)
+        return
+    from locpipe.site import IndexEntry, language_links, render_index
+
+    index_html = render_index(
+        lazy.env,
+        lang=language,
+        articles=[IndexEntry(*entry) for entry in entries],
+        languages=language_links(
+            project.config.languages,
+            language,
+            lambda code, here=language: f"../{code}/index.html" if code != here else "index.html",
+        ),
+        translations=lazy.translations(language),
+        site=site,
+    )
+    _write(path, index_html, result)
+    stamps.record(f"{language}/index", inputs, [path])
 
 
 def _page_html(
@@ -472,24 +632,27 @@ def _page_html(
     return html.encode("utf-8"), [title, description, [unit.msgid for unit in rejected]]
 
 
-def _build_mo(
+def _finish_mo(
     project: Project,
     result: BuildResult,
-    stamps,
-    languages: tuple[str, ...],
-    made: dict[Path, _Made],
-    mo_stale: dict[str, dict[str, str]],
+    stamps: Stamps,
+    made: dict[str, _Made],
+    todo: _Todo,
+    language: str,
 ) -> None:
-    """Put the compiled ``.mo`` files in place (one next to every catalog) and stamp them."""
-    commit_writes([(m.tmp, path) for path, m in made.items() if m.tmp and path.suffix == ".mo"])
-    for domain in project.domains(languages):
-        for language in domain.targets:
+    """Put a language's compiled ``.mo`` files in place (one next to every catalog), stamp them."""
+    mos = []
+    for domain in project.domains((language,)):
+        if language in domain.targets:
             path = project.catalog_path(language, domain.name)
-            digest = mo_stale.get(domain.name, {}).get(language)
-            if digest is not None:
-                stamps.record(
-                    _mo_name(language, domain.name), key("mo", digest), [path.with_suffix(".mo")]
-                )
-            elif not path.exists():
-                continue
-            result.mo_files.append(path.with_suffix(".mo"))
+            mos.append((domain.name, path, made.get(domain.name)))
+    commit_writes(
+        [(Path(m.tmp), path.with_suffix(".mo")) for _, path, m in mos if m and m.tmp is not None]
+    )
+    for domain, path, m in mos:
+        if m is not None:
+            mo_inputs = key("mo", todo.mo[domain][language])
+            stamps.stamp(_mo_name(domain), mo_inputs, {path.with_suffix(".mo"): m.digest})
+        elif not path.exists():
+            continue
+        result.mo_files.append(path.with_suffix(".mo"))

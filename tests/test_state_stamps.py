@@ -1,0 +1,51 @@
+"""Stamps: a record made with the digests a step already knows is the one hashing the
+outputs would make; tables of an older layout are dropped; the digest memo."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import locpipe.state as state
+from locpipe.state import STAMPS_DIR, Stamps, file_digest
+
+
+def test_stamp_with_known_digests_is_record(tmp_path: Path):
+    page = tmp_path / "build" / "page.html"
+    page.parent.mkdir()
+    page.write_bytes(b"<p>ciao</p>")
+    hashed, known = Stamps(tmp_path, "a", "env"), Stamps(tmp_path, "b", "env")
+    hashed.record("page", "inputs", [page], data=["title"])
+    known.stamp("page", "inputs", {page: hashlib.sha256(b"<p>ciao</p>").hexdigest()}, ["title"])
+    assert hashed.records == known.records
+    assert known.data("page", "inputs") == ["title"]
+    page.write_bytes(b"<p>edited</p>")
+    assert known.data("page", "inputs") is None  # the output changed: stale
+
+
+def test_a_table_of_an_older_layout_is_dropped(tmp_path: Path):
+    stamps = Stamps(tmp_path, "build", "env")
+    stamps.record("templates", "inputs", data=True)
+    assert stamps.save()
+    path = tmp_path / STAMPS_DIR / "build.json"
+    table = json.loads(path.read_text(encoding="utf-8"))
+    assert table["format"] == state.FORMAT and Stamps(tmp_path, "build", "env").data(
+        "templates", "inputs"
+    )
+    table["format"] = state.FORMAT - 1
+    path.write_text(json.dumps(table), encoding="utf-8")
+    assert Stamps(tmp_path, "build", "env").data("templates", "inputs") is None
+
+
+def test_file_digest_rehashes_a_changed_file(tmp_path: Path):
+    path = tmp_path / "catalog.po"
+    path.write_bytes(b"one")
+    assert file_digest(path) == file_digest(str(path)) == hashlib.sha256(b"one").hexdigest()
+    stat = path.stat()
+    path.write_bytes(b"two")  # same size; the old mtime put back
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert file_digest(path) == hashlib.sha256(b"two").hexdigest()
+    path.unlink()
+    assert file_digest(path) is None
