@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from locpipe.mt.apertium import (
     decode,
     encode,
     find_route,
+    in_step,
     packages_for,
     translate_batch,
 )
@@ -88,6 +91,8 @@ def test_stream_format_roundtrip() -> None:
     data = encode(masked)
     assert data.endswith(b"[]\0") and b"[\n]" in data and b"[Zq1x]" in data
     assert decode(data[:-1]) == masked.render(lambda i: f"Zq{i.index}x")
+    assert decode(b"[@3]a \\[b\\] [Zq1x]c\\\\[]") == "@3a [b] Zq1xc\\"
+    assert decode(b"plain [] text") == "plain  text" and decode(b"end\\") == "end"
 
 
 # --------------------------------------------------------------------------- process handling
@@ -134,6 +139,75 @@ def test_dead_pipeline_is_a_clear_error() -> None:
         pipeline.run([b"x\0"])
 
 
+_HOLDING_ENGINE = r"""
+import sys
+buf, held, released = b"", [], False
+while chunk := sys.stdin.buffer.read1(4096):
+    buf += chunk
+    *done, buf = buf.split(b"\0")
+    held += [seg.replace(b"split", b"sp\0lit") for seg in done]  # a stage adding a NUL
+    released = released or any(b"go" in seg for seg in done)
+    if released:  # nothing comes out before a segment with "go" went in
+        sys.stdout.buffer.write(b"".join(seg + b"\0" for seg in held))
+        sys.stdout.buffer.flush()
+        held = []
+"""
+
+
+def _in_thread(function: Callable[[], list[bytes | None]]) -> Future[list[bytes | None]]:
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(function)
+    pool.shutdown(wait=False)
+    return future
+
+
+def _wait_for_runs(pipeline: StreamPipeline, runs: int) -> None:
+    deadline = time.monotonic() + 10
+    while pipeline.runs < runs and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pipeline.runs >= runs
+
+
+def test_next_batch_goes_in_while_the_previous_one_is_read() -> None:
+    # The engine answers nothing before the second batch arrives: a pipeline that
+    # waited for the first batch's results before writing the next would stall.
+    pipeline = StreamPipeline(f"{sys.executable} -c '{_HOLDING_ENGINE}'", timeout=10.0)
+    try:
+        first = _in_thread(lambda: pipeline.run([b"a[]\0", b"b[]\0"]))
+        _wait_for_runs(pipeline, 1)
+        assert pipeline.run([b"go[]\0"]) == [b"go[]"]
+        assert first.result(timeout=10) == [b"a[]", b"b[]"]
+        assert pipeline.starts == 1
+    finally:
+        pipeline.close()
+
+
+def test_batch_behind_a_stalled_one_is_sent_again() -> None:
+    pipeline = StreamPipeline(f"{sys.executable} -c '{_FAKE_ENGINE}'", timeout=1.0)
+    try:
+        first = _in_thread(lambda: translate_batch(pipeline, [b"a[]\0", b"hang[]\0", b"b[]\0"]))
+        _wait_for_runs(pipeline, 1)
+        assert translate_batch(pipeline, [b"c[]\0", b"d[]\0"]) == [b"C[]", b"D[]"]
+        assert first.result(timeout=10) == [b"A[]", None, b"B[]"]
+    finally:
+        pipeline.close()
+
+
+def test_batch_behind_one_out_of_step_is_sent_again() -> None:
+    pipeline = StreamPipeline(f"{sys.executable} -c '{_HOLDING_ENGINE}'", timeout=10.0)
+    try:
+        broken = [b"[@0]uno[]\0", b"[@1]due split[]\0", b"[@2][]\0"]
+        first = _in_thread(lambda: translate_batch(pipeline, broken, in_step))
+        _wait_for_runs(pipeline, 1)
+        # Written behind the broken batch, its results would come one place late.
+        second = translate_batch(pipeline, [b"[@3]go[]\0", b"[@4][]\0"], in_step)
+        assert second == [b"[@3]go[]", b"[@4][]"]
+        assert check_sequence(first.result(timeout=10), 0) == [b"uno[]", None]
+        assert pipeline.resyncs == 1 and pipeline.starts == 2
+    finally:
+        pipeline.close()
+
+
 _MISSTEP_ENGINE = r"""
 import sys
 buf = b""
@@ -173,7 +247,9 @@ def test_backend_rejects_out_of_step_results_and_restarts(
         texts = ["uno", f"due {fault}", "tre", "quattro"]
         out = backend.translate(texts, "it", "es")
         assert out[0] == "uno" and out[1:] == [None, None, None]
-        assert fake.resyncs == 1
+        # An extra NUL is caught by the tags; a lost one, alone in the pipeline,
+        # leaves the call waiting for its last result: a stall, restarted too.
+        assert fake.resyncs == (fault == "split")
         # The next call runs on a fresh pipeline, in step again.
         assert backend.translate(["cinque", "sei"], "it", "es") == ["cinque", "sei"]
         assert fake.starts >= 2

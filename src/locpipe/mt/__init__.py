@@ -1,13 +1,15 @@
 """Machine-translation backends and their registry.
 
 Each backend is one module defining a :class:`~locpipe.mt.base.Backend`
-subclass; register it in :data:`BACKENDS` under its ``name``.
+subclass; register it in :data:`BACKEND_CLASSES` under its ``name``.  Only the
+module of the backend asked for is imported: Apertium never loads
+``requests``, which the online engines need.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from locpipe.errors import LocpipeError
@@ -15,26 +17,35 @@ from locpipe.errors import LocpipeError
 if TYPE_CHECKING:
     from locpipe.mt.base import Backend
 
-__all__ = ["BACKENDS", "Backend", "get_backend"]
+__all__ = ["BACKENDS", "BACKEND_CLASSES", "Backend", "backend_class", "get_backend"]
+
+#: Backend name (as in the configuration) → ``"module:Class"``.
+BACKEND_CLASSES: dict[str, str] = {
+    "pseudo": "locpipe.mt.pseudo:PseudoBackend",
+    "apertium": "locpipe.mt.apertium:ApertiumBackend",
+    "deepl": "locpipe.mt.online:DeepLBackend",
+    "libre": "locpipe.mt.online:LibreBackend",
+    "microsoft": "locpipe.mt.online:MicrosoftBackend",
+    "google": "locpipe.mt.online:GoogleBackend",
+    "mymemory": "locpipe.mt.online:MyMemoryBackend",
+}
 
 
-@cache
-def _backends() -> dict[str, type[Backend]]:
-    """Backend name (as in the configuration) → class; the engines (and ``requests``)
-    are imported on first use, not by ``import locpipe.mt.settings``."""
-    from locpipe.mt.apertium import ApertiumBackend
-    from locpipe.mt.online import ONLINE_BACKENDS
-    from locpipe.mt.pseudo import PseudoBackend
-
-    return {
-        **{cls.name: cls for cls in (PseudoBackend, ApertiumBackend)},
-        **ONLINE_BACKENDS,
-    }
+def backend_class(name: str) -> type[Backend]:
+    """The class of backend ``name`` (its module imported now); LocpipeError naming
+    the known backends for an unknown name."""
+    try:
+        module, _, attribute = BACKEND_CLASSES[name].partition(":")
+    except KeyError:
+        known = ", ".join(sorted(BACKEND_CLASSES))
+        raise LocpipeError(f"unknown translation backend {name!r} (known: {known})") from None
+    cls: type[Backend] = getattr(importlib.import_module(module), attribute)
+    return cls
 
 
 def __getattr__(name: str) -> Any:
-    if name == "BACKENDS":  # Backend name (as in the configuration) → class.
-        return _backends()
+    if name == "BACKENDS":  # Backend name → class: imports every engine (``locpipe backends``).
+        return {each: backend_class(each) for each in BACKEND_CLASSES}
     if name == "Backend":
         from locpipe.mt.base import Backend
 
@@ -50,9 +61,5 @@ def get_backend(
     glossary: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Backend:
     """A new backend instance; LocpipeError naming the known backends for an unknown name."""
-    try:
-        cls = _backends()[name]
-    except KeyError:
-        known = ", ".join(sorted(_backends()))
-        raise LocpipeError(f"unknown translation backend {name!r} (known: {known})") from None
+    cls = backend_class(name)
     return cls(do_not_translate=do_not_translate, options=options, glossary=glossary)

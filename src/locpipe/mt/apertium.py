@@ -40,6 +40,7 @@ import collections
 import contextlib
 import itertools
 import os
+import queue
 import re
 import selectors
 import shutil
@@ -47,8 +48,9 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from locpipe.errors import LocpipeError
 from locpipe.mt.base import Backend
@@ -272,16 +274,16 @@ def check_sequence(outputs: Sequence[bytes | None], first: int) -> list[bytes | 
     return results
 
 
+#: An escaped character (kept, without its backslash) or a superblank bracket (dropped).
+_UNESCAPE = re.compile(r"\\(.?)|[\[\]]", re.DOTALL)
+
+
 def decode(data: bytes) -> str:
     """Apertium output → text: drop unescaped superblank brackets, unescape ``\\x``."""
-    out: list[str] = []
-    chars = iter(data.decode("utf-8", errors="replace"))
-    for char in chars:
-        if char == "\\":
-            out.append(next(chars, ""))
-        elif char not in "[]":
-            out.append(char)
-    return "".join(out)
+    text = data.decode("utf-8", errors="replace")
+    if "\\" not in text:  # the usual case: no escapes
+        return text.replace("[", "").replace("]", "")
+    return _UNESCAPE.sub(lambda match: match.group(1) or "", text)
 
 
 # --------------------------------------------------------------------------- processes
@@ -295,15 +297,46 @@ class StallError(Exception):
         self.results = results
 
 
+#: ``in_step(segments, results)``: whether a batch's results are the right ones.
+InStep = Callable[[Sequence[bytes], list[bytes]], bool]
+
+
+def _feed(stdin: IO[bytes], batches: queue.SimpleQueue[bytes | None]) -> None:
+    """The writer thread of one process group: batches in order; None closes its input."""
+    try:
+        while (data := batches.get()) is not None:
+            stdin.write(data)
+            stdin.flush()
+        stdin.close()
+    except (BrokenPipeError, ValueError, OSError):
+        pass  # the stages exited or were killed: the reader notices
+
+
 class StreamPipeline:
-    """A long-lived NUL-delimited filter process group (``bash -c COMMAND``)."""
+    """A long-lived NUL-delimited filter process group (``bash -c COMMAND``).
+
+    Batches from several threads share it without it running dry in between:
+    a batch is handed to a writer thread at once (the stages get it behind
+    the batches already in them) and read back in the order handed over,
+    each by its own thread when its turn comes.  When the process group is
+    killed (a stall, results out of step), the batches still in it are sent
+    again to the next one.
+    """
 
     def __init__(self, command: str, *, args: Sequence[str] = (), timeout: float = DEFAULT_TIMEOUT):
         self.command = command
         self.args = tuple(args)
         self.timeout = timeout
+        #: Guards the process and the turns; never held while a batch is read.
         self.lock = threading.Lock()
+        self._turn = threading.Condition(self.lock)
         self._proc: subprocess.Popen[bytes] | None = None
+        self._generation = 0  # bumped by every kill: batches handed over before are lost
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._sent = 0  # batches handed to this process group
+        self._served = 0  # of which read back: the ticket of the next batch to read
+        self._ready: collections.deque[bytes] = collections.deque()  # results read ahead
+        self._buffer = b""  # the start of the next result
         self.resyncs = 0  # kills after results came back out of sequence
         self._stderr: collections.deque[bytes] = collections.deque(maxlen=50)
         self._drainer: threading.Thread | None = None
@@ -312,33 +345,39 @@ class StreamPipeline:
         self.closed = False  # by close(): never started again
 
     def _start(self) -> subprocess.Popen[bytes]:
-        if self._proc is None or self._proc.poll() is not None:
-            if self.closed:
-                raise LocpipeError("apertium pipeline closed")
-            self.kill()
-            self._proc = subprocess.Popen(
-                ["bash", "-c", self.command, "locpipe-apertium", *self.args],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,  # one process group: kill all stages at once
-            )
-            self.starts += 1
-            self._stderr.clear()
-            self._drainer = threading.Thread(target=self._drain, args=(self._proc,), daemon=True)
-            self._drainer.start()
-        return self._proc
+        """The process group, started if needed (the lock held).
 
-    def start(self, *, block: bool = True) -> None:
-        """Start the stages now (they load their data while the caller prepares a batch).
-
-        ``block=False`` does nothing while another thread is running a batch.
+        One that exited is replaced only when no batch waits for it: else the
+        reader of that batch sees the exit and kills it (and the batches
+        after it are sent again).
         """
-        if self.lock.acquire(blocking=block):
-            try:
-                self._start()
-            finally:
-                self.lock.release()
+        proc = self._proc
+        if proc is not None and (proc.poll() is None or self._sent > self._served):
+            return proc
+        if self.closed:
+            raise LocpipeError("apertium pipeline closed")
+        self._kill()
+        proc = self._proc = subprocess.Popen(
+            ["bash", "-c", f"trap : TERM; {self.command}", "locpipe-apertium", *self.args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # one process group: kill all stages at once
+        )
+        self.starts += 1
+        self._stderr.clear()
+        self._queue = queue.SimpleQueue()
+        self._sent = self._served = 0
+        assert proc.stdin is not None
+        threading.Thread(target=_feed, args=(proc.stdin, self._queue), daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain, args=(proc,), daemon=True)
+        self._drainer.start()
+        return proc
+
+    def start(self) -> None:
+        """Start the stages now (they load their data while the caller prepares a batch)."""
+        with self.lock:
+            self._start()
 
     def _drain(self, proc: subprocess.Popen[bytes]) -> None:
         assert proc.stderr is not None
@@ -351,58 +390,93 @@ class StreamPipeline:
             self._drainer.join(timeout=5)  # the stages are gone: their stderr ends soon
         return b"".join(self._stderr).decode("utf-8", errors="replace").strip()[-2000:]
 
-    def run(self, segments: Sequence[bytes]) -> list[bytes]:
+    def run(self, segments: Sequence[bytes], check: InStep | None = None) -> list[bytes]:
         """Send NUL-terminated ``segments``; return one result per segment, in order.
 
         Raises :class:`StallError` after ``timeout`` seconds without progress
-        and :class:`LocpipeError` when the process exits.
+        and :class:`LocpipeError` when the process exits.  When ``check``
+        says the results are out of step, the process group is killed before
+        any later batch is read (those are sent again); the results are
+        returned all the same.
         """
-        proc = self._start()
-        self.runs += 1
-        assert proc.stdin is not None and proc.stdout is not None
-        stdin, fd = proc.stdin, proc.stdout.fileno()
+        proc, generation = self._hand_over(b"".join(segments))
+        verdict = "failed"  # until the results are read
+        try:
+            results = self._read(proc, len(segments), generation)
+            verdict = "ok" if check is None or check(segments, results) else "out of step"
+        finally:
+            with self.lock:
+                if self._generation == generation:
+                    if verdict == "ok":
+                        self._served += 1  # the next batch's turn
+                        self._turn.notify_all()
+                    else:  # later batches would be read out of step: they are sent again
+                        self.resyncs += verdict == "out of step"
+                        self._kill()
+        return results
 
-        def write() -> None:
-            try:
-                for segment in segments:
-                    stdin.write(segment)
-                stdin.flush()
-            except (BrokenPipeError, ValueError, OSError):
-                pass  # the reader notices the exit
+    def _hand_over(self, data: bytes) -> tuple[subprocess.Popen[bytes], int]:
+        """Give ``data`` to the writer and wait for its turn to be read; again after a kill."""
+        with self.lock:
+            while True:
+                proc = self._start()
+                generation, ticket = self._generation, self._sent
+                self._sent += 1
+                self.runs += 1
+                self._queue.put(data)
+                while self._generation == generation and self._served != ticket:
+                    self._turn.wait()
+                if self._generation == generation:
+                    return proc, generation
 
-        writer = threading.Thread(target=write, daemon=True)
-        writer.start()
+    def _read(self, proc: subprocess.Popen[bytes], count: int, generation: int) -> list[bytes]:
+        """The next ``count`` results (those of the next batch that come along are kept)."""
+        assert proc.stdout is not None
+        fd, ready = proc.stdout.fileno(), self._ready
         results: list[bytes] = []
-        buffer = b""
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
             deadline = time.monotonic() + self.timeout
-            while len(results) < len(segments):
+            while True:
+                while ready and len(results) < count:
+                    results.append(ready.popleft())
+                if len(results) == count:
+                    return results
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not selector.select(remaining):
-                    self.kill()
-                    writer.join()
+                    self._abandon(generation)
                     raise StallError(results)
                 chunk = os.read(fd, 1 << 16)
                 if not chunk:
-                    self.kill()
-                    writer.join()
-                    code = proc.returncode
+                    self._abandon(generation)
                     raise LocpipeError(
-                        f"apertium pipeline exited (status {code}) after "
-                        f"{len(results)} of {len(segments)} segments: "
+                        f"apertium pipeline exited (status {proc.returncode}) after "
+                        f"{len(results)} of {count} segments: "
                         f"{self.stderr_tail() or 'no error output'}"
                     )
-                *done, buffer = (buffer + chunk).split(b"\0")
+                *done, self._buffer = (self._buffer + chunk).split(b"\0")
                 if done:
-                    results.extend(done)
+                    ready.extend(done)
                     deadline = time.monotonic() + self.timeout
-        writer.join()
-        return results[: len(segments)]
+
+    def _abandon(self, generation: int) -> None:
+        """Kill the process group unless it was replaced already."""
+        with self.lock:
+            if self._generation == generation:
+                self._kill()
 
     def kill(self) -> None:
-        """Kill the whole process group at once (all stages)."""
+        """Kill the whole process group at once (all stages); batches in it are sent again."""
+        with self.lock:
+            self._kill()
+
+    def _kill(self) -> None:
         proc, self._proc = self._proc, None
+        self._generation += 1
+        self._turn.notify_all()
+        self._queue.put(None)  # the writer thread ends
+        self._ready.clear()
+        self._buffer = b""
         if proc is None:
             return
         if proc.poll() is None:
@@ -415,64 +489,70 @@ class StreamPipeline:
                     stream.close()
 
     def close(self) -> None:
-        """Close stdin so the stages exit; kill them if they linger.  Final: a
-        closed pipeline never starts again (a call still waiting for it fails).
-
-        A pipeline never used (see :meth:`start`: its stages may still be
-        loading their data) or busy with another thread's batch (the run was
-        interrupted) is killed at once; that batch fails.
+        """Stop the stages at once: they hold nothing once every batch is read back
+        (closing their input and waiting for them to finish took 0.05-0.1 s).
+        Final: a closed pipeline never starts again (a call still waiting for
+        it fails).  With batches still in it (the run was interrupted) their
+        calls fail.
         """
-        self.closed = True
-        if not self.lock.acquire(blocking=False):
-            # Another thread is running a batch: stop the stages only.  That
-            # thread then reads the end of their output, fails its batch and
-            # cleans up (closing its streams here would leave it waiting).
+        with self.lock:
+            self.closed = True
             proc = self._proc
-            if proc is not None and proc.poll() is None:
+            if proc is not None and self._sent > self._served:
+                # Stop the stages only: the batch's reader gets the end of their
+                # output, fails and cleans up (closing its stream now would leave it waiting).
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
-            return
-        try:
-            proc = self._proc
-            if self.runs and proc is not None and proc.poll() is None and proc.stdin is not None:
-                try:
-                    proc.stdin.close()
+                return
+            if proc is not None and proc.poll() is None:
+                # SIGTERM ends the stages, bash (it traps it) reaps them and exits:
+                # their CPU time is counted as this process's children's.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=2)
-                except (OSError, subprocess.TimeoutExpired):
-                    pass
-            self.kill()
-        finally:
-            self.lock.release()
+            self._kill()
 
 
-def translate_batch(pipeline: StreamPipeline, segments: Sequence[bytes]) -> list[bytes | None]:
+def in_step(segments: Sequence[bytes], results: list[bytes]) -> bool:
+    """Whether every result carries its segment's ``[@n]`` tag and no other."""
+    for segment, result in zip(segments, results, strict=True):
+        tag = segment[: segment.index(b"]") + 1]
+        if not result.startswith(tag) or b"[@" in result[len(tag) :]:
+            return False
+    return True
+
+
+def translate_batch(
+    pipeline: StreamPipeline, segments: Sequence[bytes], check: InStep | None = None
+) -> list[bytes | None]:
     """Run ``segments`` through ``pipeline``, restarting it when it stalls.
 
     A segment at which the pipeline stalls twice is given up (None); after
-    three restarts in one call a :class:`LocpipeError` is raised.
+    three restarts in one call a :class:`LocpipeError` is raised.  ``check``:
+    see :meth:`StreamPipeline.run`.
     """
     results: list[bytes | None] = [None] * len(segments)
     start, restarts, last_stall = 0, 0, -1
-    with pipeline.lock:
-        while start < len(segments):
-            try:
-                done = pipeline.run(segments[start:])
-            except StallError as stall:
-                done = stall.results
-                results[start : start + len(done)] = done
-                start += len(done)
-                restarts += 1
-                if restarts > 3:
-                    raise LocpipeError(
-                        f"apertium pipeline stuck {restarts} times (timeout "
-                        f"{pipeline.timeout:g} s): {pipeline.stderr_tail() or 'no error output'}"
-                    ) from None
-                if start == last_stall:
-                    start += 1  # give up this segment: it stalls every time
-                last_stall = start
-                continue
-            results[start:] = done
-            break
+    while start < len(segments):
+        try:
+            done = pipeline.run(segments[start:], check)
+        except StallError as stall:
+            done = stall.results
+            results[start : start + len(done)] = done
+            start += len(done)
+            restarts += 1
+            if restarts > 3:
+                raise LocpipeError(
+                    f"apertium pipeline stuck {restarts} times (timeout "
+                    f"{pipeline.timeout:g} s): {pipeline.stderr_tail() or 'no error output'}"
+                ) from None
+            if start == last_stall:
+                start += 1  # give up this segment: it stalls every time
+            last_stall = start
+            continue
+        results[start:] = done
+        break
     return results
 
 
@@ -618,7 +698,7 @@ class ApertiumBackend(Backend):
 
     def prepare(self, source: str, target: str) -> None:
         """Start the route's stages now: they load their data (0.2-2.8 s) meanwhile."""
-        self.pipeline(source, target).start(block=False)
+        self.pipeline(source, target).start()
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str | None]:
         """Translate a batch through the route's pipeline; None where verification failed."""
@@ -626,9 +706,9 @@ class ApertiumBackend(Backend):
             return []
         pipeline = self.pipeline(source, target)
         # The stages load (0.2-2.8 s) while the batch is masked; when another
-        # thread is running a batch, this one is masked meanwhile and waits
-        # for the pipeline only then (its results are restored after).
-        pipeline.start(block=False)
+        # thread's batch is in the pipeline, this one goes in right behind it
+        # (the stages never run dry in between) and is read back after it.
+        pipeline.start()
         masked = [self.protector.mask(text, target) for text in texts]
         with self._lock:
             first = next(self._seq)
@@ -648,13 +728,8 @@ class ApertiumBackend(Backend):
         """Numbered segments through the pipeline; None where a result is missing or out of step."""
         segments = [encode(m, first + i) for i, m in enumerate(masked)]
         segments.append(_tag(first + len(masked)) + b"[]\0")  # the closing segment
-        raw = translate_batch(pipeline, segments)
-        outputs = check_sequence(raw, first)
-        if any(o is None and r is not None for o, r in zip(outputs, raw, strict=False)):
-            with pipeline.lock:  # out of step: the next call starts a fresh pipeline
-                pipeline.resyncs += 1
-                pipeline.kill()
-        return outputs
+        # Out of step, the pipeline is restarted before any later batch is read.
+        return check_sequence(translate_batch(pipeline, segments, in_step), first)
 
     def _fallback(self, pipeline: StreamPipeline, masked: list[Masked]) -> list[str | None]:
         """Translate the text runs between protected items one by one, then verify again.

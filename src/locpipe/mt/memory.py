@@ -16,23 +16,26 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polib
-import pysbd
 
 from locpipe.units import TAG_RE, tags_well_nested
 
-#: Languages pysbd has rules for; any other language is segmented with English rules.
-_PYSBD_LANGUAGES = set(pysbd.languages.LANGUAGE_CODES)
-
+if TYPE_CHECKING:  # pysbd takes ~30 ms to import: only when a text has several sentences
+    import pysbd
 
 _CLOSING = re.compile(r"(?:\s*</[a-z]+[0-9]*>)+")
 
 
 @functools.lru_cache(maxsize=32)
 def _segmenter(language: str) -> pysbd.Segmenter:
+    """pysbd's segmenter for ``language``; English rules for a language pysbd has none for."""
+    import pysbd
+
     code = language.split("_")[0].lower()
-    return pysbd.Segmenter(language=code if code in _PYSBD_LANGUAGES else "en", clean=False)
+    known = code in pysbd.languages.LANGUAGE_CODES
+    return pysbd.Segmenter(language=code if known else "en", clean=False)
 
 
 @dataclass(frozen=True)

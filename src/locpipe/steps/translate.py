@@ -32,18 +32,17 @@ never depend on timing.  Other backends get one call at a time.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polib
 
-from locpipe.catalog import read_catalog, write_catalog
 from locpipe.drafts import is_stale, msgid_mark
 from locpipe.errors import LocpipeError
 from locpipe.mt.settings import MTSettings, parse_settings
@@ -51,7 +50,9 @@ from locpipe.project import Project
 from locpipe.state import Stamps, file_digest, key
 from locpipe.steps.update import stamp_name
 
-if TYPE_CHECKING:  # the engines, the cache and the sentence splitter: imported when used
+if TYPE_CHECKING:  # the engines, the cache, the sentence splitter, the threads: when used
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from locpipe.mt.base import Backend, Outcome
     from locpipe.mt.cache import MTCache
     from locpipe.mt.memory import Segment, TranslationMemory
@@ -64,6 +65,9 @@ BATCH_CHARS = 150_000
 #: Batches a language may have at a parallel backend at once: one in the engine,
 #: the next one being prepared (masked) meanwhile.
 LOOKAHEAD = 2
+#: A language's first batch for a parallel backend holds ``batch_size // FIRST_BATCH``
+#: texts: the engine starts on it while the next, full one is planned.
+FIRST_BATCH = 4
 #: Catalogs a language may hold in memory while their texts are at the engine.
 MAX_WAITING = 64
 MT_COMMENT = "machine translation: "
@@ -153,36 +157,90 @@ class _Pending:
     count: int  # entries pending when scanned
 
 
+@functools.cache
 def _settings_key(sentences: bool) -> str:
     return key("nothing pending", sentences)
+
+
+def _idle_key(sentences: bool, memory: str) -> str:
+    """Inputs of a catalog whose only pending entries are stale ones that no sentence
+    update could refresh with the memory ``memory`` (see :func:`_memory_key`)."""
+    return key("nothing to update", sentences, memory)
+
+
+def _memory_key(project: Project, source: str, target: str, settings: MTSettings) -> str:
+    """The bytes of every catalog the source→target memory is read from ("": no memory)."""
+    if not settings.memory:
+        return ""
+    digests = [
+        file_digest(project.catalog_path(target, domain.name))
+        for domain in project.domains()
+        if domain.source_language == source and target in domain.targets
+    ]
+    return key(source, target, digests)
 
 
 def _has_pending(catalog: polib.POFile, sentences: bool) -> list[polib.POEntry]:
     return [e for e in catalog if needs_translation(e) or (sentences and needs_update(e))]
 
 
+def _stamped(
+    project: Project,
+    stamps: Stamps,
+    name: str,
+    pair: tuple[str, str],
+    settings: MTSettings,
+    memory_keys: dict[tuple[str, str], str],
+) -> bool:
+    """Whether the stamp of catalog ``name`` says there is nothing to do in it
+    (``memory_keys``: the pairs' :func:`_memory_key`, worked out when first needed)."""
+    if stamps.lookup(name, _settings_key(settings.sentences)) is not None:
+        return True
+    if name not in stamps.records:
+        return False  # never stamped: no need to work out its memory's key
+    if pair not in memory_keys:
+        memory_keys[pair] = _memory_key(project, *pair, settings)
+    return stamps.lookup(name, _idle_key(settings.sentences, memory_keys[pair])) is not None
+
+
 def _scan(
-    project: Project, languages: tuple[str, ...], sentences: bool, stamps: Stamps
+    project: Project,
+    languages: tuple[str, ...],
+    settings: MTSettings,
+    stamps: Stamps,
+    found: Callable[[str, str], None] | None = None,
+    reviewed: dict[str, list[list[str]]] | None = None,
 ) -> list[_Pending]:
     """The catalogs with something to translate.
 
     A catalog stamped "nothing pending" with its current bytes is not read:
     whether an entry needs the engine depends only on the catalog (and the
-    ``sentences`` setting), never on the backend.
+    ``sentences`` setting), never on the backend.  Nor is one whose only
+    pending entries are stale ones that no sentence update could refresh,
+    while the catalogs of its memory keep their bytes.  ``found(source,
+    target)`` hears of each catalog with untranslated entries as soon as it
+    is read (its engine can start loading).  ``reviewed`` gets the reviewed
+    units of every catalog read, so the memory does not read it again.
     """
     pending = []
-    inputs = _settings_key(sentences)
+    memory_keys: dict[tuple[str, str], str] = {}
     for domain in project.domains(languages):
         for language in domain.targets:
             path = project.catalog_path(language, domain.name)
             name = f"{language}/{domain.name}"
-            if stamps.lookup(name, inputs) is not None or not path.exists():
+            pair = (domain.source_language, language)
+            if _stamped(project, stamps, name, pair, settings, memory_keys) or not path.exists():
                 continue
-            entries = _has_pending(project.catalog(path), sentences)
-            if entries:
-                pending.append(_Pending(path, name, domain.source_language, language, len(entries)))
-            else:
-                stamps.record(name, inputs, [path])
+            catalog = project.catalog(path)
+            if reviewed is not None:
+                reviewed[name] = _reviewed_units(catalog)
+            entries = _has_pending(catalog, settings.sentences)
+            if not entries:
+                stamps.record(name, _settings_key(settings.sentences), [path])
+                continue
+            if found is not None and any(needs_translation(e) for e in entries):
+                found(*pair)
+            pending.append(_Pending(path, name, *pair, len(entries)))
     return pending
 
 
@@ -199,13 +257,16 @@ def _jobs(project: Project, pending: Iterable[_Pending], sentences: bool) -> Ite
             yield _Job(item.path, catalog, item.source, item.target, entries)
 
 
-def _memory(project: Project, pairs: set[tuple[str, str]]) -> TranslationMemory:
+def _memory(
+    project: Project, pairs: set[tuple[str, str]], reviewed: dict[str, list[list[str]]]
+) -> TranslationMemory:
     """Reviewed entries of every catalog of the language pairs the jobs need.
 
     A catalog's reviewed entries are stamped with its digest, so an unchanged
-    catalog is not parsed again to feed the memory.
+    catalog is not parsed again to feed the memory; nor is one the scan read
+    (``reviewed``: stamp name → its units).
     """
-    from locpipe.mt.memory import TranslationMemory, reviewed
+    from locpipe.mt.memory import TranslationMemory
 
     memory = TranslationMemory()
     stamps = project.stamps("memory")
@@ -219,12 +280,21 @@ def _memory(project: Project, pairs: set[tuple[str, str]]) -> TranslationMemory:
             if not isinstance(units, list):
                 if not path.exists():
                     continue
-                catalog = project.catalog(path)
-                units = [[e.msgid, e.msgstr] for e in catalog if reviewed(e)]
+                units = reviewed.pop(name, None)
+                if units is None:
+                    units = _reviewed_units(project.catalog(path))
                 stamps.record(name, "reviewed", [path], data=units)
             entries = [polib.POEntry(msgid=msgid, msgstr=msgstr) for msgid, msgstr in units]
             memory.add_catalog(entries, domain.source_language, language, project.relative(path))
+    reviewed.clear()  # the memory has them now
     return memory
+
+
+def _reviewed_units(catalog: polib.POFile) -> list[list[str]]:
+    """The reviewed [msgid, msgstr] of a catalog (what :func:`_memory` stamps)."""
+    from locpipe.mt.memory import reviewed
+
+    return [[e.msgid, e.msgstr] for e in catalog if reviewed(e)]
 
 
 def _set_comments(entry: polib.POEntry, lines: Iterable[str]) -> None:
@@ -320,17 +390,80 @@ def translate(
     settings = parse_settings(config.mt, config.path)
     result = TranslateResult(dry_run=dry_run)
     stamps = project.stamps("translate")
+    engine = _Engine(project, settings, backend_name, backend, dry_run, jobs)
     try:
-        pending = _scan(project, languages, settings.sentences, stamps)
+        reviewed: dict[str, list[list[str]]] | None = {} if settings.memory else None
+        pending = _scan(project, languages, settings, stamps, engine.found, reviewed)
         if on_total is not None:
             on_total(sum(item.count for item in pending))
         if pending:
-            _translate(project, pending, settings, result, backend_name, backend, cache,
-                       progress, batch_size, dry_run, stamps, jobs)  # fmt: skip
+            _translate(project, pending, settings, result, engine, cache, progress, batch_size,
+                       dry_run, stamps, reviewed or {})  # fmt: skip
     finally:
-        if not dry_run:  # a dry run writes nothing, not even stamps
-            project.save_stamps()
+        try:
+            engine.close()
+        finally:
+            if not dry_run:  # a dry run writes nothing, not even stamps
+                project.save_stamps()
     return result
+
+
+class _Engine:
+    """The backend, made when the scan first finds untranslated entries.
+
+    The engines of the first languages found (as many as run at once) start
+    there and then, loading their data while the scan goes on and the memory
+    and the first batches are prepared.  Nothing is imported or started when
+    nothing is missing, and no engine starts for a dry run.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        settings: MTSettings,
+        name: str | None,
+        backend: Backend | None,
+        dry_run: bool,
+        jobs: int | None,
+    ):
+        self.project = project
+        self.settings = settings
+        self.name = name
+        self.backend = backend
+        self.owned = backend is None
+        self.dry_run = dry_run
+        self.jobs = jobs if jobs is not None else project.jobs  # -j / LOCPIPE_JOBS
+        self.prepared: set[tuple[str, str]] = set()
+
+    def get(self) -> Backend:
+        """The backend (made on first use)."""
+        if self.backend is None:
+            from locpipe.mt import get_backend  # the engines: only when something is translated
+
+            config = self.project.config
+            self.backend = get_backend(
+                self.name or config.backend,
+                do_not_translate=config.do_not_translate,
+                options={"chains": config.apertium_chains, "mt": self.settings},
+                glossary=config.glossary,
+            )
+        return self.backend
+
+    def found(self, source: str, target: str) -> None:
+        """``source→target`` has untranslated entries: start its engine now, if its
+        language is among the first ones to run."""
+        if self.dry_run or (source, target) in self.prepared:
+            return
+        backend = self.get()
+        targets = {t for _, t in self.prepared}
+        if target in targets or len(targets) < (self.jobs if backend.parallel else 1):
+            self.prepared.add((source, target))
+            backend.prepare(source, target)
+
+    def close(self) -> None:
+        """Stop the engines of a backend made here."""
+        if self.owned and self.backend is not None:
+            self.backend.close()
 
 
 def _translate(
@@ -338,28 +471,17 @@ def _translate(
     pending: list[_Pending],
     settings: MTSettings,
     result: TranslateResult,
-    backend_name: str | None,
-    backend: Backend | None,
+    engine: _Engine,
     cache: MTCache | None,
     progress: Callable[[int], None] | None,
     batch_size: int,
     dry_run: bool,
     stamps: Stamps,
-    jobs: int | None,
+    reviewed: dict[str, list[list[str]]],
 ) -> None:
     from locpipe.mt.cache import MTCache
 
-    config = project.config
-    owned_backend = backend is None
-    if backend is None:
-        from locpipe.mt import get_backend  # the engines: only when something is translated
-
-        backend = get_backend(
-            backend_name or config.backend,
-            do_not_translate=config.do_not_translate,
-            options={"chains": config.apertium_chains, "mt": settings},
-            glossary=config.glossary,
-        )
+    backend = engine.get()
     owned_cache = cache is None
     if cache is None:
         cache = MTCache.for_project(project.root) if settings.cache else MTCache(None)
@@ -373,15 +495,8 @@ def _translate(
         for item in pending:
             by_target.setdefault(item.target, []).append(item)
         groups = sorted(by_target.values(), key=lambda group: -sum(i.count for i in group))
-        if not backend.parallel or dry_run:
-            jobs = 1
-        elif jobs is None:
-            jobs = project.jobs  # -j / LOCPIPE_JOBS, default every core
-        jobs = max(1, min(jobs, len(groups)))
-        if not dry_run:  # the first languages' engines load while the memory is read
-            for first in dict.fromkeys((i.source, i.target) for g in groups[:jobs] for i in g):
-                backend.prepare(*first)
-        memory = _memory(project, set(pairs)) if settings.memory else None
+        jobs = 1 if not backend.parallel or dry_run else max(1, min(engine.jobs, len(groups)))
+        memory = _memory(project, set(pairs), reviewed) if settings.memory else None
         context = _Context(
             project, settings, result, backend, cache, memory, stamps,
             project.stamps("update"), project.stamps("memory"), progress,
@@ -392,6 +507,7 @@ def _translate(
             _run_together(lanes, context, jobs)
         else:
             _run_in_turn(lanes, context)
+        _stamp_idle(context)
     finally:
         # Languages finish in any order: report in the order of the scan, as one at a time would.
         result.failures.sort(key=lambda f: order[f.path])
@@ -399,8 +515,20 @@ def _translate(
         result.catalogs.sort(key=order.__getitem__)
         if owned_cache:
             cache.close()
-        if owned_backend:
-            backend.close()
+
+
+def _stamp_idle(context: _Context) -> None:
+    """Stamp the catalogs left with stale entries no sentence update could refresh.
+
+    Their stamps name the bytes of the memory's catalogs as written now: the
+    memory is the one they were planned with (translate adds no reviewed
+    entry), and a change to any of them makes the next run plan them again.
+    """
+    keys: dict[tuple[str, str], str] = {}
+    for name, path, pair in context.idle:
+        if pair not in keys:
+            keys[pair] = _memory_key(context.project, *pair, context.settings)
+        context.stamps.record(name, _idle_key(context.settings.sentences, keys[pair]), [path])
 
 
 @dataclass(eq=False)
@@ -459,6 +587,8 @@ class _Context:
     batch_size: int
     dry_run: bool
     seen_limit: int
+    #: (stamp name, path, (source, target)) of catalogs left with stale entries only.
+    idle: list[tuple[str, Path, tuple[str, str]]] = field(default_factory=list)
 
 
 class _Lane:
@@ -490,6 +620,8 @@ class _Lane:
         self.exhausted = False  # every catalog read and planned
         self.queued = 0  # batches given to the engine, not finished
         self.broken = False  # an error hit this lane mid-way: it applies nothing more
+        size = context.batch_size
+        self.limit = max(1, size // FIRST_BATCH) if context.backend.parallel else size
 
     @property
     def done(self) -> bool:
@@ -616,8 +748,9 @@ class _Lane:
                             self.sending[(job.engine, job.source, text)] = batch
                         if all(b is not batch for b in piece.batches):
                             piece.batches.append(batch)
-                        if len(batch.texts) >= size or batch.chars >= BATCH_CHARS:
+                        if len(batch.texts) >= self.limit or batch.chars >= BATCH_CHARS:
                             self.full.append(self.open.pop(job.source))
+                            self.limit = size
             self.pieces.append(piece)
             self.waiting += piece.last
         job.catalog, job.pending = None, []  # planned: only the plans wait for the engine
@@ -637,16 +770,22 @@ class _Lane:
             self._apply_pieces(list(pieces))
 
     def _apply_pieces(self, pieces: list[_Piece]) -> None:
-        """Fill one catalog's ready pieces into a fresh parse of it, and write it."""
+        """Fill one catalog's ready pieces into its parse (the one planned from, while
+        the project still holds it), and write it."""
         context, job = self.context, pieces[0].job
         if not context.dry_run:
-            catalog = read_catalog(job.path)
+            from locpipe.catalog import write_catalog
+
+            project = context.project
+            catalog = project.catalog(job.path)
+            project.forget_catalog(job.path)  # changed in place: no longer what was read
             for piece in pieces:
                 job.failed += _apply(piece, catalog, context.result)
             write_catalog(job.path, catalog)
-            context.project.forget_catalog(job.path)  # the parse planned from is old now
             if pieces[-1].last:
                 self._catalog_done(job, catalog)
+            else:  # the catalog's next piece starts from it
+                project.remember_catalog(job.path, catalog)
         if pieces[-1].last:
             self.waiting -= 1
         if context.progress is not None:
@@ -662,8 +801,13 @@ class _Lane:
         # machine drafts are fuzzy: its reviewed entries are the same.
         context.update_stamps.rebase(name, job.path, job.before, after)
         context.memory_stamps.rebase(name, job.path, job.before, after)
-        if not job.failed and not _has_pending(catalog, context.settings.sentences):
+        if job.failed:
+            return
+        left = _has_pending(catalog, context.settings.sentences)
+        if not left:
             context.stamps.record(name, _settings_key(context.settings.sentences), [job.path])
+        elif all(needs_update(entry) for entry in left):  # none could be refreshed
+            context.idle.append((name, job.path, (job.source, job.target)))
 
     def _forget(self) -> None:
         """Memory stays flat: the oldest outcomes go (the MT cache remembers them)."""
@@ -683,7 +827,13 @@ class _Stopped(Exception):
     """A batch not sent: another call failed, or the run was interrupted."""
 
 
-def _call(backend: Backend, batch: _Batch, stop: threading.Event | None = None) -> list[Outcome]:
+class _Stop(threading.Event):
+    """Set once no further batch may be sent; ``interrupted`` when by Ctrl-C in a call."""
+
+    interrupted = False
+
+
+def _call(backend: Backend, batch: _Batch, stop: _Stop | None = None) -> list[Outcome]:
     """The engine call (in a lane's thread when languages run together).
 
     Once ``stop`` is set (by a failed call, at once, or by the calling thread)
@@ -695,7 +845,8 @@ def _call(backend: Backend, batch: _Batch, stop: threading.Event | None = None) 
         raise _Stopped
     try:
         return backend.translate_outcomes(batch.texts, batch.source, batch.target)
-    except BaseException:
+    except BaseException as exc:
+        stop.interrupted |= isinstance(exc, KeyboardInterrupt)
         stop.set()
         raise
 
@@ -714,70 +865,115 @@ def _run_together(lanes: list[_Lane], context: _Context, jobs: int) -> None:
 
     This thread reads, plans, caches and writes; each language has up to
     :data:`LOOKAHEAD` batches at the backend, each in its own thread (the next
-    one is masked while the engine translates the current one).  After a
-    failed call no other batch is sent, the batches still running are waited
-    for and saved, and the error goes on; Ctrl-C stops at once, keeping what
-    is finished.
+    one is masked while the engine translates the current one).  When a batch
+    comes back, the next ones are planned and sent before its catalogs are
+    written, so the engine never waits for the writing.  After a failed call
+    no other batch is sent, the batches still running are waited for and
+    saved, and the error goes on; Ctrl-C stops at once, keeping what is
+    finished.
     """
-    todo = deque(lanes)
-    stop = threading.Event()
-    active: list[_Lane] = []
-    pools: dict[int, ThreadPoolExecutor] = {}  # id(lane) → its engine threads
-    inflight: dict[Future[list[Outcome]], tuple[_Lane, _Batch]] = {}  # in submission order
-    lane: _Lane | None = None  # the lane being worked on: an error leaves it half done
-    try:
-        while True:
-            while todo and len(active) < jobs:
-                lane = todo.popleft()
-                active.append(lane)
-                pools[id(lane)] = ThreadPoolExecutor(LOOKAHEAD, f"locpipe-{lane.target}")
-            submitted = True
-            while submitted:  # round robin: every language gets a batch out before any gets two
-                submitted = False
-                for lane in active:
-                    if lane.queued < LOOKAHEAD and (batch := lane.next_batch()) is not None:
-                        _count(context.result, batch)
-                        future = pools[id(lane)].submit(_call, context.backend, batch, stop)
-                        inflight[future] = (lane, batch)
-                        lane.queued += 1
-                        submitted = True
-            lane = None
-            finished = [each for each in active if each.done]
-            for each in finished:
-                active.remove(each)
-                pools.pop(id(each)).shutdown()
-                each.close()
-            if not inflight:
-                if finished:
-                    continue  # the next languages start
-                assert not active and not todo, "translate: a language waits for nothing"
-                return
-            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            for future in [f for f in inflight if f in done]:
-                lane, batch = inflight.pop(future)
-                lane.queued -= 1
-                error = future.exception()
-                if error is None:
-                    lane.finish(batch, future.result())
-                elif not isinstance(error, _Stopped):
-                    lane = None  # the engine failed, not the lane: its other batches count
-                    raise error
-            lane = None
-            if stop.is_set():
-                raise _Stopped  # a call failed: _settle finds its error
-    except BaseException as exc:
-        stop.set()
-        if lane is not None:
-            lane.broken = True
-        # Ctrl-C stops now: the batches still at the engine are lost (closing the
-        # backend ends them), as a call interrupted in this thread would be.
-        error = _settle(inflight, wait=not isinstance(exc, KeyboardInterrupt))
-        if isinstance(exc, _Stopped) and error is not None:
-            raise error from None
-        raise
-    finally:
-        for pool in pools.values():
-            pool.shutdown(wait=False, cancel_futures=True)
+    _Together(lanes, context, jobs).run()
+
+
+class _Together:
+    """The languages of :func:`_run_together`, their engine threads and batches."""
+
+    def __init__(self, lanes: list[_Lane], context: _Context, jobs: int):
+        self.todo = deque(lanes)
+        self.context = context
+        self.jobs = jobs
+        self.stop = _Stop()
+        self.active: list[_Lane] = []
+        self.pools: dict[int, ThreadPoolExecutor] = {}  # id(lane) → its engine threads
+        #: Batches at the engine, or back and not applied yet; in submission order.
+        self.inflight: dict[Future[list[Outcome]], tuple[_Lane, _Batch]] = {}
+        self.back: list[Future[list[Outcome]]] = []  # back, applied after the next ones went out
+        self.lane: _Lane | None = None  # the lane being worked on: an error leaves it half done
+
+    def run(self) -> None:
+        try:
+            while self._round():
+                pass
+        except BaseException as exc:
+            self.stop.set()
+            if self.lane is not None:
+                self.lane.broken = True
+            # Ctrl-C (here or in a call) stops now: the batches still at the engine are
+            # lost (closing the backend ends them), as a call interrupted here would be.
+            interrupted = isinstance(exc, KeyboardInterrupt) or self.stop.interrupted
+            error = _settle(self.inflight, wait=not interrupted)
+            if isinstance(exc, _Stopped):
+                if error is not None:
+                    raise error from None
+                if self.stop.interrupted:  # its call has not handed the interrupt over yet
+                    raise KeyboardInterrupt from None
+            raise
+        finally:
+            for pool in self.pools.values():
+                pool.shutdown(wait=False, cancel_futures=True)
+
+    def _round(self) -> bool:
+        """Start languages, send batches, apply those back, wait for one; False when done."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        while self.todo and len(self.active) < self.jobs:
+            self.lane = self.todo.popleft()
+            self.active.append(self.lane)
+            self.pools[id(self.lane)] = ThreadPoolExecutor(LOOKAHEAD, f"locpipe-{self.lane.target}")
+        self._send()
+        self._apply_back()
+        finished = [each for each in self.active if each.done]
+        for each in finished:
+            self.active.remove(each)
+            self.pools.pop(id(each)).shutdown()
+            each.close()
+        if not self.inflight:
+            assert finished or not (self.active or self.todo), "translate: a language waits"
+            return bool(finished)  # the next languages start, or all are done
+        self._wait()
+        return True
+
+    def _send(self) -> None:
+        """Round robin: every language gets a batch out before any gets two."""
+        submitted = True
+        while submitted:
+            submitted = False
+            for lane in self.active:
+                self.lane = lane
+                if lane.queued < LOOKAHEAD and (batch := lane.next_batch()) is not None:
+                    _count(self.context.result, batch)
+                    pool = self.pools[id(lane)]
+                    future = pool.submit(_call, self.context.backend, batch, self.stop)
+                    self.inflight[future] = (lane, batch)
+                    lane.queued += 1
+                    submitted = True
+        self.lane = None
+
+    def _apply_back(self) -> None:
+        """Apply the batches that came back (their catalogs are written)."""
+        while self.back:
+            future = self.back.pop(0)
+            self.lane, batch = self.inflight.pop(future)
+            self.lane.finish(batch, future.result())
+        self.lane = None
+
+    def _wait(self) -> None:
+        """Until a batch comes back; raise the error of a failed call."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        done, _ = wait(self.inflight, return_when=FIRST_COMPLETED)
+        for future in [f for f in self.inflight if f in done]:
+            lane, _batch = self.inflight[future]
+            lane.queued -= 1  # its place goes to the next batch at once
+            error = future.exception()
+            if error is None:
+                self.back.append(future)
+                continue
+            del self.inflight[future]
+            if not isinstance(error, _Stopped):
+                raise error  # the engine failed, not the lane: its other batches count
+        if self.stop.is_set():
+            raise _Stopped  # a call failed: _settle finds its error
 
 
 def _settle(
