@@ -27,6 +27,7 @@ import polib
 
 from locpipe.errors import LocpipeError
 from locpipe.fsio import atomic_write_bytes, atomic_write_text
+from locpipe.plurals import plural_forms
 
 PAGE_WIDTH = 79
 
@@ -958,16 +959,6 @@ def new_header(language: str | None, project: str = "locpipe") -> dict[str, str]
     if language is not None:
         header["Plural-Forms"] = plural_forms(language)
     return header
-
-
-def plural_forms(language: str) -> str:
-    """The Plural-Forms value for a Babel locale code, from Babel's data."""
-    from babel.messages.plurals import get_plural
-
-    try:
-        return get_plural(language).plural_forms
-    except Exception as exc:  # babel.core.UnknownLocaleError derives from Exception only
-        raise LocpipeError(f"unknown language {language!r}: {exc}") from exc
 
 
 def new_template(project: str = "locpipe") -> polib.POFile:

@@ -31,7 +31,8 @@ from collections.abc import Iterator
 import polib
 from rapidfuzz import fuzz, process
 
-from locpipe.catalog import FORMATS, new_catalog, plural_forms
+from locpipe.catalog import FORMATS, new_catalog
+from locpipe.plurals import plural_forms
 
 #: Minimum ``fuzz.ratio`` (0-100) for a fuzzy match.  msgmerge uses 60, which
 #: on paragraph-sized entries pairs unrelated sentences of the same language
