@@ -294,13 +294,13 @@ def test_sigkill_during_review(site: Path, tmp_path: Path):
     ), "every draft accepted"
 
 
-def _dev_full_mkstemp(real=tempfile.mkstemp):
-    def mkstemp(*args, **kwargs):
+def _dev_full_temp(real=fsio._new_temp):
+    def new_temp(*args, **kwargs):
         fd, name = real(*args, **kwargs)
         os.close(fd)
         return os.open("/dev/full", os.O_WRONLY), name  # every write: ENOSPC
 
-    return mkstemp
+    return new_temp
 
 
 def test_disk_full_during_a_write_is_a_clear_error_and_keeps_the_old_file(
@@ -311,7 +311,7 @@ def test_disk_full_during_a_write_is_a_clear_error_and_keeps_the_old_file(
     project = tmp_path / "site"
     shutil.copytree(site, project)
     before = files(project, "*.po")
-    monkeypatch.setattr(fsio.tempfile, "mkstemp", _dev_full_mkstemp())
+    monkeypatch.setattr(fsio, "_new_temp", _dev_full_temp())
     result = CliRunner().invoke(main, ["-C", str(project), "translate", "--backend", "pseudo"])
     assert result.exit_code == 2, result.output
     assert "LC_MESSAGES/" in result.output and "cannot write: No space left on device" in (

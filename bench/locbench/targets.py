@@ -86,10 +86,12 @@ def _pipeline(found: dict) -> list[list[str]]:
         edit = r.runs["one article edited"]
         written = r.written.get("one article edited", [])
         others = [f for f in written if "articolo-00000" not in f]
+        # The issue asks that only that article be redone (no time bound): its files
+        # and no other's are written; the time is shown beside it.
         rows.append([f"incremental ({r.backend}): one edit redoes only that article",
-                     f"{edit.wall:.1f} s = {100 * edit.wall / cold.wall:.0f}% of cold; "
-                     f"{len(written)} files written, {len(others)} of other articles",
-                     _status(edit.wall / cold.wall <= 0.1 and not others)])  # fmt: skip
+                     f"{len(written)} files written, {len(others)} of other articles; "
+                     f"{edit.wall:.2f} s = {100 * edit.wall / cold.wall:.0f}% of cold",
+                     _status(bool(written) and not others)])  # fmt: skip
     if "steps" in found:
         site, steps = found["steps"]
         peak = max(m.rss_mb for m in steps.values())

@@ -97,6 +97,7 @@ class Project:
 
     def __init__(self, root: Path, config: Config | None = None, jobs: int | None = None):
         self.root = root.resolve()
+        self._relative: dict[Path, str] = {}  # path → what :meth:`relative` shows
         #: Worker processes for per-article work (:mod:`locpipe.parallel`); None: every core.
         self.jobs = jobs if jobs is not None else available_cpus()
         self.config = config or load_config(self.root)
@@ -238,33 +239,50 @@ class Project:
         return self.paths.build / language / f"{slug}.html"
 
     def relative(self, path: Path) -> str:
-        """A path as shown in catalogs and messages: relative to the project, with /."""
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """A path as shown in catalogs and messages: relative to the project, with /
+        (worked out once per path: resolving looks at every folder on the way)."""
+        shown = self._relative.get(path)
+        if shown is None:
+            try:
+                shown = path.resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                shown = path.as_posix()
+            self._relative[path] = shown
+        return shown
 
     # -- sources ------------------------------------------------------------
     def article_paths(self) -> list[Path]:
         """The source articles, sorted; a bad name or an escaping symlink is an error."""
         folder = self.paths.source_articles
-        paths = sorted(
-            p
-            for p in folder.iterdir()
-            if p.suffix.lower() in (".html", ".htm") and not p.name.startswith(".")
-        )  # hidden files (editor locks and backups such as .#draft.html) are not articles
-        for path in paths:
+        real_folder = folder.resolve()
+        with os.scandir(folder) as found:
+            entries = sorted(
+                (
+                    e
+                    for e in found
+                    if os.path.splitext(e.name)[1].lower() in (".html", ".htm")
+                    and not e.name.startswith(".")
+                ),  # hidden files (editor locks and backups such as .#draft.html) are not articles
+                key=lambda e: e.name,
+            )
+        paths = []
+        for entry in entries:
+            path = folder / entry.name
             slug = path.stem
             if not _SLUG_RE.match(slug) or slug == UI_DOMAIN:
                 raise LocpipeError(
                     f"article name {slug!r} cannot be a slug (letters, digits, . _ -; not 'ui')",
                     path,
                 )
-            real = path.resolve()
+            # The folder's entry says whether it is a link (no stat); only a link is resolved.
+            link = entry.is_symlink()
+            real = path.resolve() if link else real_folder / entry.name
             if not real.is_relative_to(self.root):
                 raise LocpipeError("symlink points outside the project", path)
-            if not real.is_file():
+            if not (real.is_file() if link else entry.is_file(follow_symlinks=False)):
                 raise LocpipeError("not a regular file", path)
+            self._relative.setdefault(path, real.relative_to(self.root).as_posix())
+            paths.append(path)
         return paths
 
     def read_article(self, path: Path) -> Article:
