@@ -211,8 +211,12 @@ def task_fidelity(pages: str, built: str) -> None:
     """Compare rebuilt pages with their sources: byte-identical, same document, missing."""
     import lxml.html
 
-    def document(text: str) -> str:
-        root = lxml.html.document_fromstring(text)
+    def document(text: str) -> str | None:
+        """The page's text; None when there is no document (a peer wrote an empty page)."""
+        try:
+            root = lxml.html.document_fromstring(text)
+        except (lxml.etree.ParserError, ValueError):
+            return None
         return " ".join(root.text_content().split())
 
     identical = same = missing = differ = 0
@@ -225,7 +229,7 @@ def task_fidelity(pages: str, built: str) -> None:
         if a == b:
             identical += 1
             same += 1
-        elif document(a) == document(b):
+        elif (text := document(b)) is not None and document(a) == text:
             same += 1
         else:
             differ += 1
