@@ -81,6 +81,14 @@ class Server:
                     behaviour = server.plan.pop(0) if server.plan else "ok"
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                counted = [True]  # in flight until its answer is sent, not until this thread ends
+
+                def answered() -> None:
+                    with server.lock:
+                        if counted:
+                            server.in_flight -= 1
+                            counted.clear()
+
                 try:
                     if behaviour == "hang":
                         server.release.wait(5)
@@ -100,13 +108,13 @@ class Server:
                     for name, value in headers.items():
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(body_out)))
+                    answered()  # the client may send its next request once it has the answer
                     self.end_headers()
                     self.wfile.write(body_out)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 finally:
-                    with server.lock:
-                        server.in_flight -= 1
+                    answered()
 
             do_GET = do_POST = _handle
 
