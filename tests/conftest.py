@@ -52,6 +52,26 @@ def copy_many_articles(destination: Path, copies: int) -> Path:
     return destination
 
 
+def translated_copies(destination: Path, copies: int) -> Path:
+    """:func:`copy_many_articles`, extracted, updated and translated by the pseudo
+    backend: many catalogs full of machine drafts."""
+    from click.testing import CliRunner
+
+    from locpipe.cli import main
+
+    site = copy_many_articles(destination, copies)
+    for step in (["extract"], ["update"], ["translate", "--backend", "pseudo"]):
+        result = CliRunner().invoke(main, ["-C", str(site), *step])
+        assert result.exit_code == 0, result.output
+    return site
+
+
+def fresh_copy(site: Path, tmp_path: Path) -> Path:
+    """A copy of ``site`` in ``tmp_path/site`` for one test to change."""
+    shutil.copytree(site, tmp_path / "site", symlinks=True)
+    return tmp_path / "site"
+
+
 @pytest.fixture(scope="module")
 def built_site_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample site after extract, update, translate (pseudo) and build; made once a module."""
@@ -71,6 +91,4 @@ def built_site_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def built_site(built_site_once: Path, tmp_path: Path) -> Path:
     """A fresh copy of :func:`built_site_once` in ``tmp_path/site`` for one test to break."""
-    target = tmp_path / "site"
-    shutil.copytree(built_site_once, target, symlinks=True)
-    return target
+    return fresh_copy(built_site_once, tmp_path)

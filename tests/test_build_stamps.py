@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import locpipe.state
 import locpipe.steps.build as build_step
-from conftest import copy_many_articles
+from conftest import fresh_copy, translated_copies
 from locpipe.cli import main
 from locpipe.state import STAMPS_DIR
 
@@ -27,16 +27,12 @@ LANGUAGES = ("it", "en", "fr", "es")
 
 @pytest.fixture(scope="module")
 def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = copy_many_articles(tmp_path_factory.mktemp("build") / "site", COPIES)
-    for step in (["extract"], ["update"], ["translate", "--backend", "pseudo"]):
-        assert CliRunner().invoke(main, ["-C", str(site), *step]).exit_code == 0
-    return site
+    return translated_copies(tmp_path_factory.mktemp("build") / "site", COPIES)
 
 
 @pytest.fixture
 def project(translated: Path, tmp_path: Path) -> Path:
-    shutil.copytree(translated, tmp_path / "site")
-    return tmp_path / "site"
+    return fresh_copy(translated, tmp_path)
 
 
 def build(project: Path, *args: str, jobs: int = 2) -> str:

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import locpipe.steps.check as check_step
-from conftest import copy_many_articles
+from conftest import fresh_copy, translated_copies
 from locpipe.cli import main
 from locpipe.project import Project
 from locpipe.qa import CHECKS
@@ -29,9 +29,7 @@ COPIES = 6  # articles: the sample's, and this many copies of one
 @pytest.fixture(scope="module")
 def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Many catalogs with machine drafts (warnings) and a broken tag (an error)."""
-    site = copy_many_articles(tmp_path_factory.mktemp("check") / "site", COPIES)
-    for step in (["extract"], ["update"], ["translate", "--backend", "pseudo"]):
-        assert CliRunner().invoke(main, ["-C", str(site), *step]).exit_code == 0
+    site = translated_copies(tmp_path_factory.mktemp("check") / "site", COPIES)
     path = site / "locales/fr/LC_MESSAGES/propagazione-dns.po"
     text = path.read_text(encoding="utf-8")
     broken = text.index("</a>", text.index('msgstr "', text.index("</a>")))
@@ -41,8 +39,7 @@ def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(translated: Path, tmp_path: Path) -> Path:
-    shutil.copytree(translated, tmp_path / "site")
-    return tmp_path / "site"
+    return fresh_copy(translated, tmp_path)
 
 
 def check(project: Path, *args: str, jobs: int = 2) -> Result:
