@@ -66,30 +66,3 @@ def test_temp_files_are_new_private_and_found_by_the_stale_sweep(tmp_path: Path)
     assert not (tmp_path / "elsewhere").exists()
     removed = fsio.remove_stale_temps(tmp_path)  # what a killed writer leaves is swept
     assert sorted(removed) == sorted(temps) and not path.exists()
-
-
-def test_prepared_files_are_synced_in_the_background_then_again_at_commit(
-    tmp_path: Path, monkeypatch
-) -> None:
-    import threading
-
-    synced: list[str] = []
-    real_fsync = os.fsync
-
-    def spy(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real_fsync(fd)
-
-    fsio.stop_background_sync()  # a thread left by an earlier test
-    monkeypatch.setattr(fsio.os, "fsync", spy)
-    threads = threading.active_count()
-    path = tmp_path / "a.pot"
-    tmp = fsio.prepare_write(path, b"x")
-    fsio.stop_background_sync()  # what the fork pool does before it forks
-    assert synced == [str(tmp)]  # synced while the step went on, before any commit
-    assert threading.active_count() == threads and fsio._SYNC is None
-    fsio.commit_writes([(tmp, path)])  # the commit still syncs (and would report a failure)
-    assert synced.count(str(tmp)) == 2 and path.read_bytes() == b"x"
-    synced.clear()
-    assert fsio.atomic_write_bytes(tmp_path / "b.pot", b"y")  # committed at once: one sync
-    assert fsio._SYNC is None and sum(name.endswith(".tmp") for name in synced) == 1

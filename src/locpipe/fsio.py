@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import re
 import stat
 import threading
@@ -61,13 +60,11 @@ def _new_temp(folder: Path, name: str) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary file name in {folder}")
 
 
-def prepare_write(path: str | Path, data: bytes, background_sync: bool = True) -> Path | None:
+def prepare_write(path: str | Path, data: bytes) -> Path | None:
     """First half of an atomic write: ``data`` in a temp file next to ``path``.
 
     The temp file is synced by :func:`commit_writes`, all of a step's at once
     before any rename (many fsyncs in flight together cost little more than one).
-    With ``background_sync`` a thread of this process syncs it meanwhile (see
-    :func:`_sync_soon`), so the commit finds little left to wait for.
 
     Returns the temp file (hand it to :func:`commit_writes` or
     :func:`discard_writes`), or None when ``path`` already has these bytes.
@@ -98,8 +95,6 @@ def prepare_write(path: str | Path, data: bytes, background_sync: bool = True) -
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp_name, mode)
-        if background_sync:
-            _sync_soon(tmp_name)
         tmp = Path(tmp_name)
         tmp_name = None
         return tmp
@@ -109,48 +104,6 @@ def prepare_write(path: str | Path, data: bytes, background_sync: bool = True) -
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-
-
-#: This process's sync thread: (pid, the thread, its queue of temp file names; None
-#: stops it), made on first use.
-_SYNC: tuple[int, threading.Thread, queue.SimpleQueue[str | None]] | None = None
-
-
-def _sync_soon(name: str) -> None:
-    """Have a thread of this process fsync temp file ``name`` while the process goes on.
-
-    A step's workers write their temp files one after another and the
-    command renames them only once all are written: syncing each in the
-    background overlaps the disk's wait with the work on the next ones.
-    It is only a head start: :func:`commit_writes` still syncs every file
-    (an already synced one costs next to nothing) and reports the errors.
-    A forked worker gets a thread of its own (threads do not survive fork).
-    """
-    global _SYNC
-    pid = os.getpid()
-    if _SYNC is None or _SYNC[0] != pid:
-        names: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-        thread = threading.Thread(target=_sync_names, args=(names,), daemon=True)
-        thread.start()
-        _SYNC = (pid, thread, names)
-    _SYNC[2].put(name)
-
-
-def stop_background_sync() -> None:
-    """Let this process's sync thread finish its files and end (before a fork: a
-    process with threads should not fork)."""
-    global _SYNC
-    if _SYNC is not None and _SYNC[0] == os.getpid():
-        _, thread, names = _SYNC
-        names.put(None)
-        thread.join()
-    _SYNC = None
-
-
-def _sync_names(names: queue.SimpleQueue[str | None]) -> None:
-    while (name := names.get()) is not None:
-        with contextlib.suppress(OSError):  # gone (discarded) or failing: the commit tells
-            _fsync_file(Path(name))
 
 
 def _fsync_file(path: Path) -> None:
@@ -243,7 +196,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> bool:
     Raises :class:`LocpipeError` naming the path when the write fails.
     """
     path = Path(path)
-    tmp = prepare_write(path, data, background_sync=False)  # committed right away
+    tmp = prepare_write(path, data)
     if tmp is None:
         return False
     commit_writes([(tmp, path)])

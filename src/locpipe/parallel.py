@@ -127,12 +127,9 @@ class _ForkPool:
         import selectors
         import sys
 
-        from locpipe.fsio import stop_background_sync
-
         for stream in (sys.stdout, sys.stderr):  # a worker must not inherit unwritten output
             with contextlib.suppress(Exception):
                 stream.flush()
-        stop_background_sync()  # no thread of this process is running when it forks
         chunks = list(range(0, len(self.items), CHUNK))[::-1]  # popped from the end
         pids: list[int] = []
         tasks: dict[int, int] = {}  # result pipe → task pipe of its worker
