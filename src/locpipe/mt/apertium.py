@@ -249,6 +249,12 @@ def _tag(seq: int) -> bytes:
     return b"[@%d]" % seq
 
 
+def _carries(output: bytes, tag: bytes) -> bool:
+    """Whether a result starts with its segment's ``[@n]`` tag and holds no other
+    (text never does: ``[`` is escaped)."""
+    return output.startswith(tag) and b"[@" not in output[len(tag) :]
+
+
 def check_sequence(outputs: Sequence[bytes | None], first: int) -> list[bytes | None]:
     """Results of segments numbered ``first``, ``first + 1``, … without their tags.
 
@@ -264,8 +270,7 @@ def check_sequence(outputs: Sequence[bytes | None], first: int) -> list[bytes | 
         tag, nxt = _tag(first + i), outputs[i + 1]
         if (
             output is None
-            or not output.startswith(tag)
-            or b"[@" in output[len(tag) :]
+            or not _carries(output, tag)
             or (nxt is not None and not nxt.startswith(_tag(first + i + 1)))
         ):
             results.append(None)
@@ -516,11 +521,10 @@ class StreamPipeline:
 
 def in_step(segments: Sequence[bytes], results: list[bytes]) -> bool:
     """Whether every result carries its segment's ``[@n]`` tag and no other."""
-    for segment, result in zip(segments, results, strict=True):
-        tag = segment[: segment.index(b"]") + 1]
-        if not result.startswith(tag) or b"[@" in result[len(tag) :]:
-            return False
-    return True
+    return all(
+        _carries(result, segment[: segment.index(b"]") + 1])
+        for segment, result in zip(segments, results, strict=True)
+    )
 
 
 def translate_batch(
