@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCPIPE := $(BIN)/locpipe
 
-.PHONY: setup setup-test system system-test extract update translate check build all report test lint bench bench-quality clean
+.PHONY: setup setup-test system system-test extract update translate check build all report test lint bench bench-quality bench-update clean
 
 setup: system $(VENV)/.installed
 
@@ -59,6 +59,9 @@ bench: setup
 
 bench-quality: setup
 	$(BIN)/python bench/quality.py
+
+bench-update: setup
+	$(BIN)/python bench/update_eval.py --tune
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

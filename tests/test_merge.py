@@ -231,10 +231,54 @@ def test_several_one_word_neighbours_need_a_good_ratio() -> None:
 def test_word_rule_needs_three_words_and_one_edit() -> None:
     old, pot = catalogs(
         {"Log in": "Se connecter", "Go to the next page": "Aller à la page suivante"},
-        ["Log out", "Go to page the next", "Go back to the previous page"],
+        ["Log out", "Go back to the previous page"],
     )
     merged = merge(old, pot, "fr")
     assert all(e.msgstr == "" for e in merged if not e.obsolete)
+
+
+def test_reordered_words_keep_their_translation() -> None:
+    """The same words in another order are the same message (msgmerge's ratio often misses it)."""
+    old, pot = catalogs(
+        {"Go to the next page": "Aller à la page suivante", "Next": "Suivant"},
+        ["Go to page the next", "Go to the page"],
+    )
+    merged = merge(old, pot, "fr")
+    moved = merged.find("Go to page the next")
+    assert (moved.msgstr, moved.fuzzy, moved.previous_msgid) == (
+        "Aller à la page suivante",
+        True,
+        "Go to the next page",
+    )
+
+
+def test_a_clause_inserted_or_a_sentence_split_off_keeps_the_translation() -> None:
+    """One contiguous run of words added or removed: the kept words decide, not the ratio."""
+    old, pot = catalogs(
+        {
+            "Save the draft": "Enregistrer le brouillon",
+            "The file was deleted. You can restore it from the trash.": (
+                "Le fichier a été supprimé. Vous pouvez le restaurer depuis la corbeille."
+            ),
+            "Cancel": "Annuler",
+        },
+        [
+            "Save the draft, if needed, before you leave",
+            "The file was deleted.",
+            "Cancel the upload of all the selected files now",
+        ],
+    )
+    assert (
+        fuzz.ratio("Save the draft, if needed, before you leave", "Save the draft") < FUZZY_CUTOFF
+    )
+    merged = merge(old, pot, "fr")
+    assert merged.find("Save the draft, if needed, before you leave").msgstr == (
+        "Enregistrer le brouillon"
+    )
+    split = merged.find("The file was deleted.")
+    assert split.fuzzy and split.previous_msgid.startswith("The file was deleted. You can")
+    # one word kept out of nine is no evidence
+    assert merged.find("Cancel the upload of all the selected files now").msgstr == ""
 
 
 @settings(max_examples=200, deadline=None)

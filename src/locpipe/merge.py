@@ -16,8 +16,12 @@ What GNU msgmerge 0.21 does, and this module copies (checked against it in tests
 
 Which old entry is "most similar" is where this module departs from msgmerge
 (see :class:`_FuzzyIndex`): an old msgid one word away (one word changed,
-added or removed) is preferred, else RapidFuzz's normalised InDel ratio (the
-measure msgmerge's ``fstrcmp`` approximates) must reach :data:`FUZZY_CUTOFF`.
+added or removed), then one with the same words reordered, then one a single
+run of words away (a clause inserted, a sentence split off or joined on) is
+preferred, else RapidFuzz's normalised InDel ratio (the measure msgmerge's
+``fstrcmp`` approximates) must reach :data:`FUZZY_CUTOFF`.  The thresholds
+were chosen on the catalogs of four projects and checked on eight others
+never used to choose them (``bench/update_eval.py``, bench/UPDATE_EVAL.md).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import polib
 from rapidfuzz import fuzz, process
@@ -54,6 +59,32 @@ FUZZY_CUTOFF = 80.0
 WORD_RULE_MIN_WORDS = 3
 WORD_RULE_MAX_WORDS = 12
 WORD_RULE_FLOOR = 75.0
+
+#: The one-change rule (see :class:`_FuzzyIndex`): an old msgid that differs
+#: from the new one by one contiguous run of tokens (a clause inserted or
+#: removed, a sentence split off or joined on) is taken when the tokens kept
+#: around the change are at least :data:`HUNK_MIN_KEPT` and this share of the
+#: longer msgid.
+HUNK_SHARE = 0.3
+HUNK_MIN_KEPT = 2
+_ENDS = 2  # tokens of each end an old msgid is filed under for the one-change rule
+_END_LIST = 64  # an end shared by more old msgids than this is not looked up
+
+
+@dataclass(frozen=True)
+class FuzzyRule:
+    """The thresholds of the fuzzy matcher (the defaults are the module constants)."""
+
+    cutoff: float = FUZZY_CUTOFF
+    word_min: int = WORD_RULE_MIN_WORDS
+    word_max: int = WORD_RULE_MAX_WORDS
+    word_floor: float = WORD_RULE_FLOOR
+    hunk_share: float = HUNK_SHARE
+    hunk_min: int = HUNK_MIN_KEPT
+    reorder: bool = True
+
+
+DEFAULT_RULE = FuzzyRule()
 
 _WORD_RE = re.compile(r"\w+")
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
@@ -145,10 +176,30 @@ def _without_one(words: tuple[str, ...]) -> Iterator[tuple[int, tuple[str, ...]]
         yield i, words[:i] + words[i + 1 :]
 
 
+def _kept_around_one_change(new: tuple[str, ...], old: tuple[str, ...]) -> int:
+    """Tokens kept if ``old`` became ``new`` by one contiguous change, else 0.
+
+    The change is the middle part left when the common prefix and suffix are
+    taken away; it counts when tokens were only inserted or only removed (a
+    clause added or dropped, a sentence split off or joined on).  Words
+    replaced are the one-word rule's and the ratio's to judge.
+    """
+    most = min(len(new), len(old))
+    prefix = 0
+    while prefix < most and new[prefix] == old[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < most - prefix and new[-1 - suffix] == old[-1 - suffix]:
+        suffix += 1
+    inserted = len(new) - prefix - suffix
+    removed = len(old) - prefix - suffix
+    return prefix + suffix if min(inserted, removed) == 0 else 0
+
+
 class _FuzzyIndex:
     """Finds the translated old entry a new msgid was most likely edited from.
 
-    Two rules, in order:
+    Four rules, in order:
 
     1. *One word away* (for msgids of :data:`WORD_RULE_MIN_WORDS` to
        :data:`WORD_RULE_MAX_WORDS` tokens): the old msgids at a word-level
@@ -159,13 +210,20 @@ class _FuzzyIndex:
        The lookup is an index, not a scan: each old msgid is filed under its
        token tuple and under each tuple with one token deleted (SymSpell
        style), and a query looks up its own tuple and its one-deletion tuples.
-    2. Otherwise, the best character ratio of at least :data:`FUZZY_CUTOFF`
+    2. *Reordered*: the old msgids with the very same tokens in another order.
+    3. *One change*: the old msgids that become the new one by inserting or
+       removing one contiguous run of tokens, keeping at least
+       :data:`HUNK_MIN_KEPT` tokens and :data:`HUNK_SHARE` of the longer
+       msgid; the largest share kept wins.  Old msgids are filed under their
+       first and last two tokens, so a query looks up two lists.
+    4. Otherwise, the best character ratio of at least :data:`FUZZY_CUTOFF`
        among candidates shortlisted by their rarest word pairs (paragraphs),
        or among the old msgids of about the same length (short strings).
     """
 
-    def __init__(self, candidates: list[polib.POEntry]):
+    def __init__(self, candidates: list[polib.POEntry], rule: FuzzyRule = DEFAULT_RULE):
         self.candidates = candidates
+        self.rule = rule
         self.texts = [c.msgid for c in candidates]
         words = [_shingles(t) for t in self.texts]
         df = Counter(w for ws in words for w in ws)
@@ -182,17 +240,27 @@ class _FuzzyIndex:
         self.short_lengths = [len(self.texts[i]) for i in self.short]
         # token tuple and one-deletion tuples -> (candidate, deleted position or -1)
         self.by_tokens: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
+        # sorted tokens (reordered words); first and last tokens (one change)
+        self.by_bag: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.by_end: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.all_tokens: list[tuple[str, ...]] = []
         for i, text in enumerate(self.texts):
-            tokens = _tokens(text, WORD_RULE_MAX_WORDS + 1)
-            if WORD_RULE_MIN_WORDS - 1 <= len(tokens) <= WORD_RULE_MAX_WORDS + 1:
+            tokens = _tokens(text)
+            self.all_tokens.append(tokens)
+            if rule.word_min - 1 <= len(tokens) <= rule.word_max + 1:
                 self.by_tokens[tokens].append((i, -1))
                 for position, shorter in _without_one(tokens):
                     self.by_tokens[shorter].append((i, position))
+            if len(tokens) >= rule.word_min:
+                self.by_bag[tuple(sorted(tokens))].append(i)
+            if len(tokens) >= rule.hunk_min:
+                self.by_end[("^", *tokens[:_ENDS])].append(i)
+                self.by_end[("$", *tokens[-_ENDS:])].append(i)
 
     def one_word_away(self, text: str) -> list[int]:
         """Candidates at a word-level edit distance of at most 1 from ``text``."""
-        tokens = _tokens(text, WORD_RULE_MAX_WORDS)
-        if not WORD_RULE_MIN_WORDS <= len(tokens) <= WORD_RULE_MAX_WORDS:
+        tokens = _tokens(text, self.rule.word_max)
+        if not self.rule.word_min <= len(tokens) <= self.rule.word_max:
             return []
         # same tokens, or the old msgid has one token more
         hits = {i for i, _ in self.by_tokens.get(tokens, ())}
@@ -201,6 +269,34 @@ class _FuzzyIndex:
                 if deleted in (-1, position):  # one token less, or this one changed
                     hits.add(i)
         return sorted(hits)
+
+    def reordered(self, tokens: tuple[str, ...]) -> list[int]:
+        """Candidates with the same tokens in another order."""
+        if not self.rule.reorder or len(tokens) < self.rule.word_min:
+            return []
+        return self.by_bag.get(tuple(sorted(tokens)), [])
+
+    def one_change(self, tokens: tuple[str, ...]) -> list[tuple[float, int]]:
+        """Candidates one contiguous change away, with the share of tokens kept around it."""
+        rule = self.rule
+        if len(tokens) < rule.hunk_min:
+            return []
+        seen: set[int] = set()
+        found = []
+        for key in (("^", *tokens[:_ENDS]), ("$", *tokens[-_ENDS:])):
+            group = self.by_end.get(key, ())
+            if len(group) > _END_LIST:
+                continue
+            for i in group:
+                if i in seen:
+                    continue
+                seen.add(i)
+                old = self.all_tokens[i]
+                kept = _kept_around_one_change(tokens, old)
+                longer = max(len(tokens), len(old))
+                if kept >= rule.hunk_min and kept >= rule.hunk_share * longer:
+                    found.append((kept / longer, i))
+        return found
 
     def _pick(self, entry: polib.POEntry, scored: list[tuple[float, int]]) -> polib.POEntry:
         """The best score; among equal scores the same msgctxt, then the first in old order."""
@@ -214,16 +310,26 @@ class _FuzzyIndex:
         near = self.one_word_away(text)
         if near:
             scored = [(fuzz.ratio(text, self.texts[i]), i) for i in near]
-            if len(near) == 1 or max(scored)[0] >= WORD_RULE_FLOOR:
+            if len(near) == 1 or max(scored)[0] >= self.rule.word_floor:
                 return self._pick(entry, scored)
+        tokens = _tokens(text)
+        same = self.reordered(tokens)
+        if same:
+            return self._pick(entry, [(fuzz.ratio(text, self.texts[i]), i) for i in same])
+        changed = self.one_change(tokens)
+        if changed:
+            best_share = max(share for share, _ in changed)
+            tied = [i for share, i in changed if share == best_share]
+            return self._pick(entry, [(fuzz.ratio(text, self.texts[i]), i) for i in tied])
         words = _shingles(text)
         if len(words) >= 3:
             hits: Counter[int] = Counter()
             for w in words:
                 hits.update(self.index.get(w, ()))
             n = len(text)
-            low = n * FUZZY_CUTOFF / (200 - FUZZY_CUTOFF)
-            high = n * (200 - FUZZY_CUTOFF) / FUZZY_CUTOFF
+            cutoff = self.rule.cutoff
+            low = n * cutoff / (200 - cutoff)
+            high = n * (200 - cutoff) / cutoff
             pool = [i for i, _ in hits.most_common(_SHORTLIST) if low <= len(self.texts[i]) <= high]
         else:  # short strings: compare with every short candidate of about the same length
             pool = self._short_window(len(text))
@@ -233,7 +339,7 @@ class _FuzzyIndex:
             text,
             [self.texts[i] for i in pool],
             scorer=fuzz.ratio,
-            score_cutoff=FUZZY_CUTOFF,
+            score_cutoff=self.rule.cutoff,
             limit=None,
         )
         if not found:
@@ -242,14 +348,20 @@ class _FuzzyIndex:
 
     def _short_window(self, n: int) -> list[int]:
         """Short candidates whose length allows a ratio of :data:`FUZZY_CUTOFF`."""
-        low = n * FUZZY_CUTOFF / (200 - FUZZY_CUTOFF)
-        high = n * (200 - FUZZY_CUTOFF) / FUZZY_CUTOFF
+        cutoff = self.rule.cutoff
+        low = n * cutoff / (200 - cutoff)
+        high = n * (200 - cutoff) / cutoff
         start = bisect_left(self.short_lengths, low)
         end = bisect_right(self.short_lengths, high)
         return self.short[start:end]
 
 
-def merge(old: polib.POFile | None, template: polib.POFile, language: str) -> polib.POFile:
+def merge(
+    old: polib.POFile | None,
+    template: polib.POFile,
+    language: str,
+    rule: FuzzyRule = DEFAULT_RULE,
+) -> polib.POFile:
     """The catalog for ``language`` updated to ``template`` (see the module docstring)."""
     result = new_catalog(language) if old is None else polib.POFile(wrapwidth=79)
     if old is not None:
@@ -276,7 +388,8 @@ def merge(old: polib.POFile | None, template: polib.POFile, language: str) -> po
             pending.append((len(merged), new))
             merged.append(None)
     if pending:
-        index = _FuzzyIndex([e for e in old_entries if not e.obsolete and _has_translation(e)])
+        translated = [e for e in old_entries if not e.obsolete and _has_translation(e)]
+        index = _FuzzyIndex(translated, rule)
         for position, new in pending:
             source = index.best(new) if index.candidates else None
             if source is not None:
