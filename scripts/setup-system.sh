@@ -4,7 +4,8 @@
 # Idempotent: installs only what is missing.  Without root or apt-get it says
 # what to install and carries on (tests that need an engine then skip locally;
 # in CI, where CI=true, they fail).
-#   --test   also what the test suite drives: headless Chromium (report page).
+#   --test   also what the test suite drives: headless Chromium (report page) and the
+#            XLIFF 1.2 strict schema (php-symfony-translation ships it).
 set -euo pipefail
 
 PACKAGES=(
@@ -19,7 +20,9 @@ PACKAGES=(
 )
 
 if [ "${1:-}" = "--test" ]; then
-  PACKAGES+=(chromium)
+  # chromium: headless screenshots of the report; php-symfony-translation: it ships
+  # the official XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd) the tests validate with
+  PACKAGES+=(chromium php-symfony-translation)
 fi
 
 missing=()

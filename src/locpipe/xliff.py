@@ -4,8 +4,9 @@ One ``<file>`` per gettext domain: ``original`` is the domain (article slug or
 ``ui``), ``source-language``/``target-language`` the languages (BCP 47,
 ``pt-BR``), ``product-name`` the project's identity.  One ``<trans-unit>`` per
 catalog entry, ``id`` a stable hash of msgctxt and msgid (:func:`unit_id`), the
-msgctxt in a ``po-entry`` context group as translate-toolkit's ``po2xliff``
-writes it.  A machine draft is a ``<target state="needs-review-translation">``
+msgctxt in an ``x-po-msgctxt`` context as translate-toolkit's ``po2xliff``
+writes it (in an unnamed context group: the strict schema wants names unique
+in a file, and validated documents are what CAT tools and Weblate accept).  A machine draft is a ``<target state="needs-review-translation">``
 with ``approved="no"``; a reviewed translation ``state="translated"`` with
 ``approved="yes"``.
 
@@ -345,16 +346,29 @@ def dump_xliff(files: list[XFile]) -> bytes:
             for origin, text in item.notes:
                 unit.addnote(text, origin=origin)
             if item.msgctxt is not None:
-                unit.createcontextgroup(
-                    "po-entry", [("x-po-msgctxt", item.msgctxt)], purpose="information"
-                )
+                _context_group(unit.xmlelement, "information", "x-po-msgctxt", item.msgctxt)
             for location in item.locations:
-                unit.createcontextgroup(
-                    "po-reference", [("sourcefile", location)], purpose="location"
-                )
+                _context_group(unit.xmlelement, "location", "sourcefile", location)
     if not files:
         raise LocpipeError("nothing to write")
     return bytes(store)
+
+
+def _context_group(unit: etree._Element, purpose: str, kind: str, value: str) -> None:
+    """A ``<context-group>`` without a name: the strict schema wants a group's name
+    unique in its ``<file>`` (translate-toolkit names every one ``po-entry`` or
+    ``po-reference``), and the name is optional."""
+    group = etree.SubElement(unit, f"{{{NS}}}context-group", purpose=purpose)
+    context = etree.SubElement(group, f"{{{NS}}}context", {"context-type": kind})
+    context.text = value
+
+
+def _msgctxt(unit: etree._Element) -> str | None:
+    """The msgctxt of a trans-unit: its ``x-po-msgctxt`` context, in any context group."""
+    for context in unit.iterfind(f"{{{NS}}}context-group/{{{NS}}}context"):
+        if context.get("context-type") == "x-po-msgctxt":
+            return context.text or ""
+    return None
 
 
 def _reviewed(element: etree._Element, target: etree._Element | None, text: str) -> bool:
@@ -382,11 +396,7 @@ def _read_unit(unit: ttk_xliff.xliffunit) -> XUnit:
         target = _plain(target_node) if problem else from_inline(target_node, codes, source=False)
     except InlineError as exc:
         target, problem = _plain(target_node), f"<target>: {exc}"
-    ctxt = None
-    for group in unit.getcontextgroups("po-entry"):
-        for kind, value in group:
-            if kind == "x-po-msgctxt":
-                ctxt = value
+    ctxt = _msgctxt(element)
     return XUnit(
         msgid=msgid,
         msgctxt=ctxt,
