@@ -33,8 +33,8 @@ def names(msgid: str, msgstr: str, context: QAContext | None = None, **entry) ->
 def test_every_check_has_a_name_severity_and_explanation():
     assert list(CHECKS) == [
         "tags", "placeholders", "urls", "emails", "numbers", "dnt", "glossary", "unchanged",
-        "whitespace", "punctuation", "doublespace", "doublewords", "length", "plurals",
-        "obsolete-only",
+        "whitespace", "punctuation", "doublespace", "doublewords", "length", "french-spacing",
+        "acronyms", "code-case", "plurals", "obsolete-only",
     ]  # fmt: skip
     for check in CHECKS.values():
         assert check.severity in ("error", "warning") and check.description
@@ -259,3 +259,53 @@ def test_check_still_gates_completeness_and_parse_errors(project: Path):
     path.write_text(path.read_text(encoding="utf-8") + 'msgstr "orphan"\n', encoding="utf-8")
     result = run(project, "check", "--lang", "fr", "--min-complete", "0", code=1)
     assert "ui.po:" in result.output and "error" in result.output
+
+
+def test_glossary_accepts_inflected_forms():
+    c = ctx(glossary={"resolver": "résolveur"})
+    assert names("I resolver ricorsivi interrogano.", "Les résolveurs récursifs.", c) == []
+    assert names("Il resolver interroga.", "Le résolution interroge.", c) == ["glossary"]
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "flagged"),
+    [
+        ("Pourquoi\u00a0? Parce que\u202f: le cache\u00a0!", False),
+        ("« Bonjour »", True),  # regular spaces inside the quotes
+        ("Pourquoi ? Parce que : le cache !", True),
+        ("Pourquoi? Le cache!", True),
+        ("Voir https://example.org/a?b=1 et <code>a:b</code> à 10:30.", False),
+        ("Quoi\u00a0?!", False),
+    ],
+)
+def test_french_spacing(msgstr: str, flagged: bool):
+    source = "Perché? Perché: la cache!"
+    assert ("french-spacing" in names(source, msgstr, ctx(french_spacing=True))) is flagged
+    assert "french-spacing" not in names(source, msgstr, ctx(french_spacing=False))
+
+
+def test_french_spacing_follows_the_configured_languages(tmp_path: Path):
+    from locpipe.config import load_config
+
+    site = copy_sample_site(tmp_path)
+    config = load_config(site)
+    assert QAContext.for_catalog(config, "fr", "ui").french_spacing
+    assert QAContext.for_catalog(config, "fr_BE", "ui").french_spacing
+    assert not QAContext.for_catalog(config, "es", "ui").french_spacing
+    toml = site / "locpipe.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[qa]\nfrench_spacing = []\n")
+    assert not QAContext.for_catalog(load_config(site), "fr", "ui").french_spacing
+
+
+def test_acronyms_must_be_kept():
+    source = "Le immagini OCI e il DNS."
+    assert "acronyms" in names(source, "Les images LOISIR et le DNS.")
+    assert "acronyms" not in names(source, "Les images OCI et le DNS.")
+    assert "acronyms" not in names("OK", "D'accord")
+    assert "acronyms" not in names("Capitolo IV", "Chapitre 4")
+
+
+def test_code_like_text_keeps_its_case():
+    source = "Usa <code>docker</code> con alpine:3.20 e il record v=spf1."
+    assert "code-case" in names(source, "Utilisez docker avec Alpine:3.20 et V=spf1.")
+    assert "code-case" not in names(source, "Utilisez docker avec alpine:3.20 et v=spf1.")

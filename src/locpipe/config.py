@@ -33,7 +33,7 @@ _TOP_KEYS = {
 _PATH_KEYS = {"source_articles", "templates", "locales", "build"}
 _SITE_KEYS = {"name", "email", "base_url"}
 _APERTIUM_KEYS = {"chains"}
-_QA_KEYS = {"ui_length_ratio"}
+_QA_KEYS = {"ui_length_ratio", "french_spacing"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ class Config:
     mt: dict[str, Any] = field(default_factory=dict)
     #: A UI translation longer than this times its source may overflow the layout.
     ui_length_ratio: float = 1.6
+    #: Languages whose translations are checked for French spacing (``fr`` covers ``fr_BE``).
+    french_spacing: tuple[str, ...] = ("fr",)
 
 
 #: A plain language code (``fr``, ``ast``): canonical as it is when Babel has data for it.
@@ -241,6 +243,13 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
             path,
             _key_line(text, "ui_length_ratio"),
         )
+    spacing = qa.get("french_spacing", ["fr"])
+    if not isinstance(spacing, list) or not all(isinstance(c, str) for c in spacing):
+        raise LocpipeError(
+            'qa.french_spacing must be a list of language codes (e.g. ["fr"]; [] for none)',
+            path,
+            _key_line(text, "french_spacing"),
+        )
     return Config(
         path=path,
         source_language=source,
@@ -255,4 +264,5 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
         glossary=glossary,
         mt=mt,
         ui_length_ratio=float(ratio),
+        french_spacing=tuple(spacing),
     )

@@ -62,6 +62,19 @@ _END_PUNCT = {
     "；": ";",
 }
 _CODE_RE = re.compile(rf"<({'|'.join(VERBATIM_ELEMENTS)})(\d*)>.*?</\1\2>")
+#: Before these French puts a no-break space (U+00A0, or the narrow U+202F); after «.
+_FR_BEFORE = ";:!?»"
+_NBSP = "\u00a0\u202f"
+#: An acronym: two or more capitals (digits may follow: MP3, IPv6 has a lower-case letter).
+_ACRONYM_RE = re.compile(r"(?<![\w&])[A-Z][A-Z0-9]{1,}(?![\w&])")
+#: Words in capitals that languages do translate ("OK" → "Aceptar").
+_NOT_ACRONYMS = {"OK"}
+_ROMAN_RE = re.compile(r"[IVXLCDM]+")
+#: A code-like token: letters and digits joined by ``:``, ``=``, ``/``, ``_`` or ``.``
+#: (``alpine:3.20``, ``v=spf1``, ``_spf.example.com``, ``max_tokens``).
+_CODE_TOKEN_RE = re.compile(r"(?<![\w.:/=-])\w+(?:[:=/_.]\w+)+(?![\w:/=])")
+#: How many letters an inflected form may add to a glossary word ("résolveur" → "résolveurs").
+_INFLECTION = 3
 _NPLURALS_RE = re.compile(r"nplurals\s*=\s*(\d+)")
 
 
@@ -101,6 +114,8 @@ class QAContext:
     glossary: Mapping[str, str] = field(default_factory=dict)
     nplurals: int | None = None
     ui_length_ratio: float = DEFAULT_UI_LENGTH_RATIO
+    #: Check French spacing (no-break space before ; : ! ? » and after «).
+    french_spacing: bool = False
 
     @property
     def is_ui(self) -> bool:
@@ -120,6 +135,7 @@ class QAContext:
             ui_length_ratio=float(
                 getattr(config, "ui_length_ratio", None) or DEFAULT_UI_LENGTH_RATIO
             ),
+            french_spacing=_listed(language, getattr(config, "french_spacing", ("fr",))),
         )
 
 
@@ -173,6 +189,24 @@ def _differ(what: str, source: list[str], target: list[str]) -> list[str]:
     if extra:
         detail.append(f"extra {_show(extra)}")
     return [f"{what} differ: {', '.join(detail)}"]
+
+
+def _listed(language: str, languages: Iterable[str]) -> bool:
+    """``language`` or its base language is in ``languages`` (``fr`` covers ``fr_BE``)."""
+    return any(language == code or language.startswith(code + "_") for code in languages)
+
+
+def _inflected_re(term: str) -> re.Pattern[str]:
+    """A term, each of its words allowed a short inflection ("résolveur" matches "résolveurs")."""
+    words = [rf"{re.escape(word)}\w{{0,{_INFLECTION}}}" for word in term.split()]
+    joined = r"\s+".join(words)
+    return re.compile(rf"(?<!\w){joined}(?!\w)", re.I)
+
+
+def _visible_prose(text: str) -> str:
+    """The visible text without code, URLs, e-mail addresses and placeholders."""
+    rest = plain_text(_CODE_RE.sub(" ", text))
+    return _URL_RE.sub(" ", _EMAIL_RE.sub(" ", _PLACEHOLDER_RE.sub(" ", rest)))
 
 
 def _term_re(term: str, ignore_case: bool = False) -> re.Pattern[str]:
@@ -230,7 +264,7 @@ def _glossary(source: str, target: str, ctx: QAContext) -> list[str]:
     missing = [
         f"{term} → {forced}"
         for term, forced in ctx.glossary.items()
-        if _term_re(term, True).search(src) and not _term_re(forced, True).search(tgt)
+        if _inflected_re(term).search(src) and not _inflected_re(forced).search(tgt)
     ]
     return [f"glossary translation not used: {'; '.join(missing)}"] if missing else []
 
@@ -283,6 +317,49 @@ def _doublewords(source: str, target: str, ctx: QAContext) -> list[str]:
     return [f"doubled word: {', '.join(f'{w} {w}' for w in words)}"] if words else []
 
 
+def _french_spacing(source: str, target: str, ctx: QAContext) -> list[str]:
+    if not ctx.french_spacing:
+        return []
+    text = _visible_prose(target)
+    wrong: list[str] = []
+    for match in re.finditer(rf"(.)([{re.escape(_FR_BEFORE)}])(?=\s|$|[)\]»])", text, re.S):
+        before, mark = match.groups()
+        if before not in _NBSP and not (mark in "!?" and before in "!?"):
+            wrong.append(f"before {mark!r}")
+    for match in re.finditer(r"«(.)", text, re.S):
+        if match.group(1) not in _NBSP:
+            wrong.append("after '«'")
+    if not wrong:
+        return []
+    unique = ", ".join(dict.fromkeys(wrong))
+    return [f"French puts a no-break space (U+00A0 or U+202F) {unique}"]
+
+
+def _acronyms(source: str, target: str, ctx: QAContext) -> list[str]:
+    src, tgt = _visible_prose(source), _visible_prose(target)
+    missing = [
+        word
+        for word in dict.fromkeys(_ACRONYM_RE.findall(src))
+        if word not in _NOT_ACRONYMS
+        and not _ROMAN_RE.fullmatch(word)
+        and word not in ctx.glossary
+        and not _term_re(word).search(tgt)
+    ]
+    return [f"acronym not kept: {', '.join(missing)}"] if missing else []
+
+
+def _code_case(source: str, target: str, ctx: QAContext) -> list[str]:
+    src, tgt = plain_text(_URL_RE.sub(" ", source)), plain_text(_URL_RE.sub(" ", target))
+    changed = []
+    for token in dict.fromkeys(_CODE_TOKEN_RE.findall(src)):
+        if not any(c.isalpha() for c in token) or _term_re(token).search(tgt):
+            continue
+        other = _term_re(token, ignore_case=True).search(tgt)
+        if other:
+            changed.append(f"{token} → {other.group()}")
+    return [f"code-like text changed case: {', '.join(changed)}"] if changed else []
+
+
 def _length(source: str, target: str, ctx: QAContext) -> list[str]:
     if not ctx.is_ui:
         return []
@@ -311,6 +388,19 @@ CHECKS: dict[str, Check] = {
         Check("doublespace", WARNING, "doubled space in the translation", _doublespace),
         Check("doublewords", WARNING, "a word is repeated (the the)", _doublewords),
         Check("length", WARNING, "a UI string is much longer than its source", _length),
+        Check(
+            "french-spacing",
+            WARNING,
+            "French: no no-break space before ; : ! ? » or after «",
+            _french_spacing,
+        ),
+        Check("acronyms", WARNING, "an acronym of the source (OCI, DNS) is missing", _acronyms),
+        Check(
+            "code-case",
+            WARNING,
+            "code-like text (alpine:3.20, v=spf1) changed its letter case",
+            _code_case,
+        ),
         Check("plurals", ERROR, "the number of plural forms is wrong for the language"),
         Check(
             "obsolete-only",
@@ -425,6 +515,7 @@ def check_catalog(po: polib.POFile, ctx: QAContext) -> list[Finding]:
             glossary=ctx.glossary,
             nplurals=nplurals_of(po),
             ui_length_ratio=ctx.ui_length_ratio,
+            french_spacing=ctx.french_spacing,
         )
     findings: list[Finding] = []
     live_translations = set()
