@@ -67,6 +67,7 @@ _FR_BEFORE = ";:!?»"
 _NBSP = "\u00a0\u202f"
 #: An acronym: two or more capitals (digits may follow: MP3, IPv6 has a lower-case letter).
 _ACRONYM_RE = re.compile(r"(?<![\w&])[A-Z][A-Z0-9]{1,}(?![\w&])")
+_CITE_RE = re.compile(r"<cite\d*>")
 #: Words in capitals that languages do translate ("OK" → "Aceptar").
 _NOT_ACRONYMS = {"OK"}
 _ROMAN_RE = re.compile(r"[IVXLCDM]+")
@@ -270,15 +271,29 @@ def _glossary(source: str, target: str, ctx: QAContext) -> list[str]:
 
 
 def _unchanged(source: str, target: str, ctx: QAContext) -> list[str]:
-    if source != target:
-        return []
+    if source != target or _CITE_RE.search(source):
+        return []  # a citation keeps the cited work's own title
     rest = plain_text(_CODE_RE.sub(" ", source))  # code, commands, file names stay as they are
     rest = _URL_RE.sub(" ", _EMAIL_RE.sub(" ", _PLACEHOLDER_RE.sub(" ", rest)))
     for term in ctx.do_not_translate:
         rest = _term_re(term).sub(" ", rest)
-    if not has_letter(rest):
-        return []  # only names, numbers, addresses: nothing to translate
+    if not has_letter(rest) or _is_a_name(rest):
+        return []  # only names, numbers, addresses, identifiers: nothing to translate
     return ["translation is identical to the source"]
+
+
+def _is_a_name(text: str) -> bool:
+    """A proper name or a term kept in its own language ("Domain Name System", "Time To
+    Live"), an identifier (``debian:12``, ``distroless/static``) or a code of three
+    letters or fewer (``pct``, ``rua``): text that stays as it is in any language."""
+    words = text.split()
+    if len(words) == 1 and (_CODE_TOKEN_RE.fullmatch(words[0]) or len(words[0]) <= 3):
+        return True
+    if len(words) < 2:
+        return False
+    capitalized = [w for w in words if w[:1].isupper()]
+    small = [w for w in words if w[:1].islower() and len(w) <= 3]
+    return len(capitalized) >= 2 and len(capitalized) + len(small) == len(words)
 
 
 def _whitespace(source: str, target: str, ctx: QAContext) -> list[str]:
