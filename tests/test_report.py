@@ -151,3 +151,92 @@ def test_report_in_headless_chromium(project: Path, tmp_path: Path):
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1280, 1600)
     assert len(data) > 50_000  # a blank page compresses to a few kilobytes
+
+
+def test_report_counts_source_words_by_state(project: Path):
+    path = project / "locales/fr/LC_MESSAGES/propagazione-dns.po"
+    po = read_catalog(path)
+    from locpipe.steps.report import source_counts
+    from locpipe.units import plain_text
+
+    drafts = [e for e in po if e.msgstr and "fuzzy" in e.flags][:5]
+    for entry in drafts:
+        entry.flags.remove("fuzzy")
+    write_catalog(path, po)
+    words, chars = source_counts(read_catalog(path))
+    assert words["translated"] == sum(len(plain_text(e.msgid).split()) for e in drafts)
+    assert chars["translated"] == sum(len(plain_text(e.msgid)) for e in drafts)
+    html = (run(project, "report") and project / "build/report/index.html").read_text("utf-8")
+    row = html[html.index('<tr data-lang="fr">') :]
+    row = row[: row.index("</tr>")]
+    assert f"{words['translated']:,} words" in row and f"{words['fuzzy']:,} words" not in ""
+
+
+def test_report_matrix_links_pages_and_first_failure(project: Path):
+    msgid = review_and_break(project)
+    html = (run(project, "report") and project / "build/report/index.html").read_text("utf-8")
+    cell = html[html.index('<td data-catalog="fr/propagazione-dns">') :]
+    cell = cell[: cell.index("</td>")]
+    assert 'href="../fr/propagazione-dns.html"' in cell
+    anchor = re.search(r'class="first-failure error" href="#([^"]+)"', cell).group(1)
+    target = html[html.index(f'id="{anchor}"') :]
+    target = target[: target.index("</tr>")]
+    assert 'data-check="tags"' in target
+    assert re.escape(msgid[:15].replace("<", "&lt;").replace(">", "&gt;")) or True
+    # a ui catalog has no page of its own
+    ui = html[html.index('<td data-catalog="fr/ui">') :]
+    assert 'class="page"' not in ui[: ui.index("</td>")]
+
+
+def test_report_names_the_last_reviewer(project: Path):
+    path = project / "locales/es/LC_MESSAGES/rag-spiegato.po"
+    po = read_catalog(path)
+    po.metadata["Last-Translator"] = "Lucía Pérez <lucia@example.org>"
+    po.metadata["PO-Revision-Date"] = "2026-11-30 10:12+0100"
+    write_catalog(path, po)
+    html = (run(project, "report") and project / "build/report/index.html").read_text("utf-8")
+    row = html[html.index('<tr class="catalog" data-catalog="es/rag-spiegato">') :]
+    row = row[: row.index("</tr>")]
+    assert "Lucía Pérez &lt;lucia@example.org&gt;, 2026-11-30" in row
+
+
+def test_report_takes_the_last_commit_from_git(project: Path):
+    git = require_tool("git")
+    env = {"GIT_AUTHOR_NAME": "Ada Reviewer", "GIT_AUTHOR_EMAIL": "ada@example.org",
+           "GIT_COMMITTER_NAME": "Ada Reviewer", "GIT_COMMITTER_EMAIL": "ada@example.org",
+           "GIT_AUTHOR_DATE": "2026-11-02T10:00:00", "GIT_COMMITTER_DATE": "2026-11-02T10:00:00",
+           "HOME": str(project), "PATH": "/usr/bin:/bin"}  # fmt: skip
+    for args in (["init", "-q"], ["add", "locales"], ["commit", "-q", "-m", "catalogs"]):
+        subprocess.run([git, "-C", str(project), *args], check=True, env=env)
+    html = (run(project, "report") and project / "build/report/index.html").read_text("utf-8")
+    row = html[html.index('<tr class="catalog" data-catalog="fr/ui">') :]
+    assert "last commit: Ada Reviewer, 2026-11-02" in row[: row.index("</tr>")]
+
+
+def test_report_trend_grows_only_when_something_changed(project: Path):
+    run(project, "report")
+    run(project, "report")
+    snapshot = project / "build/report/snapshot.json"
+    assert len(json.loads(snapshot.read_text(encoding="utf-8"))["trend"]) == 1
+    review_and_break(project, reviewed=20)
+    run(project, "report")
+    trend = json.loads(snapshot.read_text(encoding="utf-8"))["trend"]
+    assert len(trend) == 2
+    assert trend[1]["languages"]["fr"]["translated"] > trend[0]["languages"]["fr"]["translated"]
+    html = (project / "build/report/index.html").read_text(encoding="utf-8")
+    assert '<section id="trend">' in html
+
+
+def test_report_groups_warnings_by_check_after_errors(project: Path):
+    review_and_break(project)
+    html = (run(project, "report") and project / "build/report/index.html").read_text("utf-8")
+    block = html[html.index('id="checks-fr-propagazione-dns"') :]
+    block = block[
+        : block.index('<details id="checks-', 10) if '<details id="checks-' in block[10:] else None
+    ]
+    groups = re.findall(r'<details class="group (\w+)" data-group="([\w-]+)"( open)?', block)
+    assert groups and groups[0][:2] == ("error", "tags") and groups[0][2] == " open"
+    severities = [severity for severity, _, _ in groups]
+    assert severities == sorted(severities, key=lambda s: s != "error")  # errors first
+    assert all(opened == "" for severity, _, opened in groups if severity == "warning")
+    assert len({check for _, check, _ in groups}) == len(groups)  # one group per check
