@@ -451,3 +451,25 @@ def test_units_the_project_never_had_are_counted_and_refused_not_stored(
     assert not [e for e in po if "inventé" in e.msgstr]
     assert po.find("5\u00a0minuti").msgstr == "5\u00a0minutes"
     assert catalog(drafted).stat().st_size < size + 200  # one translation more, nothing else
+
+
+def test_a_target_with_an_entity_reference_is_refused_by_name(drafted: Path, tmp_path: Path):
+    """Issue 14 part 8: ``&de;`` vanished and the rest was merged as reviewed."""
+    sent = tmp_path / "fr.xlf"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
+    drafts = {e.msgid: e for e in read_catalog(catalog(drafted)) if "fuzzy" in e.flags}
+    hours, fine = drafts["24\u00a0ore"], drafts["5\u00a0minuti"]
+    lines = cat_tool_edit(sent, {key(hours): "24 ENTITY heures", key(fine): "5\u00a0minutes"})
+    text = sent.read_text(encoding="utf-8").replace("ENTITY", "&de;")
+    head, rest = text.split("\n", 1)
+    sent.write_text(f'{head}\n<!DOCTYPE xliff [<!ENTITY de "de">]>{rest}', encoding="utf-8")
+
+    result = run(drafted, "merge", str(sent), code=1)
+    assert "1 merged" in result.output and "1 refused" in result.output
+    unit = key(hours)
+    assert f"refused: {sent}:{lines[unit]} (unit {unit}): {DNS}: {hours.msgid!r}: " in (
+        result.output
+    )
+    assert "<target>: entity reference &de; (not expanded" in result.output
+    assert entry(drafted, hours.msgid).msgstr == hours.msgstr  # the draft, untouched
+    assert entry(drafted, fine.msgid).msgstr == "5\u00a0minutes"

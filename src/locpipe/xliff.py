@@ -21,9 +21,11 @@ text: the msgid's ``&lt;``/``&amp;`` escapes are undone on export and redone
 on import (:func:`locpipe.units.escape_text`).  On import, ``<g>``, ``<x/>``,
 ``<bx/>``, ``<ex/>``, ``<ph>``, ``<bpt>``/``<ept>`` and ``<it>`` of a
 ``<target>`` are looked up by id among the unit's ``<source>`` codes;
-``<mrk>`` is unwrapped.  An unknown id or element makes the unit's
-:attr:`XUnit.problem`; missing, extra or badly nested tags are left to the
-``tags`` check, which compares the compact forms.  A unit a tool wrote back
+``<mrk>`` is unwrapped.  An unknown id or element, or an entity reference
+(``&de;``: entities are never expanded, so no XXE and no "billion laughs",
+and their text would vanish) makes the unit's :attr:`XUnit.problem`;
+missing, extra or badly nested tags are left to the ``tags`` check, which
+compares the compact forms.  A unit a tool wrote back
 without ``xml:space="preserve"`` has its ASCII whitespace runs collapsed (as
 XLIFF allows), no-break spaces kept.
 
@@ -241,6 +243,11 @@ def from_inline(
         if node.text:
             run.append(node.text)
         for child in node:
+            if isinstance(child, etree._Entity):  # its text would silently vanish
+                raise InlineError(
+                    f"entity reference {child.text} (not expanded: "
+                    "write the character itself or a character reference)"
+                )
             if not isinstance(child.tag, str):  # a comment or processing instruction
                 if child.tail:
                     run.append(child.tail)
