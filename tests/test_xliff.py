@@ -362,3 +362,38 @@ def test_an_entity_reference_in_a_target_is_a_problem_never_expanded(
 def test_billion_laughs_is_refused_as_a_whole(tmp_path: Path):
     with pytest.raises(LocpipeError, match=r"entities\.xlf:\d+: not valid XML: .*amplification"):
         load_xliff(with_dtd(tmp_path, LAUGHS, "Un &lol9; essai"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<foo><xliff/></foo>", "not an XLIFF 1.x file: the root element is <foo>"),
+        ("<foo/>", "not an XLIFF 1.x file: no <xliff> element"),
+        (
+            '<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0"/>',
+            "not an XLIFF 1.x file: XLIFF 2.0",
+        ),
+        ('<xliff version="1.2" xmlns="urn:example"/>', "not an XLIFF 1.x file: namespace"),
+        ("<xliff>\n<file>", "back.xlf:2: not valid XML"),
+    ],
+)
+def test_a_file_that_is_no_xliff_1_is_refused(tmp_path: Path, text: str, message: str):
+    path = tmp_path / "back.xlf"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LocpipeError, match=re.escape(message)):
+        load_xliff(path)
+
+
+def test_an_xliff_1_1_file_and_units_in_groups_are_read(tmp_path: Path):
+    path = tmp_path / "back.xlf"
+    path.write_text(
+        '<xliff version="1.1" xmlns="urn:oasis:names:tc:xliff:document:1.1">'
+        '<file original="dom" target-language="fr" datatype="plaintext"><body>'
+        '<group><trans-unit id="u1"><source>Uno</source><target>Un</target></trans-unit></group>'
+        '<trans-unit id="u2"><source>Due</source><target state="translated">Deux</target>'
+        "</trans-unit></body></file></xliff>",
+        encoding="utf-8",
+    )
+    ((first, second),) = [f.units for f in load_xliff(path)]
+    assert (first.msgid, first.target, first.id) == ("Uno", "Un", "u1")
+    assert (second.msgid, second.target, second.reviewed) == ("Due", "Deux", True)
