@@ -397,3 +397,18 @@ def test_an_xliff_1_1_file_and_units_in_groups_are_read(tmp_path: Path):
     ((first, second),) = [f.units for f in load_xliff(path)]
     assert (first.msgid, first.target, first.id) == ("Uno", "Un", "u1")
     assert (second.msgid, second.target, second.reviewed) == ("Due", "Deux", True)
+
+
+@pytest.mark.parametrize("bad", ["&#0;", "&#xD800;", "\x00", "&#x1b;"])
+def test_nul_surrogates_and_c0_controls_in_a_target_are_refused_with_the_line(
+    tmp_path: Path, bad: str
+):
+    path = tmp_path / "back.xlf"
+    path.write_text(
+        f'<xliff version="1.2" xmlns="{NS}">\n<file original="dom" target-language="fr"'
+        ' datatype="plaintext"><body>\n<trans-unit id="u1"><source>Uno</source>\n'
+        f"<target>Un{bad}</target></trans-unit></body></file></xliff>",
+        encoding="utf-8",
+    )
+    with pytest.raises(LocpipeError, match=r"back\.xlf:4: not valid XML"):
+        load_xliff(path)
