@@ -444,7 +444,9 @@ def test_units_the_project_never_had_are_counted_and_refused_not_stored(
 
     result = run(drafted, "merge", str(sent), code=1)
     assert "1 merged" in result.output and "5000 unknown" in result.output
-    assert "refused: 5000 entries this project's catalogs do not have" in result.output
+    assert "refused: 5000 entries whose source this project's catalogs do not have" in (
+        result.output
+    )
     assert "(unit forged0)" in result.output and "(unit forged4)" in result.output
     assert "(unit forged5)" not in result.output  # the first five named, the rest counted
     po = read_catalog(catalog(drafted))

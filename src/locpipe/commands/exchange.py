@@ -68,8 +68,9 @@ def _report(result: ReceiveResult, dry_run: bool) -> None:
         click.echo(_item("refused", item), err=True)
     if result.unknown:
         click.echo(
-            f"refused: {_plural(result.unknown, 'entry', 'entries')} this project's catalogs "
-            "do not have (not from `locpipe export` of this project; not stored); the first:",
+            f"refused: {_plural(result.unknown, 'entry', 'entries')} whose source this "
+            "project's catalogs do not have (never exported from here, or removed from the "
+            "article since); not stored; the first:",
             err=True,
         )
         for item in result.unknown_examples:

@@ -18,8 +18,11 @@
   finds it again if the source comes back.  Stale means the catalog had that
   source: as an obsolete entry, or as the previous msgid (``#|``) of an entry
   ``update`` matched to the changed source.
-- An entry the catalog never had is *unknown*: refused and not stored, only
-  counted (the first few named), so a file of any size cannot grow a catalog.
+- A reviewed entry whose source the catalog does not have at all (never
+  exported from this project, or removed from the article and not kept by
+  ``update``) is *unknown*: refused and not stored, only counted (the first
+  few named), so a file of any size cannot grow a catalog.  Entries the
+  translator did not finish are never stored either: counted as not reviewed.
 - Every error-level check (:mod:`locpipe.qa`: tags, placeholders, numbers,
   URLs, e-mails, do-not-translate terms, invisible characters, plurals) must
   pass: a translation that fails one is refused and the entry left as it was
@@ -262,17 +265,17 @@ def _merge_catalog(
     previous = _previous_keys(live.values())
     changed = False
     for incoming in incoming_entries:
+        if not incoming.reviewed:  # never stored, known or not
+            result.not_reviewed += 1
+            continue
         key = (incoming.msgctxt, incoming.msgid)
         entry = live.get(key) or (by_id.get(incoming.id) if incoming.id else None)
         if entry is None and key not in dead and key not in previous:
-            result.unknown += 1  # never in this catalog: not stored, however many
+            result.unknown += 1  # not in this catalog: not stored, however many
             if len(result.unknown_examples) < UNKNOWN_SHOWN:
                 result.unknown_examples.append(
                     Item(incoming.where, domain, incoming.msgid, "not in this catalog")
                 )
-            continue
-        if not incoming.reviewed:
-            result.not_reviewed += 1
             continue
         if incoming.problem:
             result.refused.append(Item(incoming.where, domain, incoming.msgid, incoming.problem))
