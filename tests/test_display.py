@@ -39,3 +39,14 @@ def test_ordinary_text_is_unchanged():
 def test_an_error_message_shows_controls_in_its_file_name_and_text():
     error = LocpipeError(f"bad msgstr {ERASE}draft: fine", f"evil{TITLE}.po", 3)
     assert str(error) == "evil␛]0;owned␇.po:3: bad msgstr ␛[2K␍␛[1Adraft: fine"
+
+
+def test_click_errors_show_what_was_typed_visibly(tmp_path):
+    from click.testing import CliRunner
+
+    from locpipe.cli import main
+
+    result = CliRunner().invoke(main, ["-C", str(tmp_path / f"site{ERASE}"), "check"])
+    assert result.exit_code == 2
+    assert "site␛[2K␍␛[1A is not a folder" in result.output
+    assert "\x1b" not in result.output and "\r" not in result.output

@@ -161,6 +161,15 @@ class LazyGroup(click.Group):
         self._load_all()
         return super().list_commands(ctx)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Click's own errors (a bad option, a missing file) quote what was typed:
+        their control characters are shown visibly too (:mod:`locpipe.display`)."""
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            exc.message = visible(exc.message)
+            raise
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
