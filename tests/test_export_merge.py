@@ -416,6 +416,19 @@ def test_every_error_level_check_refuses_a_translation_and_warnings_only_show(
     for msgid in (hours, fine):
         merged = entry(drafted, msgid)
         assert merged.msgstr == edits[key(drafts[msgid])] and "fuzzy" not in merged.flags
+    # A check silenced in the catalog (`# locpipe-ignore: numbers`) is silenced at merge too;
+    # the invisible check never is.
+    po = read_catalog(catalog(drafted))
+    for msgid in (ttl, hidden):
+        po.find(msgid).tcomment = "locpipe-ignore: numbers, invisible"
+    write_catalog(catalog(drafted), po)
+    again = run(drafted, "merge", str(sent), code=1)
+    assert "1 merged" in again.output and "2 refused" in again.output
+    assert entry(drafted, ttl).msgstr == "3. Le rôle du TTL"
+    assert (
+        "[invisible]" in again.output
+        and entry(drafted, hidden).msgstr != edits[key(drafts[hidden])]
+    )
 
 
 def test_units_the_project_never_had_are_counted_and_refused_not_stored(

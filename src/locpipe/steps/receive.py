@@ -285,6 +285,8 @@ def _merge_catalog(
             msgctxt=incoming.msgctxt,
             msgstr=incoming.msgstr,
         )
+        if entry is not None:  # the catalog's own `# locpipe-ignore: numbers` holds
+            probe.tcomment, probe.flags = entry.tcomment, list(entry.flags)
         found = _failed_checks(probe, project, language, domain)
         blocking = [f for f in found if f.blocking]
         if blocking:
