@@ -1,5 +1,6 @@
 """atheris target: the PO reader raises only LocpipeError on bad input, and
-what it reads formats to text it reads back to the same catalog.
+what it reads formats to UTF-8 text without NUL that it reads back to the
+same catalog.
 
     .venv/bin/python fuzz/fuzz_po.py -atheris_runs=100000   # or -max_total_time=600
 """
@@ -21,6 +22,8 @@ def test_one_input(data: bytes) -> None:
     except LocpipeError:
         return
     text = format_catalog(po)
+    text.encode("utf-8")  # no lone surrogate (a \xd800 escape) reaches a writer
+    assert "\0" not in text  # nor a NUL
     again = format_catalog(parse_catalog(text, "formatted.po"))
     assert again == text, (text, again)
 

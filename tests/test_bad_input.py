@@ -214,6 +214,36 @@ def template_syntax_error_on_extract(project: Path):
     return ["extract"], rf"templates/base\.html:{line}: template syntax error"
 
 
+def po_escape(escape: str, command: str, message: str) -> Callable[[Path], tuple[list[str], str]]:
+    """A msgstr with an escape that is no text (issue 14 part 7), met by ``command``."""
+
+    def case(project: Path) -> tuple[list[str], str]:
+        path = catalog(project, "fr", "propagazione-dns")
+        ttl = 'msgid "2. Il ruolo del TTL"\nmsgstr "'
+        edit(path, ttl, ttl + escape)
+        line = line_of(path, f'msgstr "{escape}')
+        args = {
+            "update": ["update"],
+            "build": ["build"],
+            "export": ["export", "--lang", "fr", "-o", str(project / "to-translator.po")],
+            "all": ["all", "--backend", "pseudo"],
+            "merge": ["merge", str(path)],
+        }[command]
+        shown = re.escape(escape)
+        return args, rf"fr/LC_MESSAGES/propagazione-dns\.po:{line}: .*{shown}: {message}"
+
+    return case
+
+
+def po_nul_byte(project: Path):
+    path = catalog(project, "it", "qu-est-ce-que-dmarc")
+    data = path.read_bytes()
+    at = data.index(b'msgstr "', 400)
+    path.write_bytes(data[: at + 8] + b"\x00" + data[at + 8 :])
+    line = data[:at].count(b"\n") + 1
+    return ["build"], rf"it/LC_MESSAGES/qu-est-ce-que-dmarc\.po:{line}: NUL character"
+
+
 CASES: dict[str, Case] = {
     "non-UTF-8 article without charset (build)": non_utf8_without_charset,
     "article not in its declared charset": wrong_declared_charset,
@@ -232,6 +262,15 @@ CASES: dict[str, Case] = {
     ".po unparseable Plural-Forms": po_bad_plural_forms,
     ".po Plural-Forms index out of range": po_plural_out_of_range,
     ".po not UTF-8": po_not_utf8,
+    **{
+        f".po {escape} escape ({command})": po_escape(escape, command, message)
+        for escape, message in [
+            ("\\xd800", "U\\+D800 is a surrogate, not a character"),
+            ("\\0", "NUL is not allowed"),
+        ]
+        for command in ("update", "build", "export", "all", "merge")
+    },
+    ".po NUL byte": po_nul_byte,
     "template syntax error (build)": template_syntax_error,
     "template syntax error (extract)": template_syntax_error_on_extract,
 }

@@ -181,7 +181,7 @@ def test_po_round_trip_with_a_conflict(drafted: Path, tmp_path: Path):
         if e.msgid == title.msgid:
             e.msgstr = "Pourquoi la propagation du DNS est-elle lente ?"
         elif e.msgid == second.msgid:
-            e.msgstr = "Ce qui se passe vraiment."
+            e.msgstr = "Ce qui se passe vraiment avec le DNS et le TTL."
             e.flags.remove("fuzzy")
     exported.metadata["Last-Translator"] = "Marie Curie <marie@example.org>"
     exported.save()
@@ -195,7 +195,7 @@ def test_po_round_trip_with_a_conflict(drafted: Path, tmp_path: Path):
     assert "1 merged, 1 conflict" in result.output
     assert f"conflict: {sent}:" in result.output and "ours kept" in result.output
     assert entry(drafted, title.msgid).msgstr == "Pourquoi la propagation DNS prend du temps"
-    assert entry(drafted, second.msgid).msgstr == "Ce qui se passe vraiment."
+    assert entry(drafted, second.msgid).msgstr == "Ce qui se passe vraiment avec le DNS et le TTL."
     assert entry(drafted, third.msgid).msgstr == third.msgstr  # still a draft
     assert read_catalog(path).metadata["Last-Translator"] == "Marie Curie <marie@example.org>"
 
@@ -373,3 +373,118 @@ def test_tags_a_cat_tool_moves_or_splits_are_merged(drafted: Path, tmp_path: Pat
         and "unknown inline tag id 'img7' in <x> (not in the source)" in result.output
     )
     assert entry(drafted, link.msgid).msgstr == link.msgstr  # the draft, untouched
+
+
+# -- what a careless or hostile translator's file holds (issues 14 and 15) -------------------
+
+
+def test_every_error_level_check_refuses_a_translation_and_warnings_only_show(
+    drafted: Path, tmp_path: Path
+):
+    sent = tmp_path / "fr.xlf"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
+    drafts = {e.msgid: e for e in read_catalog(catalog(drafted)) if "fuzzy" in e.flags}
+    dns = next(m for m in drafts if m.startswith("1. Chi risponde"))  # DNS and a number
+    ttl = next(m for m in drafts if m.startswith("2. Il ruolo"))
+    hours = next(m for m in drafts if m == "24\u00a0ore")
+    hidden = next(m for m in drafts if m == "1\u00a0ora")
+    fine = next(m for m in drafts if m == "5\u00a0minuti")
+    edits: dict[str, Edit] = {
+        key(drafts[dns]): "1. Qui répond vraiment à une requête de noms",  # DNS dropped
+        key(drafts[ttl]): "3. Le rôle du TTL",  # wrong number
+        key(drafts[hours]): "24\u00a0heures.",  # a warning (final punctuation): merged
+        key(drafts[hidden]): "1\u00a0h\u202eeure",  # a right-to-left override
+        key(drafts[fine]): "5\u00a0minutes",
+    }
+    lines = cat_tool_edit(sent, edits)
+    result = run(drafted, "merge", str(sent), code=1)
+    assert "2 merged" in result.output and "3 refused" in result.output
+    for msgid, reason in [
+        (dns, "[dnt] do-not-translate term missing: DNS"),
+        (ttl, "[numbers] numbers differ: missing 2, extra 3"),
+        (hidden, "[invisible] invisible characters not in the source: U+202E"),
+    ]:
+        unit = key(drafts[msgid])
+        assert f"refused: {sent}:{lines[unit]} (unit {unit}): {DNS}: {msgid!r}: {reason}" in (
+            result.output
+        )
+        kept = entry(drafted, msgid)  # left as it was: the machine draft
+        assert kept.msgstr == drafts[msgid].msgstr and "fuzzy" in kept.flags
+    assert "\u202e" not in result.output  # shown as \u202e, not reordering the line
+    assert f"warning: {sent}:{lines[key(drafts[hours])]}" in result.output
+    assert "[punctuation] final punctuation differs" in result.output
+    for msgid in (hours, fine):
+        merged = entry(drafted, msgid)
+        assert merged.msgstr == edits[key(drafts[msgid])] and "fuzzy" not in merged.flags
+    # A check silenced in the catalog (`# locpipe-ignore: numbers`) is silenced at merge too;
+    # the invisible check never is.
+    po = read_catalog(catalog(drafted))
+    for msgid in (ttl, hidden):
+        po.find(msgid).tcomment = "locpipe-ignore: numbers, invisible"
+    write_catalog(catalog(drafted), po)
+    again = run(drafted, "merge", str(sent), code=1)
+    assert "1 merged" in again.output and "2 refused" in again.output
+    assert entry(drafted, ttl).msgstr == "3. Le rôle du TTL"
+    assert (
+        "[invisible]" in again.output
+        and entry(drafted, hidden).msgstr != edits[key(drafts[hidden])]
+    )
+
+
+def test_units_the_project_never_had_are_counted_and_refused_not_stored(
+    drafted: Path, tmp_path: Path
+):
+    """A big file of units that were never exported does not grow the catalog."""
+    sent = tmp_path / "fr.xlf"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
+    fine = next(e for e in read_catalog(catalog(drafted)) if e.msgid == "5\u00a0minuti")
+    cat_tool_edit(sent, {key(fine): "5\u00a0minutes"})
+    tree = etree.parse(str(sent))
+    body = next(tree.iter(f"{X}body"))
+    template = next(body.iter(f"{X}trans-unit"))
+    for number in range(5000):
+        unit = etree.fromstring(etree.tostring(template))
+        unit.set("id", f"forged{number}")
+        unit.set("approved", "yes")
+        unit.find(f"{X}source").text = f"Testo inventato numero {number}"
+        target = unit.find(f"{X}target")
+        target.clear()
+        target.text = f"Texte inventé numéro {number}"
+        target.set("state", "translated")
+        body.append(unit)
+    tree.write(str(sent), xml_declaration=True, encoding="UTF-8")
+    size = catalog(drafted).stat().st_size
+
+    result = run(drafted, "merge", str(sent), code=1)
+    assert "1 merged" in result.output and "5000 unknown" in result.output
+    assert "refused: 5000 entries whose source this project's catalogs do not have" in (
+        result.output
+    )
+    assert "(unit forged0)" in result.output and "(unit forged4)" in result.output
+    assert "(unit forged5)" not in result.output  # the first five named, the rest counted
+    po = read_catalog(catalog(drafted))
+    assert not [e for e in po if "inventé" in e.msgstr]
+    assert po.find("5\u00a0minuti").msgstr == "5\u00a0minutes"
+    assert catalog(drafted).stat().st_size < size + 200  # one translation more, nothing else
+
+
+def test_a_target_with_an_entity_reference_is_refused_by_name(drafted: Path, tmp_path: Path):
+    """Issue 14 part 8: ``&de;`` vanished and the rest was merged as reviewed."""
+    sent = tmp_path / "fr.xlf"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
+    drafts = {e.msgid: e for e in read_catalog(catalog(drafted)) if "fuzzy" in e.flags}
+    hours, fine = drafts["24\u00a0ore"], drafts["5\u00a0minuti"]
+    lines = cat_tool_edit(sent, {key(hours): "24 ENTITY heures", key(fine): "5\u00a0minutes"})
+    text = sent.read_text(encoding="utf-8").replace("ENTITY", "&de;")
+    head, rest = text.split("\n", 1)
+    sent.write_text(f'{head}\n<!DOCTYPE xliff [<!ENTITY de "de">]>{rest}', encoding="utf-8")
+
+    result = run(drafted, "merge", str(sent), code=1)
+    assert "1 merged" in result.output and "1 refused" in result.output
+    unit = key(hours)
+    assert f"refused: {sent}:{lines[unit]} (unit {unit}): {DNS}: {hours.msgid!r}: " in (
+        result.output
+    )
+    assert "<target>: entity reference &de; (not expanded" in result.output
+    assert entry(drafted, hours.msgid).msgstr == hours.msgstr  # the draft, untouched
+    assert entry(drafted, fine.msgid).msgstr == "5\u00a0minutes"

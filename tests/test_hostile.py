@@ -184,3 +184,29 @@ def test_crafted_slow_articles_finish(name: str):
 @pytest.mark.parametrize("name", list(PO_SLOW_INPUTS))
 def test_crafted_slow_catalogs_finish(name: str):
     _bounded(_RUN_PO, PO_SLOW_INPUTS[name])
+
+
+def test_a_translation_hiding_characters_is_not_published(project: Path):
+    """Bidi overrides, zero-width and control characters the source does not have:
+    the build shows the source text instead, in the page and in the UI's .mo."""
+    hidden = {"propagazione-dns": "\u202e", "ui": "\u200b\x1b"}
+    sources = {}
+    for domain, chars in hidden.items():
+        path = project / f"locales/en/LC_MESSAGES/{domain}.po"
+        po = polib.pofile(str(path))
+        for entry in po:
+            if "%(" not in entry.msgid and "<" not in entry.msgid:
+                entry.msgstr = f"EN {entry.msgid}"
+        sources[domain] = chosen = next(e for e in po if e.msgstr and e.comment != "title")
+        chosen.msgstr = f"EN{chars} {chosen.msgid}"
+        po.save()
+    result = CliRunner().invoke(main, ["-C", str(project), "build", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    page = (project / "build/en/propagazione-dns.html").read_text(encoding="utf-8")
+    assert "\u202e" not in page and "\u200b" not in page and "\x1b" not in page
+    article = sources["propagazione-dns"]
+    assert f"EN {article.msgid}" not in page and article.msgid in page  # the source text
+    assert "EN " in page  # the other translations are published
+    mo = (project / "locales/en/LC_MESSAGES/ui.mo").read_bytes()
+    assert "\u200b".encode() not in mo and b"\x1b" not in mo
+    assert b"EN " in mo

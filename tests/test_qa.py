@@ -32,15 +32,16 @@ def names(msgid: str, msgstr: str, context: QAContext | None = None, **entry) ->
 
 def test_every_check_has_a_name_severity_and_explanation():
     assert list(CHECKS) == [
-        "tags", "placeholders", "urls", "emails", "numbers", "dnt", "glossary", "unchanged",
-        "whitespace", "punctuation", "doublespace", "doublewords", "length", "french-spacing",
-        "acronyms", "code-case", "plurals", "obsolete-only",
+        "tags", "placeholders", "urls", "emails", "numbers", "dnt", "invisible", "glossary",
+        "unchanged", "whitespace", "punctuation", "doublespace", "doublewords", "length",
+        "french-spacing", "acronyms", "code-case", "plurals", "obsolete-only",
     ]  # fmt: skip
     for check in CHECKS.values():
         assert check.severity in ("error", "warning") and check.description
     assert CHECKS["unchanged"].severity == "warning"
     assert CHECKS["obsolete-only"].severity == "warning"
     assert CHECKS["tags"].severity == "error"
+    assert CHECKS["invisible"].severity == "error"
 
 
 def test_a_good_translation_passes():
@@ -64,6 +65,7 @@ def test_a_good_translation_passes():
         ("Perché?", "Pourquoi.", "punctuation"),
         ("Un test.", "Un  test.", "doublespace"),
         ("Il server risponde.", "Le le serveur répond.", "doublewords"),
+        ("Il DNS risponde.", "Le DNS r\u202eépond.", "invisible"),
     ],
 )
 def test_each_check_catches_its_problem(msgid: str, msgstr: str, check: str):
@@ -330,3 +332,54 @@ def test_names_codes_and_citations_left_as_they_are_do_not_warn(text: str):
 def test_an_untranslated_word_still_warns():
     assert "unchanged" in names("Buono", "Buono")
     assert "unchanged" in names("Apri il file", "Apri il file")
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # embeddings, overrides
+        "\u2066", "\u2067", "\u2068", "\u2069",  # isolates
+        "\u200b", "\u2060", "\ufeff",  # zero width space, word joiner, BOM
+        "\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9b",  # NUL, C0, DEL, C1
+        "\U000e0041",  # a tag character (hidden ASCII)
+    ],
+)  # fmt: skip
+def test_invisible_characters_in_a_translation_are_an_error(hidden: str):
+    findings = check_entry(
+        polib.POEntry(msgid="Il DNS risponde.", msgstr=f"Le DNS{hidden} répond."), ctx()
+    )
+    assert [(f.check, f.severity) for f in findings] == [("invisible", "error")]
+    assert f"U+{ord(hidden):04X}" in findings[0].message
+
+
+def test_invisible_characters_the_source_has_are_allowed_count_by_count():
+    rlo = "\u202e"
+    assert names(f"a{rlo}b", f"x{rlo}y") == []
+    assert names(f"a{rlo}b", f"x{rlo}y{rlo}") == ["invisible"]  # one more than the source
+    # Tabs and line breaks are text; the bidi marks are ordinary in right-to-left text.
+    assert names("Ciao", "Salut\tà\ntous") == []
+    assert names("Il DNS", "ה-DNS\u200f") == []
+    # Joiners between letters of a script that needs them (Persian), not inside a Latin word.
+    assert names("Il DNS", "DNS را می\u200cفرستد") == []
+    assert "invisible" in names("Il DNS", "Le D\u200cNS")
+
+
+def test_the_invisible_check_is_not_silenced_by_an_ignore_comment():
+    entry = polib.POEntry(msgid="Il DNS", msgstr="Le DNS\u202e", tcomment="locpipe-ignore: all")
+    assert [f.check for f in check_entry(entry, ctx())] == ["invisible"]
+    entry.tcomment = "locpipe-ignore: invisible"
+    assert [f.check for f in check_entry(entry, ctx())] == ["invisible"]
+
+
+def test_check_fails_on_a_hidden_override_and_shows_it_visibly(project: Path):
+    path = project / "locales/fr/LC_MESSAGES/propagazione-dns.po"
+    po = read_catalog(path)
+    entry = next(e for e in po if e.msgstr and "DNS" in e.msgid)
+    entry.msgstr = "\x1b[2K\r\x1b[1A" + entry.msgstr + "\u202e"
+    write_catalog(path, po)
+    result = run(project, "check", "--min-complete", "0", "--lang", "fr", code=1)
+    assert "[invisible] invisible characters not in the source: U+001B" in result.output
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in result.output
+    assert (
+        "\x1b" not in result.output and "\u202e" not in result.output and "\r" not in result.output
+    )

@@ -240,3 +240,13 @@ def test_report_groups_warnings_by_check_after_errors(project: Path):
     assert severities == sorted(severities, key=lambda s: s != "error")  # errors first
     assert all(opened == "" for severity, _, opened in groups if severity == "warning")
     assert len({check for _, check, _ in groups}) == len(groups)  # one group per check
+
+
+def test_report_shows_invisible_characters_visibly(project: Path):
+    path = project / "locales/fr/LC_MESSAGES/ui.po"
+    po = read_catalog(path)
+    entry = next(e for e in po if e.msgstr)
+    entry.msgstr = "\u202eevil\u202c " + entry.msgstr
+    write_catalog(path, po)
+    html = (run(project, "report") and project / "build/report/index.html").read_text("utf-8")
+    assert "\u202e" not in html and "\\u202e" in html

@@ -191,3 +191,82 @@ def test_reviewer_falls_back_to_git_then_to_the_login_name(tmp_path: Path, monke
     )
     if shutil.which("git"):
         assert reviewer_identity(repo) == "Grace Hopper <grace@example.org>"
+
+
+#: Issue 14's payloads: set the terminal's title; erase the line and go up one.
+TITLE = "\x1b]0;owned\x07"
+ERASE = "\x1b[2K\r\x1b[1A"
+
+
+def test_terminal_escapes_in_a_draft_are_shown_not_run(drafted: Path, tmp_path: Path):
+    path = _catalog(drafted)
+    chosen = _only_to_review(path, "DNS")
+    po = read_catalog(path)
+    po.find(chosen.msgid).msgstr = f"Le DNS.{TITLE}{ERASE}draft:    Texte sûr"
+    write_catalog(path, po)
+
+    child = _spawn(drafted, _env(tmp_path, None))
+    seen: list[str] = []
+    child.logfile_read = type("Log", (), {"write": seen.append, "flush": lambda self: None})()
+    child.expect_exact("1/1")
+    child.expect_exact("draft:    Le DNS.␛]0;owned␇␛[2K␍␛[1Adraft:    Texte sûr")
+    child.expect_exact("check:    invisible (error): invisible characters not in the source")
+    child.expect_exact("[q]uit > ")
+    child.sendline("a")
+    child.expect_exact("cannot accept: ")
+    child.expect_exact("[invisible] invisible characters not in the source: U+001B ESCAPE")
+    child.expect_exact("[q]uit > ")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    output = "".join(seen)
+    assert "\x1b]0;" not in output and "\x1b[2K" not in output and "\x1b[1A" not in output
+    entry = read_catalog(path).find(chosen.msgid)
+    assert "fuzzy" in entry.flags  # not accepted
+
+
+@pytest.mark.parametrize(
+    ("keep", "edited", "reason"),
+    [
+        ("DNS", "Qui répond vraiment à une requête de noms", "[dnt] do-not-translate term"),
+        ("2. Il ruolo", "3. Le rôle du TTL", "[numbers] numbers differ: missing 2, extra 3"),
+    ],
+)
+def test_an_edit_failing_an_error_level_check_stays_a_draft(
+    drafted: Path, keep: str, edited: str, reason: str
+):
+    chosen = _only_to_review(_catalog(drafted), keep)
+    answers = iter(["e", "a", "q"])
+    shown: list[str] = []
+    result = review(
+        Project(drafted),
+        "fr",
+        "propagazione-dns",
+        REVIEWER,
+        lambda prompt: next(answers),
+        shown.append,
+        lambda text, entry: edited,
+    )
+    assert (result.edited, result.accepted, result.quit) == (0, 0, True)
+    assert any(line.startswith(f"saved as a draft (still fuzzy): {reason}") for line in shown)
+    assert any(line.startswith(f"cannot accept: {reason}") for line in shown)
+    entry = read_catalog(_catalog(drafted)).find(chosen.msgid)
+    assert entry.msgstr == edited and "fuzzy" in entry.flags
+
+
+def test_an_edit_with_only_warnings_is_accepted_and_the_warnings_shown(drafted: Path):
+    chosen = _only_to_review(_catalog(drafted), "2. Il ruolo")
+    answers = iter(["e"])
+    shown: list[str] = []
+    review(
+        Project(drafted),
+        "fr",
+        "propagazione-dns",
+        REVIEWER,
+        lambda prompt: next(answers, None),
+        shown.append,
+        lambda text, entry: "2.  Le rôle du TTL.",
+    )
+    assert any(line.startswith("warning: [punctuation]") for line in shown), shown
+    entry = read_catalog(_catalog(drafted)).find(chosen.msgid)
+    assert entry.msgstr == "2.  Le rôle du TTL." and "fuzzy" not in entry.flags

@@ -12,6 +12,7 @@ import polib
 import pytest
 from lxml import etree
 
+from locpipe.errors import LocpipeError
 from locpipe.units import tags_in
 from locpipe.xliff import NS, XFile, XUnit, dump_xliff, load_xliff, unit_id
 
@@ -377,3 +378,92 @@ def test_a_source_with_ids_locpipe_did_not_write_is_a_problem(tmp_path: Path):
     ((unit,),) = [f.units for f in load_xliff(path)]
     assert unit.problem == "<source>: inline tag id '1' is not one locpipe wrote"
     assert (unit.msgid, unit.target) == ("Un test", "Un essai")
+
+
+#: "Billion laughs": ten entities of ten, nine levels deep (10**9 "lol" if expanded).
+LAUGHS = '<!ENTITY lol0 "lol">' + "".join(
+    f'<!ENTITY lol{n} "' + f"&lol{n - 1};" * 10 + '">' for n in range(1, 10)
+)
+
+
+def with_dtd(tmp_path: Path, dtd: str, target: str) -> Path:
+    path = tmp_path / "entities.xlf"
+    path.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xliff [{dtd}]>\n'
+        f'<xliff version="1.2" xmlns="{NS}"><file original="dom" source-language="it"'
+        ' target-language="fr" datatype="plaintext" product-name="DinoGeek"><body>'
+        '<trans-unit id="u1" approved="yes"><source>Un test</source>'
+        f"<target>{target}</target></trans-unit></body></file></xliff>",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("dtd", "target", "name"),
+    [
+        ('<!ENTITY de "Dinosaure">', "Un &de; essai", "&de;"),  # issue 14 part 8
+        ('<!ENTITY xxe SYSTEM "file:///etc/passwd">', "Un &xxe; essai", "&xxe;"),
+    ],
+)
+def test_an_entity_reference_in_a_target_is_a_problem_never_expanded(
+    tmp_path: Path, dtd: str, target: str, name: str
+):
+    ((unit,),) = [f.units for f in load_xliff(with_dtd(tmp_path, dtd, target))]
+    assert unit.problem.startswith(f"<target>: entity reference {name} (not expanded")
+    assert "root:" not in unit.target and "lollol" not in unit.target
+
+
+def test_billion_laughs_is_refused_as_a_whole(tmp_path: Path):
+    with pytest.raises(LocpipeError, match=r"entities\.xlf:\d+: not valid XML: .*amplification"):
+        load_xliff(with_dtd(tmp_path, LAUGHS, "Un &lol9; essai"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<foo><xliff/></foo>", "not an XLIFF 1.x file: the root element is <foo>"),
+        ("<foo/>", "not an XLIFF 1.x file: no <xliff> element"),
+        (
+            '<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0"/>',
+            "not an XLIFF 1.x file: XLIFF 2.0",
+        ),
+        ('<xliff version="1.2" xmlns="urn:example"/>', "not an XLIFF 1.x file: namespace"),
+        ("<xliff>\n<file>", "back.xlf:2: not valid XML"),
+    ],
+)
+def test_a_file_that_is_no_xliff_1_is_refused(tmp_path: Path, text: str, message: str):
+    path = tmp_path / "back.xlf"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LocpipeError, match=re.escape(message)):
+        load_xliff(path)
+
+
+def test_an_xliff_1_1_file_and_units_in_groups_are_read(tmp_path: Path):
+    path = tmp_path / "back.xlf"
+    path.write_text(
+        '<xliff version="1.1" xmlns="urn:oasis:names:tc:xliff:document:1.1">'
+        '<file original="dom" target-language="fr" datatype="plaintext"><body>'
+        '<group><trans-unit id="u1"><source>Uno</source><target>Un</target></trans-unit></group>'
+        '<trans-unit id="u2"><source>Due</source><target state="translated">Deux</target>'
+        "</trans-unit></body></file></xliff>",
+        encoding="utf-8",
+    )
+    ((first, second),) = [f.units for f in load_xliff(path)]
+    assert (first.msgid, first.target, first.id) == ("Uno", "Un", "u1")
+    assert (second.msgid, second.target, second.reviewed) == ("Due", "Deux", True)
+
+
+@pytest.mark.parametrize("bad", ["&#0;", "&#xD800;", "\x00", "&#x1b;"])
+def test_nul_surrogates_and_c0_controls_in_a_target_are_refused_with_the_line(
+    tmp_path: Path, bad: str
+):
+    path = tmp_path / "back.xlf"
+    path.write_text(
+        f'<xliff version="1.2" xmlns="{NS}">\n<file original="dom" target-language="fr"'
+        ' datatype="plaintext"><body>\n<trans-unit id="u1"><source>Uno</source>\n'
+        f"<target>Un{bad}</target></trans-unit></body></file></xliff>",
+        encoding="utf-8",
+    )
+    with pytest.raises(LocpipeError, match=r"back\.xlf:4: not valid XML"):
+        load_xliff(path)

@@ -614,6 +614,26 @@ _PLURAL_FORMS_RE = re.compile(r"nplurals\s*=\s*(\d{1,3})\s*;\s*plural\s*=\s*([^;
 _KEYWORD_RE = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[(\d+)\]|msgstr)\s*(\".*)$")
 
 
+def _escaped_char(code: int, escape: str, path: str | Path | None, line: int) -> str:
+    """The character of an octal or hex escape; NUL, a surrogate or no character is an error.
+
+    GNU msgfmt takes ``\\0`` and ``\\xd800`` as bytes, but as text they are a
+    NUL (which ends a string in a ``.mo`` file and in C) and half of a UTF-16
+    pair, which no UTF-8 file can hold.
+    """
+    if code == 0:
+        raise LocpipeError(f"invalid escape sequence {escape}: NUL is not allowed", path, line)
+    if 0xD800 <= code <= 0xDFFF:
+        raise LocpipeError(
+            f"invalid escape sequence {escape}: U+{code:04X} is a surrogate, not a character",
+            path,
+            line,
+        )
+    if code > 0x10FFFF:
+        raise LocpipeError(f"syntax error: invalid escape sequence {escape}", path, line)
+    return chr(code)
+
+
 def _unquote(token: str, path: str | Path | None, line: int) -> str:
     """Decode one ``"..."`` PO string token."""
     token = token.strip(_WS)
@@ -639,17 +659,13 @@ def _unquote(token: str, path: str | Path | None, line: int) -> str:
         elif nxt and nxt in "01234567":
             match = _OCTAL_RE.match(body, i + 1)  # match at a position: no copy of the rest
             assert match is not None
-            out.append(chr(int(match.group(), 8)))
+            out.append(_escaped_char(int(match.group(), 8), f"\\{match.group()}", path, line))
             i = match.end()
         elif nxt == "x" and _HEX_RE.match(body, i + 2):
             match = _HEX_RE.match(body, i + 2)
             assert match is not None
-            try:
-                out.append(chr(int(match.group(), 16)))
-            except (ValueError, OverflowError):
-                raise LocpipeError(
-                    f"syntax error: invalid escape sequence \\x{match.group()[:8]}", path, line
-                ) from None
+            code = int(match.group(), 16) if len(match.group()) <= 8 else 0x110000
+            out.append(_escaped_char(code, f"\\x{match.group()[:8]}", path, line))
             i = match.end()
         else:
             raise LocpipeError(f"syntax error: invalid escape sequence \\{nxt}", path, line)
@@ -824,6 +840,9 @@ def parse_catalog(text: str | bytes, path: str | Path | None = None) -> polib.PO
             line = text[: exc.start].count(b"\n") + 1
             raise LocpipeError("not UTF-8 text", path, line) from exc
     text = text.removeprefix("\ufeff")
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise LocpipeError("NUL character (byte 0) in the catalog", path, line)
     parser = _Parser(path)
     for number, raw in enumerate(text.split("\n"), start=1):
         parser.feed(number, raw)

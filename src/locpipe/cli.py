@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from locpipe.display import visible
 from locpipe.errors import LocpipeError
 
 # The steps, the engines, Jinja2 and Babel are imported by the commands that
@@ -160,6 +161,15 @@ class LazyGroup(click.Group):
         self._load_all()
         return super().list_commands(ctx)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Click's own errors (a bad option, a missing file) quote what was typed:
+        their control characters are shown visibly too (:mod:`locpipe.display`)."""
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            exc.message = visible(exc.message)
+            raise
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
@@ -269,6 +279,7 @@ def run_translate(
         if bar is not None:
             bar.__exit__(None, None, None)
     for line in summary_lines(result, ctx.project.relative):
+        line = visible(line, newlines=True)  # engine messages are untrusted
         if line.startswith("locpipe: warning"):
             click.echo(line, err=True)
         elif dry_run:
@@ -366,16 +377,18 @@ def run_check(
     else:
         for report in reports:
             result.add(report, keep=False)
-            for error in report.errors:
-                click.echo(f"locpipe: error: {error}", err=True)
+            for error in report.errors:  # msgfmt quotes the catalog: shown visibly
+                click.echo(f"locpipe: error: {visible(error, newlines=True)}", err=True)
             for finding in report.findings:
                 is_error = finding.severity == "error"
                 if (ctx.quiet or not gate) and not is_error and not strict:
                     continue  # `all` reports warnings as a count; `check` lists them
                 draft = " (machine draft)" if finding.fuzzy else ""
                 click.echo(
-                    f"locpipe: {finding.severity}: {report.relative}:{finding.line}: "
-                    f"[{finding.check}] {finding.message}{draft}: {finding.msgid[:60]!r}",
+                    visible(
+                        f"locpipe: {finding.severity}: {report.relative}:{finding.line}: "
+                        f"[{finding.check}] {finding.message}{draft}: {finding.msgid[:60]!r}"
+                    ),
                     err=True,
                 )
         click.echo(_check_table(result))

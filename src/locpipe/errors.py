@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from locpipe.display import visible
+
 
 class LocpipeError(Exception):
     """Bad input or a failed step; the CLI prints it and exits 2."""
@@ -17,10 +19,16 @@ class LocpipeError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        """``file:line: message``, every control character shown visibly (:mod:`locpipe.display`).
+
+        A file name or a quoted input may hold terminal escapes: printed raw,
+        they could rewrite what the user sees.
+        """
         where = ""
         if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return f"{where}{self.message}"
+            shown = visible(str(self.path))
+            where = f"{shown}:{self.line}: " if self.line else f"{shown}: "
+        return f"{where}{visible(self.message, newlines=True)}"
 
     def __reduce__(self):
         """Pickled whole (path and line kept), e.g. from a worker process."""

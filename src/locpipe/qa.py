@@ -17,6 +17,7 @@ locpipe's own writer drop unknown flags, so the next ``locpipe update`` or
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -77,6 +78,18 @@ _CODE_TOKEN_RE = re.compile(r"(?<![\w.:/=-])\w+(?:[:=/_.]\w+)+(?![\w:/=])")
 #: How many letters an inflected form may add to a glossary word ("résolveur" → "résolveurs").
 _INFLECTION = 3
 _NPLURALS_RE = re.compile(r"nplurals\s*=\s*(\d+)")
+#: Characters a reader does not see that change or hide what is shown: C0 controls
+#: but tab and line feed, DEL, C1 controls, bidi embeddings, overrides and isolates
+#: (the "Trojan Source" set), zero-width characters, the BOM, invisible operators,
+#: interlinear annotations and the tag characters (used to smuggle hidden text).
+#: The bidi marks (U+200E, U+200F, U+061C) are ordinary in right-to-left text: not here.
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+    "\u200b-\u200d\u2060-\u2064\ufeff\u180e\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+#: Joiners that scripts need between their letters (Persian ZWNJ, Indic conjuncts,
+#: emoji sequences): allowed between two non-ASCII, non-space characters.
+_JOINERS = "\u200c\u200d"
 
 
 @dataclass(frozen=True)
@@ -173,6 +186,39 @@ def numbers_in(text: str) -> list[str]:
     visible = _EMAIL_RE.sub(" ", _URL_RE.sub(" ", plain_text(text)))
     visible = _PLACEHOLDER_RE.sub(" ", visible)
     return [re.sub(r"\D", "", m.group()) for m in _NUMBER_RE.finditer(visible)]
+
+
+def _joins(text: str, index: int) -> bool:
+    """Whether the joiner at ``index`` stands between two non-ASCII, non-space characters."""
+    before, after = text[index - 1 : index], text[index + 1 : index + 2]
+    return all(c and c > "\x7f" and not c.isspace() for c in (before, after))
+
+
+def invisible_in(text: str) -> Counter[str]:
+    """The invisible characters of ``text`` (see ``_INVISIBLE_RE``), counted."""
+    found: Counter[str] = Counter()
+    for match in _INVISIBLE_RE.finditer(text):
+        char = match.group()
+        if char not in _JOINERS or not _joins(text, match.start()):
+            found[char] += 1
+    return found
+
+
+def extra_invisible(source: str, target: str) -> Counter[str]:
+    """Invisible characters of ``target`` beyond those of ``source`` (counted per character)."""
+    if _INVISIBLE_RE.search(target) is None:
+        return Counter()  # the common case: nothing to count
+    return invisible_in(target) - invisible_in(source)
+
+
+def describe_char(char: str) -> str:
+    """``U+202E RIGHT-TO-LEFT OVERRIDE``: a character by its code point and name."""
+    code = ord(char)
+    name = unicodedata.name(char, "")
+    if not name and (code < 0x20 or code == 0x7F):  # named by its control picture (␛)
+        picture = chr(0x2421 if code == 0x7F else 0x2400 + code)
+        name = unicodedata.name(picture).removeprefix("SYMBOL FOR ")
+    return f"U+{code:04X} {name or 'CONTROL CHARACTER'}"
 
 
 def _show(items: Iterable[str]) -> str:
@@ -375,6 +421,16 @@ def _code_case(source: str, target: str, ctx: QAContext) -> list[str]:
     return [f"code-like text changed case: {', '.join(changed)}"] if changed else []
 
 
+def _invisible(source: str, target: str, ctx: QAContext) -> list[str]:
+    extra = extra_invisible(source, target)
+    if not extra:
+        return []
+    shown = ", ".join(
+        describe_char(char) + (f" ×{count}" if count > 1 else "") for char, count in extra.items()
+    )
+    return [f"invisible characters not in the source: {shown}"]
+
+
 def _length(source: str, target: str, ctx: QAContext) -> list[str]:
     if not ctx.is_ui:
         return []
@@ -396,6 +452,12 @@ CHECKS: dict[str, Check] = {
         Check("emails", ERROR, "e-mail addresses differ from the source", _emails),
         Check("numbers", ERROR, "numbers differ from the source", _numbers),
         Check("dnt", ERROR, "a do_not_translate term of the source is missing", _dnt),
+        Check(
+            "invisible",
+            ERROR,
+            "control, bidi or zero-width characters that the source does not have",
+            _invisible,
+        ),
         Check("glossary", WARNING, "a glossary term's required translation is not used", _glossary),
         Check("unchanged", WARNING, "the translation is identical to the source", _unchanged),
         Check("whitespace", WARNING, "leading or trailing whitespace differs", _whitespace),
@@ -424,6 +486,11 @@ CHECKS: dict[str, Check] = {
         ),
     )
 }
+
+
+#: Checks a ``locpipe-ignore`` comment or flag does not silence: a catalog is
+#: untrusted, and the comment could come from the hand that hid the characters.
+UNSILENCED = frozenset({"invisible"})
 
 
 # --------------------------------------------------------------------------
@@ -480,7 +547,8 @@ def check_entry(entry: polib.POEntry, ctx: QAContext) -> list[Finding]:
         return []
     ignored = ignored_checks(entry)
     if "all" in ignored:
-        return []
+        ignored = set(CHECKS)
+    ignored -= UNSILENCED
     fuzzy = "fuzzy" in entry.flags
     first = entry.msgstr or next((v for v in entry.msgstr_plural.values() if v), "")
     findings: list[Finding] = []
@@ -504,7 +572,7 @@ def check_entry(entry: polib.POEntry, ctx: QAContext) -> list[Finding]:
         add(CHECKS["plurals"], message)
     for source, target in _pairs(entry, ctx.nplurals):
         for check in CHECKS.values():
-            if check.func is None:
+            if check.func is None or check.name in ignored:
                 continue
             for message in check.func(source, target, ctx):
                 if not any(f.check == check.name and f.message == message for f in findings):
@@ -560,3 +628,45 @@ def check_catalog(po: polib.POFile, ctx: QAContext) -> list[Finding]:
         )
     findings.sort(key=lambda f: (f.line or 0, list(CHECKS).index(f.check)))
     return findings
+
+
+def _hides_characters(entry: polib.POEntry) -> bool:
+    """Whether a live entry's translation has invisible characters its source does not."""
+    if entry.obsolete:
+        return False
+    if not entry.msgid_plural:
+        return bool(extra_invisible(entry.msgid, entry.msgstr))
+    sources = f"{entry.msgid}\n{entry.msgid_plural}"
+    return any(extra_invisible(sources, t) for t in entry.msgstr_plural.values())
+
+
+def publishable(catalog: polib.POFile) -> polib.POFile:
+    """``catalog`` without the translations that fail the ``invisible`` check.
+
+    What a build publishes (pages and ``.mo`` files): such an entry shows its
+    source text, as an untranslated one does.  ``locpipe-ignore`` does not
+    apply (:data:`UNSILENCED`).  The catalog itself when nothing is dropped
+    (the usual case, no copy); else a copy, the catalog left as it was.
+    """
+    if not any(_hides_characters(entry) for entry in catalog):
+        return catalog
+    clean = polib.POFile(wrapwidth=catalog.wrapwidth, encoding=catalog.encoding)
+    clean.header = catalog.header
+    clean.metadata = dict(catalog.metadata)
+    clean.metadata_is_fuzzy = catalog.metadata_is_fuzzy
+    clean.fpath = catalog.fpath
+    for entry in catalog:
+        if _hides_characters(entry):
+            dropped = polib.POEntry(
+                msgid=entry.msgid,
+                msgctxt=entry.msgctxt,
+                msgid_plural=entry.msgid_plural,
+                msgstr="",
+                msgstr_plural={i: "" for i in entry.msgstr_plural},
+                flags=list(entry.flags),
+                linenum=entry.linenum,
+            )
+            clean.append(dropped)
+        else:
+            clean.append(entry)
+    return clean

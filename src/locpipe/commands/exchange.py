@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from locpipe.cli import Context, _run, pass_context
+from locpipe.display import visible
 from locpipe.steps.export import DEFAULT_ONLY, export, parse_only
-from locpipe.steps.receive import ReceiveResult, receive
+from locpipe.steps.receive import Item, ReceiveResult, receive
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -51,20 +52,34 @@ def export_command(
     _run(run)
 
 
+def _item(kind: str, item: Item) -> str:
+    """One listed outcome, every control character shown visibly (the file is untrusted)."""
+    return visible(f"{kind}: {item.where}: {item.domain}: {item.msgid[:60]!r}: {item.detail}")
+
+
 def _report(result: ReceiveResult, dry_run: bool) -> None:
     for item in result.conflicts:
-        click.echo(f"conflict: {item.where}: {item.domain}: {item.msgid[:60]!r}: {item.detail}")
+        click.echo(_item("conflict", item))
     for item in result.stale:
-        click.echo(f"stale: {item.where}: {item.domain}: {item.msgid[:60]!r}: {item.detail}")
+        click.echo(_item("stale", item))
+    for item in result.warnings:
+        click.echo(_item("warning", item))
     for item in result.refused:
+        click.echo(_item("refused", item), err=True)
+    if result.unknown:
         click.echo(
-            f"refused: {item.where}: {item.domain}: {item.msgid[:60]!r}: {item.detail}", err=True
+            f"refused: {_plural(result.unknown, 'entry', 'entries')} whose source this "
+            "project's catalogs do not have (never exported from here, or removed from the "
+            "article since); not stored; the first:",
+            err=True,
         )
+        for item in result.unknown_examples:
+            click.echo(visible(f"  {item.where}: {item.domain}: {item.msgid[:60]!r}"), err=True)
     written = result.would_write if dry_run else result.written
     click.echo(
         f"merge{' (dry run)' if dry_run else ''}: {result.merged} merged, "
         f"{_plural(len(result.conflicts), 'conflict')}, {len(result.stale)} stale, "
-        f"{len(result.refused)} refused, {result.unchanged} unchanged, "
+        f"{len(result.refused)} refused, {result.unknown} unknown, {result.unchanged} unchanged, "
         f"{result.not_reviewed} not reviewed; "
         f"{_plural(len(written), 'catalog')} {'would be ' if dry_run else ''}written"
     )
@@ -87,8 +102,10 @@ def merge_command(
 ) -> None:
     """Merge a translator's PO or XLIFF file back into the catalogs.
 
-    Exit 0 when merged, 1 when some translation was refused (broken inline
-    tags or placeholders; the rest is merged), 2 when the file is refused
+    Exit 0 when merged, 1 when some translation was refused (an error-level
+    check failed: inline tags, placeholders, numbers, URLs, e-mails,
+    do-not-translate terms, invisible characters; or the catalog does not
+    have the entry; the rest is merged), 2 when the file is refused
     (another project or language, unreadable).
     """
 
@@ -100,7 +117,7 @@ def merge_command(
         return result
 
     result = _run(run)
-    if result.refused:
+    if result.refused or result.unknown:
         sys.exit(1)
 
 

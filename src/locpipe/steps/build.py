@@ -116,6 +116,14 @@ def _plain(unit: Unit | None, table: dict[str, str]) -> str:
     return unescape_text(table.get(unit.msgid, unit.msgid))
 
 
+def _catalog(project: Project, path: Path) -> polib.POFile:
+    """A catalog as a build may publish it: a translation that hides characters
+    (the ``invisible`` check, :func:`locpipe.qa.publishable`) is left out."""
+    from locpipe.qa import publishable
+
+    return publishable(project.catalog(path))
+
+
 def _write(path: Path, text: str, result: BuildResult) -> None:
     (result.written if atomic_write_text(path, text) else result.unchanged).append(path)
 
@@ -181,7 +189,7 @@ class _Lazy:
             from locpipe.site import translations_from_catalog
 
             path = self.project.catalog_path(language, UI_DOMAIN)
-            catalog = self.project.catalog(path) if path.exists() else None
+            catalog = _catalog(self.project, path) if path.exists() else None
             self._translations[language] = translations_from_catalog(
                 catalog, include_fuzzy=not self.reviewed_only
             )
@@ -437,7 +445,7 @@ def _render(
         made = {}
         for language in todo.mo.get(domain, {}):
             path = project.catalog_path(language, domain)
-            made[language] = prepared(path.with_suffix(".mo"), mo_bytes(project.catalog(path)))
+            made[language] = prepared(path.with_suffix(".mo"), mo_bytes(_catalog(project, path)))
         return made
 
     def render(domain: str) -> tuple[dict[str, _Made], dict[str, _Made]]:
@@ -594,7 +602,7 @@ def _page_html(
     from locpipe.site import ArticlePage, language_links, render_article
 
     path = project.catalog_path(language, article.slug)
-    catalog = project.catalog(path) if language != article.language and path.exists() else None
+    catalog = _catalog(project, path) if language != article.language and path.exists() else None
     table = catalog_table(catalog, lazy.reviewed_only)
     rejected: list[Unit] = []
     doc = article.document

@@ -15,7 +15,18 @@
   a conflict: ours is kept unless ``prefer="theirs"``.
 - An entry whose source is no longer in the catalog is *stale*: its
   translation is kept as an obsolete entry (``#~``), where ``locpipe update``
-  finds it again if the source comes back.
+  finds it again if the source comes back.  Stale means the catalog had that
+  source: as an obsolete entry, or as the previous msgid (``#|``) of an entry
+  ``update`` matched to the changed source.
+- A reviewed entry whose source the catalog does not have at all (never
+  exported from this project, or removed from the article and not kept by
+  ``update``) is *unknown*: refused and not stored, only counted (the first
+  few named), so a file of any size cannot grow a catalog.  Entries the
+  translator did not finish are never stored either: counted as not reviewed.
+- Every error-level check (:mod:`locpipe.qa`: tags, placeholders, numbers,
+  URLs, e-mails, do-not-translate terms, invisible characters, plurals) must
+  pass: a translation that fails one is refused and the entry left as it was
+  (a draft or untranslated); warnings are listed with the merged entry.
 - A translation with broken inline tags or placeholders is *refused* and
   named by ``file:line`` (and the XLIFF unit id).  XLIFF inline elements
   (``<g>``, ``<x/>``, ``<bx/>``, ``<ex/>``, ``<ph>``…) come back as compact
@@ -27,6 +38,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,9 +57,11 @@ from locpipe.steps.export import (
     project_identity,
     wanted,
 )
-from locpipe.steps.review import _failed_checks, mark_reviewed
+from locpipe.steps.review import _failed_checks, mark_reviewed, reasons
 from locpipe.xliff import load_xliff, unit_id
 
+#: Unknown entries named in the report (the others are only counted).
+UNKNOWN_SHOWN = 5
 #: Last-Translator values that name nobody.
 _NOBODY = ("", "FULL NAME <EMAIL@ADDRESS>", "locpipe <locpipe@localhost>")
 
@@ -85,6 +99,12 @@ class ReceiveResult:
     conflicts: list[Item] = field(default_factory=list)
     stale: list[Item] = field(default_factory=list)
     refused: list[Item] = field(default_factory=list)
+    #: Entries of the file the catalog never had (live, obsolete or ``#|``): refused,
+    #: not stored; counted, the first :data:`UNKNOWN_SHOWN` kept to name them.
+    unknown: int = 0
+    unknown_examples: list[Item] = field(default_factory=list)
+    #: Merged translations that fail a warning-level check (shown, not blocking).
+    warnings: list[Item] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     would_write: list[Path] = field(default_factory=list)
 
@@ -212,6 +232,19 @@ def receive(
     return result
 
 
+def _previous_keys(live: Iterable[polib.POEntry]) -> set[tuple[str | None, str]]:
+    """(msgctxt, msgid) of the sources ``update`` replaced: the ``#|`` lines of live entries.
+
+    A translator's file exported before the source changed has these.
+    """
+    keys: set[tuple[str | None, str]] = set()
+    for entry in live:
+        if entry.previous_msgid:
+            keys.add((entry.msgctxt, entry.previous_msgid))
+            keys.add((entry.previous_msgctxt, entry.previous_msgid))
+    return keys
+
+
 def _merge_catalog(
     project: Project,
     language: str,
@@ -229,26 +262,35 @@ def _merge_catalog(
             continue
         (dead if entry.obsolete else live)[(entry.msgctxt, entry.msgid)] = entry
     by_id = {unit_id(c, m): e for (c, m), e in live.items()}
+    previous = _previous_keys(live.values())
     changed = False
     for incoming in incoming_entries:
-        if not incoming.reviewed:
+        if not incoming.reviewed:  # never stored, known or not
             result.not_reviewed += 1
+            continue
+        key = (incoming.msgctxt, incoming.msgid)
+        entry = live.get(key) or (by_id.get(incoming.id) if incoming.id else None)
+        if entry is None and key not in dead and key not in previous:
+            result.unknown += 1  # not in this catalog: not stored, however many
+            if len(result.unknown_examples) < UNKNOWN_SHOWN:
+                result.unknown_examples.append(
+                    Item(incoming.where, domain, incoming.msgid, "not in this catalog")
+                )
             continue
         if incoming.problem:
             result.refused.append(Item(incoming.where, domain, incoming.msgid, incoming.problem))
             continue
-        key = (incoming.msgctxt, incoming.msgid)
-        entry = live.get(key) or (by_id.get(incoming.id) if incoming.id else None)
         probe = polib.POEntry(
             msgid=entry.msgid if entry is not None else incoming.msgid,
             msgctxt=incoming.msgctxt,
             msgstr=incoming.msgstr,
         )
-        blocking = [f for f in _failed_checks(probe, project, language, domain) if f.blocking]
+        if entry is not None:  # the catalog's own `# locpipe-ignore: numbers` holds
+            probe.tcomment, probe.flags = entry.tcomment, list(entry.flags)
+        found = _failed_checks(probe, project, language, domain)
+        blocking = [f for f in found if f.blocking]
         if blocking:
-            result.refused.append(
-                Item(incoming.where, domain, incoming.msgid, "; ".join(f.message for f in blocking))
-            )
+            result.refused.append(Item(incoming.where, domain, incoming.msgid, reasons(blocking)))
             continue
         if entry is None:
             old = dead.get(key)
@@ -290,5 +332,7 @@ def _merge_catalog(
                 continue
         mark_reviewed(entry, incoming.msgstr)
         result.merged += 1
+        if found:
+            result.warnings.append(Item(incoming.where, domain, incoming.msgid, reasons(found)))
         changed = True
     return changed

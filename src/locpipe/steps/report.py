@@ -35,6 +35,7 @@ import jinja2
 import polib
 
 from locpipe.catalog import read_catalog, stats
+from locpipe.display import visible
 from locpipe.errors import LocpipeError
 from locpipe.fsio import atomic_write_text
 from locpipe.project import UI_DOMAIN, Project
@@ -353,6 +354,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["pct"] = lambda value: f"{value:.2f}"
+    env.filters["visible"] = visible  # a bidi override must not reorder what a manager reads
     return env
 
 

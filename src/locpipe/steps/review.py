@@ -26,6 +26,7 @@ from pathlib import Path
 import polib
 
 from locpipe.catalog import read_catalog, write_catalog
+from locpipe.display import visible
 from locpipe.errors import LocpipeError
 from locpipe.project import Project
 from locpipe.steps.check import placeholders_in
@@ -36,10 +37,6 @@ try:  # the engine's comment, as steps/translate.py writes it
     from locpipe.steps.translate import MT_COMMENT
 except ImportError:  # pragma: no cover
     MT_COMMENT = "machine translation: "
-
-#: Checks whose failure makes a translation unusable: review will not accept it,
-#: merge refuses it.  Other failed checks are shown but do not block.
-BLOCKING = ("tags", "placeholders")
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,18 @@ class Failed:
 
     @property
     def blocking(self) -> bool:
-        return self.check in BLOCKING
+        """An error-level check (tags, placeholders, numbers, urls, emails, dnt,
+        invisible, plurals): review will not accept the translation, merge
+        refuses it.  Warnings are shown but do not block."""
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.message}"
+
+
+def reasons(failed: list[Failed]) -> str:
+    """Failed checks on one line: ``[numbers] numbers differ: …; [dnt] …``."""
+    return "; ".join(str(f) for f in failed)
 
 
 def _failed_checks(
@@ -168,6 +176,11 @@ class ReviewResult:
 HELP = "[a]ccept  [e]dit  [s]kip  [q]uit"
 
 
+def _visibly(say: Callable[[str], None]) -> Callable[[str], None]:
+    """``say`` with every control, bidi and zero-width character shown as a symbol."""
+    return lambda text: say(visible(text))
+
+
 def review(
     project: Project,
     language: str,
@@ -177,7 +190,12 @@ def review(
     say: Callable[[str], None],
     edit: Callable[[str, polib.POEntry], str | None],
 ) -> ReviewResult:
-    """The review loop over every draft of ``language`` (optionally one article)."""
+    """The review loop over every draft of ``language`` (optionally one article).
+
+    Every line is shown through :func:`locpipe.display.visible`: a msgid or a
+    draft holding terminal escapes cannot erase or forge the lines around it.
+    """
+    say = _visibly(say)
     items: list[_Item] = []
     for domain in domains_for(project, language, article):
         path = project.catalog_path(language, domain.name)
@@ -226,7 +244,7 @@ def review(
             if key == "a":
                 blocking = [f for f in failed if f.blocking]
                 if blocking:
-                    say(f"cannot accept: {blocking[0].message}; [e]dit it or [s]kip")
+                    say(f"cannot accept: {reasons(blocking)}; [e]dit it or [s]kip")
                     continue
                 mark_reviewed(entry, entry.msgstr)
                 save(item)
@@ -237,19 +255,20 @@ def review(
                 if text is None or not text.strip():
                     say("edit cancelled; nothing changed")
                     continue
-                candidate = polib.POEntry(msgid=entry.msgid, msgstr=text, msgctxt=entry.msgctxt)
+                candidate = polib.POEntry(
+                    msgid=entry.msgid, msgstr=text, msgctxt=entry.msgctxt, flags=entry.flags
+                )
                 candidate.tcomment = entry.tcomment
-                blocking = [
-                    f
-                    for f in _failed_checks(candidate, project, language, item.domain)
-                    if f.blocking
-                ]
+                found = _failed_checks(candidate, project, language, item.domain)
+                blocking = [f for f in found if f.blocking]
                 if blocking:
                     entry.msgstr = text  # kept as a draft: still fuzzy
                     save(item)
-                    say(f"saved as a draft (still fuzzy): {blocking[0].message}")
+                    say(f"saved as a draft (still fuzzy): {reasons(blocking)}")
                     show = True
                     continue
+                if found:
+                    say(f"warning: {reasons(found)}")
                 mark_reviewed(entry, text)
                 save(item)
                 result.edited += 1
