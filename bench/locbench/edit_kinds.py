@@ -21,9 +21,11 @@ import random
 import re
 from collections.abc import Callable
 
+from locbench.edits import _WORD
+from locbench.edits import one_word_edit as word
+
 Generator = Callable[[str, random.Random, list[str]], str | None]
 
-_WORD = re.compile(r"(?<![%(<{\w&/.-])[^\W\d_]{3,}(?![\w)>}/.-])")
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|\{(\w+)\}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _CLAUSES = [
@@ -36,21 +38,6 @@ _CLAUSES = [
     "on this page",
     "for each user",
 ]
-
-
-def word(text: str, rng: random.Random, vocabulary: list[str]) -> str | None:
-    """One plain word replaced by another word of the vocabulary."""
-    words = list(_WORD.finditer(text))
-    if len(text.split()) < 3 or not words:
-        return None
-    match = rng.choice(words)
-    for _ in range(10):
-        new = rng.choice(vocabulary)
-        if new.lower() != match.group().lower():
-            if match.group()[0].isupper():
-                new = new.capitalize()
-            return text[: match.start()] + new + text[match.end() :]
-    return None
 
 
 def punct_case(text: str, rng: random.Random, vocabulary: list[str]) -> str | None:
