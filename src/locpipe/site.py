@@ -88,7 +88,7 @@ def _format_safe(msgid: str, msgstr: str) -> bool:
         if kind != "%" and name not in names:
             return False
     try:
-        msgstr % dict.fromkeys(names, "")  # noqa: B018 - only checking it formats
+        msgstr % dict.fromkeys(names, 0)  # noqa: B018 - only checking it formats (%d, %s)
     except (KeyError, ValueError, TypeError):
         return False
     return True

@@ -60,11 +60,26 @@ def ui_template(project: Project) -> polib.POFile:
     from locpipe.site import extract_ui_messages  # Babel and Jinja2: only when needed
 
     pot = new_template()
-    entries: dict[str, polib.POEntry] = {}
+    entries: dict[tuple[str | None, str], polib.POEntry] = {}
     for message in extract_ui_messages(project.paths.templates, root=project.root):
+        key = (message.context, message.msgid)
+        entry = entries.get(key)
+        if entry is None:
+            entry = polib.POEntry(
+                msgid=message.msgid,
+                msgctxt=message.context,
+                msgid_plural=message.msgid_plural or "",
+                msgstr="",
+                comment="; ".join(message.comments),
+                flags=sorted(message.flags),
+            )
+            if message.msgid_plural:
+                entry.msgstr_plural = {0: "", 1: ""}
+            entries[key] = entry
         for path, line in message.locations or [("", 0)]:
             where = _occurrence(project, path, line)
-            _add(entries, message.msgid, "; ".join(message.comments), where, sorted(message.flags))
+            if where is not None and where not in entry.occurrences:
+                entry.occurrences.append(where)
     pot.extend(entries.values())
     return pot
 
