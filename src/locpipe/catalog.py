@@ -333,9 +333,6 @@ FORMATS = (
     "kde-kuit", "boost", "lua", "javascript",
 )  # fmt: skip
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
-_PY_DIRECTIVE = re.compile(
-    r"%(?:\((?P<name>[^)]*)\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>.?)", re.S
-)
 
 
 def _format_flags(flags: Iterable[str]) -> tuple[dict[str, str], bool, str | None]:
@@ -368,26 +365,63 @@ def _format_flags(flags: Iterable[str]) -> tuple[dict[str, str], bool, str | Non
 def _python_directives(value: str) -> set[int]:
     """Offsets inside (not at the start of) the python-format directives gettext accepts.
 
-    Like gettext's parser it stops at the first invalid directive, and mixing
-    named (``%(x)s``) with unnamed (``%s``) directives is invalid.
+    A port of gettext's ``format-python.c`` parser: it stops at the first
+    invalid directive (an unknown conversion, an unterminated ``%(name``, or
+    named ``%(x)s`` mixed with unnamed ``%s``/``*``), and the directives
+    before it keep their marks, as ``write-po.c`` uses them.
     """
     inside: set[int] = set()
-    named = unnamed = False
+    named = unnamed = 0
+    n = len(value)
     pos = value.find("%")
     while pos != -1:
-        match = _PY_DIRECTIVE.match(value, pos)
-        conv = match.group("conv") if match else ""
-        if match is None or not conv or conv not in "diouxXeEfFgGcrs%":
-            break
-        if conv != "%":
-            if match.group("name") is not None:
-                named = True
-            else:
-                unnamed = True
-            if named and unnamed:
+        i = pos + 1
+        name = None
+        if i < n and value[i] == "(":
+            depth = 0
+            i += 1
+            name_start = i
+            while i < n and not (value[i] == ")" and depth == 0):
+                depth += {"(": 1, ")": -1}.get(value[i], 0)
+                i += 1
+            if i >= n:
+                break  # unterminated name
+            name = value[name_start:i]
+            i += 1
+        while i < n and value[i] in "-+ #0":
+            i += 1
+        if i < n and value[i] == "*":
+            if named:
                 break
-        inside.update(range(pos + 1, match.end()))
-        pos = value.find("%", match.end())
+            unnamed += 1
+            i += 1
+        else:
+            while i < n and value[i].isascii() and value[i].isdigit():
+                i += 1
+        if i < n and value[i] == ".":
+            i += 1
+            if i < n and value[i] == "*":
+                if named:
+                    break
+                unnamed += 1
+                i += 1
+            else:
+                while i < n and value[i].isascii() and value[i].isdigit():
+                    i += 1
+        if i < n and value[i] in "hlL":
+            i += 1
+        if i >= n or value[i] not in "%csridouxXeEfgG":
+            break
+        if name is not None:
+            if unnamed:
+                break
+            named += 1
+        elif value[i] != "%":
+            if named:
+                break
+            unnamed += 1
+        inside.update(range(pos + 1, i + 1))
+        pos = value.find("%", i + 1)
     return inside
 
 
@@ -537,8 +571,14 @@ def _flags_line(formats: dict[str, str], fuzzy: bool, rng: str | None, no_wrap: 
 
 
 def _has_any_msgstr(entry: polib.POEntry) -> bool:
+    """Whether gettext counts the entry as translated: its first msgstr is not empty.
+
+    msgcat tests ``msgstr[0]`` alone, so a plural entry whose first form is
+    empty loses its fuzzy flag (and, obsolete, the whole entry).
+    """
     if entry.msgid_plural:
-        return any(entry.msgstr_plural.values())
+        forms = entry.msgstr_plural
+        return bool(forms) and bool(forms[min(forms)])
     return bool(entry.msgstr)
 
 
