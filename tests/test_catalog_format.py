@@ -242,7 +242,7 @@ def test_every_break_class_pair_at_the_margin(tmp_path: Path) -> None:
 
 
 def test_written_out_class_tables_are_uniseg_s() -> None:
-    """The Latin and punctuation tables (no Unicode database at start-up) agree with uniseg."""
+    """The Latin and punctuation tables (no Unicode database at start-up) agree with _lb_class."""
     from uniseg.linebreak import LineBreak
 
     assert tuple(c.name for c in LineBreak) == catalog._LB_CLASSES

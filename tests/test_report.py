@@ -54,7 +54,9 @@ def test_report_page_bars_checks_and_escaping(project: Path):
     assert "First report" in html
     # A bar per language and per catalog: 4 languages' totals + 18 catalogs.
     assert html.count('class="bar"') == 4 + 18
-    assert re.search(r'class="seg draft" style="width: 100.00%"', html)
+    # the sample's reviewed catalogs (ui, one article) next to drafted ones
+    assert html.count('class="seg translated" style="width: 100.00%"') == 6
+    assert re.search(r'class="seg draft" style="width: 9\d\.\d\d%"', html)
     msgid = review_and_break(project)
     result = run(project, "report")
     assert "1 catalogs changed" in result.output
@@ -82,7 +84,7 @@ def test_report_is_idempotent_and_keeps_the_comparison(project: Path):
     assert page.read_bytes() == before
     snapshot = json.loads((project / "build/report/snapshot.json").read_text(encoding="utf-8"))
     assert snapshot["version"] == 1
-    assert snapshot["state"]["catalogs"]["fr/propagazione-dns"]["translated"] == 12
+    assert snapshot["state"]["catalogs"]["fr/propagazione-dns"]["translated"] == 3 + 12
 
 
 def test_report_shows_held_back_articles(project: Path):

@@ -199,9 +199,9 @@ def test_french_render_translates_the_chrome(env):
     # untranslated strings fall back to the Italian msgid
     assert "Genera semplicemente articoli per ottimizzare il tuo SEO" in html
     # the switcher shows each language in its own name
-    for name in ("italiano", "English", "français", "español"):
+    for name in ("Italiano", "English", "Français", "Español"):
         assert name in html
-    assert 'aria-current="page">français<' in html
+    assert 'aria-current="page">Français<' in html
     assert '<a href="../en/x.html" hreflang="en" lang="en">English</a>' in html
 
 
@@ -331,7 +331,7 @@ def test_plural_forms_follow_the_header():
 
 def test_language_links_use_native_names():
     links = language_links(["it", "en", "fr", "es"], "fr", lambda c: f"/{c}/")
-    assert [link.native_name for link in links] == ["italiano", "English", "français", "español"]
+    assert [link.native_name for link in links] == ["Italiano", "English", "Français", "Español"]
     assert [link.current for link in links] == [False, False, True, False]
     assert links[1].href == "/en/"
 

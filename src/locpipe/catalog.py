@@ -55,8 +55,63 @@ _LB_CLASSES = (
 )  # fmt: skip
 
 
+#: Where libunistring 1.0 (Unicode 14, what Debian's gettext 0.21 uses) breaks as if
+#: a character had another class than uniseg 0.10 gives it: (first, last, class).
+#: Read off ``u32_possible_linebreaks`` for every code point (each one probed
+#: against every class, with and without a space), so the effective class is
+#: listed (SA as AL, unassigned pictographs as EB...); a test re-checks samples.
+_LIBUNISTRING_CLASSES = (
+    (0x0600, 0x0605, "AL"), (0x06DD, 0x06DD, "AL"), (0x0890, 0x0891, "AL"), (0x0897, 0x0897, "AL"),
+    (0x08E2, 0x08E2, "AL"), (0x0CF3, 0x0CF3, "AL"), (0x19DA, 0x19DA, "AL"), (0x1B44, 0x1B44, "CM"),
+    (0x1B4E, 0x1B4F, "AL"), (0x1B50, 0x1B59, "NU"), (0x1B5C, 0x1B5C, "AL"), (0x1B61, 0x1B6A, "AL"),
+    (0x1B74, 0x1B7C, "AL"), (0x1B7F, 0x1B7F, "AL"), (0x1BF2, 0x1BF3, "CM"), (0x1DCD, 0x1DCD, "CM"),
+    (0x1DFC, 0x1DFC, "CM"), (0x2057, 0x2057, "AL"), (0x2E56, 0x2E56, "CL"), (0x2E58, 0x2E58, "CL"),
+    (0x2E5A, 0x2E5A, "CL"), (0x2E5C, 0x2E5C, "CL"), (0x2FFC, 0x2FFF, "AL"), (0x31E4, 0x31E5, "AL"),
+    (0x31EF, 0x31EF, "AL"), (0xA9C0, 0xA9C0, "CM"), (0xA9C1, 0xA9C6, "AL"), (0xA9CA, 0xA9CD, "AL"),
+    (0xA9CF, 0xA9CF, "AL"), (0xA9D0, 0xA9D9, "NU"), (0xA9DE, 0xA9DF, "AL"), (0xAA40, 0xAA42, "AL"),
+    (0xAA44, 0xAA4B, "AL"), (0xAA50, 0xAA59, "NU"), (0xAA5C, 0xAA5C, "AL"), (0xFE10, 0xFE10, "IS"),
+    (0xFE13, 0xFE14, "IS"), (0xFE20, 0xFE20, "CM"), (0xFE22, 0xFE22, "CM"), (0xFE24, 0xFE24, "CM"),
+    (0xFE26, 0xFE27, "CM"), (0xFE29, 0xFE29, "CM"), (0xFE2B, 0xFE2B, "CM"), (0xFE2D, 0xFE2E, "CM"),
+    (0x10D40, 0x10D49, "AL"), (0x10D69, 0x10D6E, "AL"), (0x10EFC, 0x10EFF, "AL"),
+    (0x11046, 0x11046, "CM"), (0x11049, 0x1104D, "AL"), (0x11052, 0x11065, "AL"),
+    (0x11066, 0x1106F, "NU"), (0x1107F, 0x1107F, "CM"), (0x110BD, 0x110BD, "AL"),
+    (0x110CD, 0x110CD, "AL"), (0x11241, 0x11241, "AL"), (0x1133D, 0x1133D, "AL"),
+    (0x1134D, 0x1134D, "CM"), (0x1135D, 0x1135D, "AL"), (0x113B7, 0x113C0, "AL"),
+    (0x113C2, 0x113C2, "AL"), (0x113C5, 0x113C5, "AL"), (0x113C7, 0x113CA, "AL"),
+    (0x113CC, 0x113CF, "AL"), (0x113D2, 0x113D5, "AL"), (0x113D7, 0x113D8, "AL"),
+    (0x113E1, 0x113E2, "AL"), (0x116D0, 0x116E3, "AL"), (0x1193E, 0x1193E, "CM"),
+    (0x11950, 0x11959, "NU"), (0x11B00, 0x11B09, "AL"), (0x11BF0, 0x11BF9, "AL"),
+    (0x11EF2, 0x11EF2, "AL"), (0x11EF7, 0x11EF8, "AL"), (0x11F00, 0x11F01, "AL"),
+    (0x11F03, 0x11F03, "AL"), (0x11F34, 0x11F3A, "AL"), (0x11F3E, 0x11F41, "AL"),
+    (0x11F43, 0x11F4F, "AL"), (0x11F5A, 0x11F5A, "AL"), (0x1342F, 0x1342F, "AL"),
+    (0x13439, 0x13440, "AL"), (0x13447, 0x13455, "AL"), (0x1611E, 0x1612F, "AL"),
+    (0x16D6E, 0x16D79, "AL"), (0x1B132, 0x1B132, "AL"), (0x1B155, 0x1B155, "AL"),
+    (0x1CCF0, 0x1CCF9, "AL"), (0x1E08F, 0x1E08F, "AL"), (0x1E4EC, 0x1E4F9, "AL"),
+    (0x1E5EE, 0x1E5EF, "AL"), (0x1E5F1, 0x1E5FA, "AL"), (0x1F02C, 0x1F02F, "EB"),
+    (0x1F094, 0x1F09F, "EB"), (0x1F0AF, 0x1F0B0, "EB"), (0x1F0C0, 0x1F0C0, "EB"),
+    (0x1F0D0, 0x1F0D0, "EB"), (0x1F0F6, 0x1F0FF, "EB"), (0x1F10D, 0x1F10F, "ID"),
+    (0x1F16D, 0x1F16F, "ID"), (0x1F1AD, 0x1F1AD, "ID"), (0x1F1AE, 0x1F1E5, "EB"),
+    (0x1F203, 0x1F20F, "EB"), (0x1F23C, 0x1F23F, "EB"), (0x1F249, 0x1F24F, "EB"),
+    (0x1F252, 0x1F25F, "EB"), (0x1F266, 0x1F2FF, "EB"), (0x1F6D8, 0x1F6DC, "EB"),
+    (0x1F6ED, 0x1F6EF, "EB"), (0x1F6FD, 0x1F6FF, "EB"), (0x1F774, 0x1F77F, "EB"),
+    (0x1F7D9, 0x1F7DF, "EB"), (0x1F7EC, 0x1F7EF, "EB"), (0x1F7F1, 0x1F7FF, "EB"),
+    (0x1F80C, 0x1F80F, "EB"), (0x1F848, 0x1F84F, "EB"), (0x1F85A, 0x1F85F, "EB"),
+    (0x1F888, 0x1F88F, "EB"), (0x1F8AE, 0x1F8AF, "EB"), (0x1F8B0, 0x1F8B1, "ID"),
+    (0x1F8B2, 0x1F8FF, "EB"), (0x1FA54, 0x1FA5F, "EB"), (0x1FA6E, 0x1FA6F, "EB"),
+    (0x1FA75, 0x1FA77, "EB"), (0x1FA7D, 0x1FA7F, "EB"), (0x1FA87, 0x1FA8F, "EB"),
+    (0x1FAAD, 0x1FAAF, "EB"), (0x1FABB, 0x1FABF, "EB"), (0x1FAC6, 0x1FACF, "EB"),
+    (0x1FADA, 0x1FADF, "EB"), (0x1FAE8, 0x1FAEF, "EB"), (0x1FAF9, 0x1FAFF, "EB"),
+    (0x1FC00, 0x1FFFD, "EB"),
+)  # fmt: skip
+_OVERRIDE_STARTS = [first for first, _, _ in _LIBUNISTRING_CLASSES]
+
+
 @cache
 def _lb_class(ch: str) -> str:
+    code = ord(ch)
+    at = bisect_right(_OVERRIDE_STARTS, code) - 1
+    if at >= 0 and code <= _LIBUNISTRING_CLASSES[at][1]:
+        return _LIBUNISTRING_CLASSES[at][2]
     from uniseg.linebreak import line_break  # Unicode data: only for an unusual character
 
     name = line_break(ch).name
@@ -152,10 +207,12 @@ _WIDE_BLOCKS = (
     (0x3040, 0xA4CF),
     (0xAC00, 0xD7A3),
     (0xF900, 0xFAFF),
+    (0xFE10, 0xFE1F),
     (0xFE30, 0xFE6F),
     (0xFF00, 0xFF60),
     (0xFFE0, 0xFFE6),
-    (0x20000, 0x3FFFD),
+    (0x1F200, 0x1F2FF),
+    (0x20000, 0x3FFFF),
 )
 
 
@@ -168,7 +225,7 @@ def _char_width(ch: str) -> int:
     category = unicodedata.category(ch)
     if category == "Cn":  # unassigned: wide inside the CJK blocks, as libunistring has it
         return 2 if any(lo <= code <= hi for lo, hi in _WIDE_BLOCKS) else 1
-    if code in (0x0CBF, 0x0CC6):
+    if code in (0x0CBF, 0x0CC6, 0x11A07, 0x11A08, 0x11C3F):  # Mn that libunistring counts
         return 1
     if category in ("Mn", "Me", "Cf") or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF:
         return 0
@@ -296,7 +353,7 @@ _LATIN_CODES = (
 )
 _PUNCTUATION_CODES = (
     "CCCCCCCJCCC!!!!!CJCCBAAAZZVZZZVZAAAAOOOC!!!!!!!JXXXXXXXXAZZATTAA"
-    "AAAAPVETTTAAAAAAAAAAAACXCCCCACCC!!!!!A!!!!!!!!!!"
+    "AAAAPVETTTAAAAAAAAAAAACACCCCACCC!!!!!A!!!!!!!!!!"
 )
 _CODES.update(enumerate(_LATIN_CODES))
 _CODES.update(enumerate(_PUNCTUATION_CODES, start=0x2000))
@@ -333,9 +390,6 @@ FORMATS = (
     "kde-kuit", "boost", "lua", "javascript",
 )  # fmt: skip
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
-_PY_DIRECTIVE = re.compile(
-    r"%(?:\((?P<name>[^)]*)\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>.?)", re.S
-)
 
 
 def _format_flags(flags: Iterable[str]) -> tuple[dict[str, str], bool, str | None]:
@@ -368,26 +422,63 @@ def _format_flags(flags: Iterable[str]) -> tuple[dict[str, str], bool, str | Non
 def _python_directives(value: str) -> set[int]:
     """Offsets inside (not at the start of) the python-format directives gettext accepts.
 
-    Like gettext's parser it stops at the first invalid directive, and mixing
-    named (``%(x)s``) with unnamed (``%s``) directives is invalid.
+    A port of gettext's ``format-python.c`` parser: it stops at the first
+    invalid directive (an unknown conversion, an unterminated ``%(name``, or
+    named ``%(x)s`` mixed with unnamed ``%s``/``*``), and the directives
+    before it keep their marks, as ``write-po.c`` uses them.
     """
     inside: set[int] = set()
-    named = unnamed = False
+    named = unnamed = 0
+    n = len(value)
     pos = value.find("%")
     while pos != -1:
-        match = _PY_DIRECTIVE.match(value, pos)
-        conv = match.group("conv") if match else ""
-        if match is None or not conv or conv not in "diouxXeEfFgGcrs%":
-            break
-        if conv != "%":
-            if match.group("name") is not None:
-                named = True
-            else:
-                unnamed = True
-            if named and unnamed:
+        i = pos + 1
+        name = None
+        if i < n and value[i] == "(":
+            depth = 0
+            i += 1
+            name_start = i
+            while i < n and not (value[i] == ")" and depth == 0):
+                depth += {"(": 1, ")": -1}.get(value[i], 0)
+                i += 1
+            if i >= n:
+                break  # unterminated name
+            name = value[name_start:i]
+            i += 1
+        while i < n and value[i] in "-+ #0":
+            i += 1
+        if i < n and value[i] == "*":
+            if named:
                 break
-        inside.update(range(pos + 1, match.end()))
-        pos = value.find("%", match.end())
+            unnamed += 1
+            i += 1
+        else:
+            while i < n and value[i].isascii() and value[i].isdigit():
+                i += 1
+        if i < n and value[i] == ".":
+            i += 1
+            if i < n and value[i] == "*":
+                if named:
+                    break
+                unnamed += 1
+                i += 1
+            else:
+                while i < n and value[i].isascii() and value[i].isdigit():
+                    i += 1
+        if i < n and value[i] in "hlL":
+            i += 1
+        if i >= n or value[i] not in "%csridouxXeEfgG":
+            break
+        if name is not None:
+            if unnamed:
+                break
+            named += 1
+        elif value[i] != "%":
+            if named:
+                break
+            unnamed += 1
+        inside.update(range(pos + 1, i + 1))
+        pos = value.find("%", i + 1)
     return inside
 
 
@@ -537,8 +628,14 @@ def _flags_line(formats: dict[str, str], fuzzy: bool, rng: str | None, no_wrap: 
 
 
 def _has_any_msgstr(entry: polib.POEntry) -> bool:
+    """Whether gettext counts the entry as translated: its first msgstr is not empty.
+
+    msgcat tests ``msgstr[0]`` alone, so a plural entry whose first form is
+    empty loses its fuzzy flag (and, obsolete, the whole entry).
+    """
     if entry.msgid_plural:
-        return any(entry.msgstr_plural.values())
+        forms = entry.msgstr_plural
+        return bool(forms) and bool(forms[min(forms)])
     return bool(entry.msgstr)
 
 

@@ -410,11 +410,16 @@ class LanguageLink:
 
 
 def native_name(code: str) -> str:
-    """The language's own name (``fr`` -> ``français``), or the code if unknown."""
+    """The language's own name as a menu shows it (``fr`` -> ``Français``), or the code.
+
+    CLDR writes language names in lower case for running text (``français``);
+    a switcher lists them on their own, where they start with a capital.
+    """
     try:
-        return Locale.parse(code).get_display_name(code) or code
+        name = Locale.parse(code).get_display_name(code) or code
     except (ValueError, UnknownLocaleError):
         return code
+    return name[:1].upper() + name[1:]
 
 
 def language_links(
