@@ -305,6 +305,7 @@ def test_acronyms_must_be_kept():
     assert "acronyms" not in names(source, "Les images OCI et le DNS.")
     assert "acronyms" not in names("OK", "D'accord")
     assert "acronyms" not in names("Capitolo IV", "Chapitre 4")
+    assert "acronyms" not in names("Un file di 50\u00a0MB", "Un fichier de 50\u00a0Mo")
 
 
 def test_code_like_text_keeps_its_case():

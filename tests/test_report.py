@@ -6,6 +6,7 @@ import json
 import re
 import struct
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -161,17 +162,24 @@ def test_report_counts_source_words_by_state(project: Path):
     from locpipe.steps.report import source_counts
     from locpipe.units import plain_text
 
+    before_words, before_chars = source_counts(po)
     drafts = [e for e in po if e.msgstr and "fuzzy" in e.flags][:5]
     for entry in drafts:
         entry.flags.remove("fuzzy")
     write_catalog(path, po)
     words, chars = source_counts(read_catalog(path))
-    assert words["translated"] == sum(len(plain_text(e.msgid).split()) for e in drafts)
-    assert chars["translated"] == sum(len(plain_text(e.msgid)) for e in drafts)
+    moved = sum(len(plain_text(e.msgid).split()) for e in drafts)
+    assert words["translated"] - before_words["translated"] == moved
+    assert before_words["fuzzy"] - words["fuzzy"] == moved
+    assert chars["translated"] - before_chars["translated"] == sum(
+        len(plain_text(e.msgid)) for e in drafts
+    )
     html = (run(project, "report") and project / "build/report/index.html").read_text("utf-8")
     row = html[html.index('<tr data-lang="fr">') :]
     row = row[: row.index("</tr>")]
-    assert f"{words['translated']:,} words" in row and f"{words['fuzzy']:,} words" not in ""
+    total = sum((source_counts(read_catalog(p))[0] for p in path.parent.glob("*.po")), Counter())
+    assert f'data-state="translated">{total["translated"]:,} words' in row
+    assert f'data-state="fuzzy">{total["fuzzy"]:,} words' in row
 
 
 def test_report_matrix_links_pages_and_first_failure(project: Path):

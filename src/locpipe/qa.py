@@ -403,6 +403,7 @@ def _acronyms(source: str, target: str, ctx: QAContext) -> list[str]:
         for word in dict.fromkeys(_ACRONYM_RE.findall(src))
         if word not in _NOT_ACRONYMS
         and not _ROMAN_RE.fullmatch(word)
+        and not re.search(rf"\d[\s\u00a0\u202f]?{word}\b", src)  # a unit: 1 GB is 1 Go
         and word not in ctx.glossary
         and not _term_re(word).search(tgt)
     ]
