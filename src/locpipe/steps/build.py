@@ -245,13 +245,15 @@ def build(
 
 
 def _check_templates(project: Project, lazy: _Lazy) -> None:
-    """Every template is read and checked before the first write (unless stamped)."""
+    """Every template is read, and the page templates rendered once with a sample
+    page, before the first write (unless stamped): a missing or broken template
+    stops the build with nothing written."""
     stamps = project.stamps("build")
     templates = project.templates_digest
     if stamps.data("templates", templates) is not True:
-        from locpipe.site import check_templates
+        from locpipe.site import rehearse_templates
 
-        check_templates(lazy.env)
+        rehearse_templates(lazy.env, project.config.source_language, project.config.site)
         stamps.record("templates", templates, data=True)
 
 
