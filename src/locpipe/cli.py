@@ -236,8 +236,17 @@ def update(ctx: Context, languages: tuple[str, ...]) -> None:
             f"update: {len(result.created)} created, {len(result.updated)} updated, "
             f"{len(result.unchanged)} unchanged"
         )
+        warn_strays(ctx.project, result.orphans, result.unconfigured)
 
     _run(run)
+
+
+def warn_strays(project: Project, orphans: list, unconfigured: list) -> None:
+    """One warning per catalog no step uses (:mod:`locpipe.strays`), on stderr."""
+    from locpipe.strays import stray_warnings
+
+    for line in stray_warnings(project, orphans, unconfigured):
+        click.echo(f"locpipe: warning: {line}", err=True)
 
 
 def run_translate(
@@ -353,6 +362,9 @@ def run_check(
     from locpipe.steps import check as step
 
     result = step.CheckResult([], min_complete, strict)  # totals and table rows
+    if fmt == "text":  # `all` has heard of the stray catalogs from update already
+        for line in step.site_warnings(ctx.project, _languages(ctx, languages), strays=gate):
+            click.echo(f"locpipe: warning: {line}", err=True)
     reports = step.check_reports(
         ctx.project,
         _languages(ctx, languages),
