@@ -120,7 +120,9 @@ class LazyGroup(click.Group):
     LAZY_COMMANDS = {
         "backends": "backends",
         "export": "exchange",
+        "init": "init",
         "merge": "exchange",
+        "prune": "prune",
         "report": "report",
         "review": "review",
         "tm": "tm",
