@@ -480,6 +480,17 @@ def build(
                 ctx.say(f"  {item.describe()}")
         for path in result.removed:
             ctx.say(f"  removed {ctx.project.relative(path)} (held back)")
+        for path in result.stale:
+            ctx.say(f"  removed {ctx.project.relative(path)} (no longer built)")
+        if result.manifest_problem:
+            from locpipe.manifest import MANIFEST_NAME
+
+            manifest = ctx.project.relative(ctx.project.paths.build / MANIFEST_NAME)
+            click.echo(
+                f"locpipe: warning: {manifest}: {result.manifest_problem} (files of deleted "
+                "articles may remain in the build folder; this build wrote a new one)",
+                err=True,
+            )
         for path, msgid in result.rejected:
             click.echo(
                 f"locpipe: warning: {ctx.project.relative(path)}: translation of {msgid[:60]!r} "
