@@ -175,3 +175,14 @@ def test_prune_refuses_a_symlinked_orphan(orphaned, tmp_path_factory):
     assert "locales/es/LC_MESSAGES/rag-spiegato.po: a symlink" in result.output
     assert elsewhere.is_file() and link.is_symlink()
     assert (project / "locales/en/LC_MESSAGES/rag-spiegato.po").is_file()
+
+
+def test_a_symlinked_kept_memory_is_refused(orphaned, tmp_path_factory):
+    project, _done = orphaned
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "memory.po"
+    shutil.copy(project / "locales/en/LC_MESSAGES/ui.po", elsewhere)
+    (project / "locales/en/memory.po").symlink_to(elsewhere)
+    for command in (["prune"], ["translate", "--backend", "pseudo", "--lang", "en"]):
+        result = run(project, *command, code=2)
+        assert "locales/en/memory.po: a symlink" in result.output
+    assert (project / "locales/en/LC_MESSAGES/rag-spiegato.po").is_file()

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
+from locpipe.errors import LocpipeError
 from locpipe.units import TAG_RE, tags_well_nested
 
 if TYPE_CHECKING:  # pysbd takes ~30 ms to import: only when a text has several sentences
@@ -171,6 +173,15 @@ KEPT_MEMORY = "memory.po"
 def kept_memory_path(locales: Path, target: str) -> Path:
     """Where ``target``'s kept memory is (outside ``LC_MESSAGES``: not a domain)."""
     return locales / target / KEPT_MEMORY
+
+
+def kept_memory_file(locales: Path, target: str) -> Path | None:
+    """``target``'s kept memory when there is one; a symlink there is an error
+    (locpipe reads no catalog through a link it did not make)."""
+    path = kept_memory_path(locales, target)
+    if os.path.islink(path):
+        raise LocpipeError("a symlink; the kept translation memory must be a regular file", path)
+    return path if path.exists() else None
 
 
 def keep_reviewed(kept: polib.POFile, catalog: polib.POFile, origin: str) -> int:

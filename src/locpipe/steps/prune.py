@@ -43,7 +43,7 @@ def prune(project: Project, languages: tuple[str, ...] = (), dry_run: bool = Fal
     remove the catalogs (nothing is written or removed with ``dry_run``)."""
     from locpipe.catalog import format_catalog, new_catalog
     from locpipe.fsio import commit_writes, discard_writes, prepare_write
-    from locpipe.mt.memory import keep_reviewed, kept_memory_path
+    from locpipe.mt.memory import keep_reviewed, kept_memory_file, kept_memory_path
 
     result = PruneResult(dry_run=dry_run)
     memories: dict[str, polib.POFile] = {}
@@ -58,9 +58,10 @@ def prune(project: Project, languages: tuple[str, ...] = (), dry_run: bool = Fal
         memory_path = kept_memory_path(project.paths.locales, orphan.language)
         kept = memories.get(orphan.language)
         if kept is None:
+            existing = kept_memory_file(project.paths.locales, orphan.language)
             kept = (
-                project.catalog(memory_path, orphan.language)
-                if memory_path.exists()
+                project.catalog(existing, orphan.language)
+                if existing is not None
                 else new_catalog(orphan.language)
             )
             project.forget_catalog(memory_path)  # changed in place below

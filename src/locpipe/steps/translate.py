@@ -269,7 +269,7 @@ def _memory(
     catalog is not parsed again to feed the memory; nor is one the scan read
     (``reviewed``: stamp name → its units).
     """
-    from locpipe.mt.memory import TranslationMemory, kept_memory_path
+    from locpipe.mt.memory import TranslationMemory, kept_memory_file
 
     memory = TranslationMemory()
     stamps = project.stamps("memory")
@@ -290,8 +290,8 @@ def _memory(
             entries = [polib.POEntry(msgid=msgid, msgstr=msgstr) for msgid, msgstr in units]
             memory.add_catalog(entries, domain.source_language, language, project.relative(path))
     for source, target in sorted(pairs):  # what `locpipe prune` kept of deleted articles
-        path = kept_memory_path(project.paths.locales, target)
-        if path.exists():
+        path = kept_memory_file(project.paths.locales, target)
+        if path is not None:
             memory.add_catalog(
                 project.catalog(path, target), source, target, project.relative(path)
             )
