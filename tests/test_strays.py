@@ -186,3 +186,17 @@ def test_a_symlinked_kept_memory_is_refused(orphaned, tmp_path_factory):
         result = run(project, *command, code=2)
         assert "locales/en/memory.po: a symlink" in result.output
     assert (project / "locales/en/LC_MESSAGES/rag-spiegato.po").is_file()
+
+
+def test_a_catalog_in_the_articles_own_language_is_named_as_such(project: Path):
+    article = project / "source_articles/rag-spiegato.html"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace('lang="it"', 'lang="fr"', 1), encoding="utf-8"
+    )
+    run(project, "extract")
+    result = run(project, "update")
+    assert (
+        "locales/fr/LC_MESSAGES/rag-spiegato.po: article 'rag-spiegato' is written in fr now "
+        "(its <html lang>), so this catalog is not used"
+    ) in result.output
+    assert (project / "locales/fr/LC_MESSAGES/rag-spiegato.po").is_file()

@@ -28,6 +28,8 @@ class StrayCatalog:
     path: Path
     language: str  # the language folder's name, as found
     domain: str
+    #: For an orphan: its article still exists, written in this very language.
+    own_language: bool = False
 
 
 def _catalog_names(folder: Path) -> list[str]:
@@ -70,16 +72,18 @@ def orphan_catalogs(project: Project, languages: tuple[str, ...] = ()) -> list[S
     language as a target: its article was deleted or renamed.
     """
     wanted: dict[str, set[str]] = {}
-    for domain in project.domains(languages):
+    domains = project.domains(languages)
+    for domain in domains:
         for language in domain.targets:
             wanted.setdefault(language, set()).add(domain.name)
+    names = {domain.name for domain in domains}
     orphans = []
     for language in languages or project.config.languages:
         folder = project.paths.locales / language / "LC_MESSAGES"
         for name in _catalog_names(folder):
             domain = name[: -len(".po")]
             if domain not in wanted.get(language, set()):
-                orphans.append(StrayCatalog(folder / name, language, domain))
+                orphans.append(StrayCatalog(folder / name, language, domain, domain in names))
     return orphans
 
 
@@ -128,10 +132,16 @@ def stray_warnings(
     project: Project, orphans: list[StrayCatalog], unconfigured: Sequence[StrayCatalog] = ()
 ) -> list[str]:
     """One warning line per stray catalog, naming it and saying what to do."""
+    prune = (
+        "the catalog is kept: `locpipe prune` moves its reviewed translations into the "
+        "translation memory and removes it"
+    )
     lines = [
-        f"{project.relative(stray.path)}: no article {stray.domain!r} any more (deleted or "
-        "renamed?); the catalog is kept: `locpipe prune` moves its reviewed translations "
-        "into the translation memory and removes it"
+        f"{project.relative(stray.path)}: article {stray.domain!r} is written in "
+        f"{stray.language} now (its <html lang>), so this catalog is not used; {prune}"
+        if stray.own_language
+        else f"{project.relative(stray.path)}: no article {stray.domain!r} any more (deleted "
+        f"or renamed?); {prune}"
         for stray in orphans
     ]
     lines += [
