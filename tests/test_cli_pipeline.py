@@ -289,3 +289,45 @@ def test_a_translation_of_an_older_source_is_not_published(project: Path):
     built = page.read_text(encoding="utf-8")
     assert "Le parcours d’une requête" not in built
     assert "Il percorso di una richiesta non presente nella cache del resolver." in built
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        ("index.html", "template not found: index.html"),
+        ("article.html", "template not found: article.html"),
+    ],
+)
+def test_a_build_with_a_missing_template_writes_nothing(project: Path, broken: str, expected: str):
+    run(project, "extract")
+    run(project, "update", "--lang", "fr")
+    (project / "templates" / broken).unlink()
+    result = CliRunner().invoke(main, ["-C", str(project), "build"])
+    assert result.exit_code == 2
+    assert f"{project / 'templates'}: {expected}" in result.output  # names the folder
+    assert not (project / "build").exists()  # no page, image or .mo
+    assert not list((project / "locales").rglob("*.mo"))
+
+
+def test_a_template_that_fails_to_render_stops_the_build_before_any_write(project: Path):
+    run(project, "extract")
+    run(project, "update", "--lang", "fr")
+    index = project / "templates/index.html"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("{{ article.title }}", "{{ article.nope }}"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["-C", str(project), "build"])
+    assert result.exit_code == 2
+    assert "index.html" in result.output and "nope" in result.output
+    assert not (project / "build").exists()
+
+
+def test_the_sample_templates_build_without_a_site_table(project: Path):
+    config = project / "locpipe.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.split("[site]", 1)[0], encoding="utf-8")
+    run(project, "extract")
+    run(project, "update", "--lang", "fr")
+    run(project, "build", "--lang", "fr")
+    assert (project / "build/fr/propagazione-dns.html").is_file()

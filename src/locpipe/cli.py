@@ -121,7 +121,9 @@ class LazyGroup(click.Group):
     LAZY_COMMANDS = {
         "backends": "backends",
         "export": "exchange",
+        "init": "init",
         "merge": "exchange",
+        "prune": "prune",
         "report": "report",
         "review": "review",
         "tm": "tm",
@@ -246,8 +248,17 @@ def update(ctx: Context, languages: tuple[str, ...]) -> None:
             f"update: {len(result.created)} created, {len(result.updated)} updated, "
             f"{len(result.unchanged)} unchanged"
         )
+        warn_strays(ctx.project, result.orphans, result.unconfigured)
 
     _run(run)
+
+
+def warn_strays(project: Project, orphans: list, unconfigured: list) -> None:
+    """One warning per catalog no step uses (:mod:`locpipe.strays`), on stderr."""
+    from locpipe.strays import stray_warnings
+
+    for line in stray_warnings(project, orphans, unconfigured):
+        click.echo(f"locpipe: warning: {line}", err=True)
 
 
 def run_translate(
@@ -364,6 +375,9 @@ def run_check(
     from locpipe.steps import check as step
 
     result = step.CheckResult([], min_complete, strict)  # totals and table rows
+    if fmt == "text":  # `all` has heard of the stray catalogs from update already
+        for line in step.site_warnings(ctx.project, _languages(ctx, languages), strays=gate):
+            click.echo(f"locpipe: warning: {line}", err=True)
     reports = step.check_reports(
         ctx.project,
         _languages(ctx, languages),
@@ -479,6 +493,17 @@ def build(
                 ctx.say(f"  {item.describe()}")
         for path in result.removed:
             ctx.say(f"  removed {ctx.project.relative(path)} (held back)")
+        for path in result.stale:
+            ctx.say(f"  removed {ctx.project.relative(path)} (no longer built)")
+        if result.manifest_problem:
+            from locpipe.manifest import MANIFEST_NAME
+
+            manifest = ctx.project.relative(ctx.project.paths.build / MANIFEST_NAME)
+            click.echo(
+                f"locpipe: warning: {manifest}: {result.manifest_problem} (files of deleted "
+                "articles may remain in the build folder; this build wrote a new one)",
+                err=True,
+            )
         for path, msgid in result.rejected:
             click.echo(
                 f"locpipe: warning: {ctx.project.relative(path)}: translation of {msgid[:60]!r} "

@@ -47,6 +47,7 @@ __all__ = [
     "language_links",
     "load_template",
     "make_environment",
+    "templates_folder",
     "render_article",
     "render_index",
     "translations_from_catalog",
@@ -259,13 +260,29 @@ def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax_error(exc) from None
     except jinja2.TemplateNotFound as exc:
-        raise LocpipeError(f"template not found: {exc.name}", exc.name) from None
+        folder = templates_folder(env)
+        raise LocpipeError(f"template not found: {exc.name}", folder or exc.name) from None
+
+
+#: The templates a build renders (each may extend or include others).
+PAGE_TEMPLATES = ("article.html", "index.html")
+
+
+def templates_folder(env: jinja2.Environment) -> Path | None:
+    """The folder ``env`` loads its templates from (None: not a folder loader)."""
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader) and loader.searchpath:
+        return Path(loader.searchpath[0])
+    return None
 
 
 def check_templates(env: jinja2.Environment) -> list[str]:
-    """Compile every ``.html`` template up front; return their names."""
+    """Compile every ``.html`` template up front, the page templates first
+    (a missing one is an error naming the templates folder); return their names."""
     names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
     for name in names:
+        load_template(env, name)
+    for name in PAGE_TEMPLATES:
         load_template(env, name)
     return names
 
@@ -457,12 +474,16 @@ class IndexEntry:
     href: str
 
 
+#: The ``[site]`` keys every template may use, empty when locpipe.toml does not set them.
+SITE_DEFAULTS = {"name": "", "email": "", "base_url": ""}
+
+
 def _common_context(lang: str, site: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "lang": lang,
         "html_lang": html_lang(lang),
         "text_direction": _text_direction(lang),
-        "site": site,
+        "site": SITE_DEFAULTS | dict(site),
     }
 
 
@@ -510,3 +531,32 @@ def render_index(
         "canonical": canonical,
     }
     return _render(env, "index.html", translations, context)
+
+
+def rehearse_templates(env: jinja2.Environment, lang: str, site: Mapping[str, Any]) -> None:
+    """Render each page template once with a sample page, writing nothing.
+
+    A build calls this before its first write, so a missing template, a
+    variable the configuration does not give (``site.name`` without a
+    ``[site]`` table) or any other render error stops it with nothing written.
+    """
+    check_templates(env)
+    here = language_links([lang], lang, lambda code: "index.html")
+    page = ArticlePage(
+        slug="sample",
+        lang=lang,
+        title="Title",
+        description="Description",
+        body_html="<h1>Title</h1>",
+        published=datetime.date(2000, 1, 1),
+        alternates=[(html_lang(lang), "sample.html")],
+        languages=here,
+        keywords=["keyword"],
+        canonical="sample.html",
+    )
+    translations = CatalogTranslations()
+    render_article(env, page, translations, site)
+    entry = IndexEntry("sample", "Title", "Description", "sample.html")
+    render_index(
+        env, lang=lang, articles=[entry], languages=here, translations=translations, site=site
+    )

@@ -9,7 +9,7 @@ import click
 from locpipe.catalog import read_catalog
 from locpipe.cli import Context, _run, lang_option, pass_context
 from locpipe.fsio import atomic_write_bytes
-from locpipe.mt.memory import TranslationMemory
+from locpipe.mt.memory import TranslationMemory, kept_memory_file
 from locpipe.project import Project
 
 
@@ -23,6 +23,13 @@ def project_memory(project: Project, languages: tuple[str, ...] = ()) -> Transla
                 memory.add_catalog(
                     read_catalog(path), domain.source_language, language, project.relative(path)
                 )
+    source = project.config.source_language
+    for language in languages or project.config.languages:  # kept by `locpipe prune`
+        path = kept_memory_file(project.paths.locales, language)
+        if language != source and path is not None:
+            memory.add_catalog(
+                read_catalog(path, language), source, language, project.relative(path)
+            )
     return memory
 
 

@@ -13,13 +13,16 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polib
 
+from locpipe.errors import LocpipeError
 from locpipe.units import TAG_RE, tags_well_nested
 
 if TYPE_CHECKING:  # pysbd takes ~30 ms to import: only when a text has several sentences
@@ -160,3 +163,42 @@ def reviewed(entry: polib.POEntry) -> bool:
         and bool(entry.msgstr)
         and "fuzzy" not in entry.flags
     )
+
+
+#: The catalog of each target language holding the reviewed translations of
+#: deleted articles (``locpipe prune`` moves them there): ``locales/<lang>/memory.po``.
+KEPT_MEMORY = "memory.po"
+
+
+def kept_memory_path(locales: Path, target: str) -> Path:
+    """Where ``target``'s kept memory is (outside ``LC_MESSAGES``: not a domain)."""
+    return locales / target / KEPT_MEMORY
+
+
+def kept_memory_file(locales: Path, target: str) -> Path | None:
+    """``target``'s kept memory when there is one; a symlink there is an error
+    (locpipe reads no catalog through a link it did not make)."""
+    path = kept_memory_path(locales, target)
+    if os.path.islink(path):
+        raise LocpipeError("a symlink; the kept translation memory must be a regular file", path)
+    return path if path.exists() else None
+
+
+def keep_reviewed(kept: polib.POFile, catalog: polib.POFile, origin: str) -> int:
+    """Add ``catalog``'s reviewed entries to the ``kept`` memory catalog, in its order;
+    a msgid already kept gets the newer translation.  Returns how many were added."""
+    index = {entry.msgid: entry for entry in kept if not entry.obsolete}
+    added = 0
+    for entry in catalog:
+        if not reviewed(entry):
+            continue
+        added += 1
+        old = index.get(entry.msgid)
+        if old is not None:
+            old.msgstr = entry.msgstr
+            old.tcomment = f"kept from {origin}"
+            continue
+        new = polib.POEntry(msgid=entry.msgid, msgstr=entry.msgstr, tcomment=f"kept from {origin}")
+        kept.append(new)
+        index[entry.msgid] = new
+    return added

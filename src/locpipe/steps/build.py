@@ -14,6 +14,7 @@ from locpipe.drafts import is_stale
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import reassemble
 from locpipe.fsio import atomic_write_text, commit_writes, discard_writes
+from locpipe.manifest import remove_unproduced
 from locpipe.parallel import first_error, run_each
 from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Domain, Project
 from locpipe.state import Stamps, digest_bytes, file_digest, key
@@ -35,6 +36,10 @@ class BuildResult:
     publish_threshold: float = 0.0
     #: Images and other files of source_articles/ copied next to the pages.
     assets: list[Path] = field(default_factory=list)
+    #: Files an earlier build wrote that this one no longer produces, removed
+    #: (:mod:`locpipe.manifest`), and why the manifest was ignored ("": it was not).
+    stale: list[Path] = field(default_factory=list)
+    manifest_problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,13 +227,12 @@ def build(
     site = dict(project.config.site)
     selected = languages or project.config.languages
     source = project.paths.source_articles
-    project.guard_writes(  # an asset folder symlinked out of build/<lang>/: refused before writing
-        [
-            project.paths.build / language / path.relative_to(source)
-            for path in asset_paths(source, project.root)
-            for language in selected
-        ]
-    )
+    assets = [
+        project.paths.build / language / path.relative_to(source)
+        for path in asset_paths(source, project.root)
+        for language in selected
+    ]
+    project.guard_writes(assets)  # an asset folder symlinked out of build/<lang>/: refused
     plan = _plan(project, reviewed_only, selected, threshold)
     result.held_back = [
         plan.held[key]
@@ -244,6 +248,11 @@ def build(
     made = _render(project, lazy, site, plan, todo)
     try:
         _finish(project, result, lazy, site, plan, todo, made, selected)
+        result.stale, result.manifest_problem = remove_unproduced(
+            project.paths.build,
+            [*result.written, *result.unchanged, *assets],
+            languages or None,  # all languages: also those dropped from the configuration
+        )
     except BaseException:
         discard_writes(made.temp_files())  # those not committed yet
         raise
@@ -253,13 +262,15 @@ def build(
 
 
 def _check_templates(project: Project, lazy: _Lazy) -> None:
-    """Every template is read and checked before the first write (unless stamped)."""
+    """Every template is read, and the page templates rendered once with a sample
+    page, before the first write (unless stamped): a missing or broken template
+    stops the build with nothing written."""
     stamps = project.stamps("build")
     templates = project.templates_digest
     if stamps.data("templates", templates) is not True:
-        from locpipe.site import check_templates
+        from locpipe.site import rehearse_templates
 
-        check_templates(lazy.env)
+        rehearse_templates(lazy.env, project.config.source_language, project.config.site)
         stamps.record("templates", templates, data=True)
 
 

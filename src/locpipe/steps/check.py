@@ -496,3 +496,25 @@ def _spooled(spool: IO[str]) -> Iterator[str]:
     spool.seek(0)
     while chunk := spool.read(1 << 16):
         yield chunk
+
+
+def site_warnings(
+    project: Project, languages: tuple[str, ...] = (), strays: bool = True
+) -> list[str]:
+    """Warnings about the project rather than a catalog: catalogs of deleted articles
+    or of unconfigured languages (:mod:`locpipe.strays`), and links of the source
+    articles to pages that no longer exist (:mod:`locpipe.links`); ``strays=False``:
+    only the links."""
+    from locpipe.links import dead_links
+    from locpipe.strays import orphan_catalogs, stray_warnings, unconfigured_catalogs
+
+    lines = []
+    if strays:
+        orphans = orphan_catalogs(project, languages)
+        lines += stray_warnings(project, orphans, unconfigured_catalogs(project))
+    for link in dead_links(project):
+        lines.append(
+            f"{project.relative(link.article)}:{link.line}: link to {link.href!r}: no such page "
+            f"in {project.relative(project.paths.source_articles)}/ (deleted or renamed?)"
+        )
+    return lines

@@ -172,11 +172,14 @@ def _memory_key(project: Project, source: str, target: str, settings: MTSettings
     """The bytes of every catalog the source→target memory is read from ("": no memory)."""
     if not settings.memory:
         return ""
+    from locpipe.mt.memory import kept_memory_path
+
     digests = [
         file_digest(project.catalog_path(target, domain.name))
         for domain in project.domains()
         if domain.source_language == source and target in domain.targets
     ]
+    digests.append(file_digest(kept_memory_path(project.paths.locales, target)))
     return key(source, target, digests)
 
 
@@ -266,7 +269,7 @@ def _memory(
     catalog is not parsed again to feed the memory; nor is one the scan read
     (``reviewed``: stamp name → its units).
     """
-    from locpipe.mt.memory import TranslationMemory
+    from locpipe.mt.memory import TranslationMemory, kept_memory_file
 
     memory = TranslationMemory()
     stamps = project.stamps("memory")
@@ -286,6 +289,12 @@ def _memory(
                 stamps.record(name, "reviewed", [path], data=units)
             entries = [polib.POEntry(msgid=msgid, msgstr=msgstr) for msgid, msgstr in units]
             memory.add_catalog(entries, domain.source_language, language, project.relative(path))
+    for source, target in sorted(pairs):  # what `locpipe prune` kept of deleted articles
+        path = kept_memory_file(project.paths.locales, target)
+        if path is not None:
+            memory.add_catalog(
+                project.catalog(path, target), source, target, project.relative(path)
+            )
     reviewed.clear()  # the memory has them now
     return memory
 

@@ -9,6 +9,7 @@ from locpipe.errors import LocpipeError
 from locpipe.parallel import first_error, run_each
 from locpipe.project import Project
 from locpipe.state import file_digest, key
+from locpipe.strays import StrayCatalog, orphan_catalogs, unconfigured_catalogs
 
 
 @dataclass
@@ -18,6 +19,10 @@ class UpdateResult:
     created: list[Path] = field(default_factory=list)
     updated: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    #: Catalogs whose article is gone: kept until ``locpipe prune``.
+    orphans: list[StrayCatalog] = field(default_factory=list)
+    #: Catalogs of languages not in ``languages``: ignored.
+    unconfigured: list[StrayCatalog] = field(default_factory=list)
 
 
 def stamp_name(language: str, domain: str) -> str:
@@ -98,4 +103,6 @@ def update(project: Project, languages: tuple[str, ...] = ()) -> UpdateResult:
             stamps.record(*inputs[m.path], [m.path])
     finally:
         project.save_stamps()
+    result.orphans = orphan_catalogs(project, languages)
+    result.unconfigured = unconfigured_catalogs(project)
     return result
