@@ -337,7 +337,8 @@ def test_a_failing_language_keeps_every_finished_catalog(project: Path):
     failed_fr = set(backend.calls_for("fr")[1])
     assert not failed_fr & set(filled(project, "fr"))  # nothing of the broken call
     with MTCache.for_project(project) as cache:  # all that came back is in the cache
-        assert len(cache) == len(set(backend.returned))
+        translated = {(target, t) for target, t in backend.returned if "%(" not in t}
+        assert len(cache) == len(translated)  # failures are not: they are sent again
 
 
 def test_interrupt_while_languages_run_stops_at_once_and_keeps_finished_work(project: Path):

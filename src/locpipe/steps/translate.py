@@ -70,6 +70,8 @@ LOOKAHEAD = 2
 FIRST_BATCH = 4
 #: Catalogs a language may hold in memory while their texts are at the engine.
 MAX_WAITING = 64
+#: Failures listed per catalog in the summary (then only their number).
+FIRST_REASONS = 5
 MT_COMMENT = "machine translation: "
 TM_COMMENT = "translation memory: "
 #: Before a sentence update replaces a translator's text, it is kept in this comment.
@@ -647,11 +649,12 @@ class _Lane:
 
     def finish(self, batch: _Batch, outcomes: list[Outcome]) -> None:
         """A batch is back: remember and cache its outcomes, apply what is now complete."""
-        from locpipe.mt.base import VERIFICATION_FAILED
-
         if self.broken:
             return
-        batch.outcomes = dict(zip(batch.texts, outcomes, strict=True))
+        batch.outcomes = {
+            text: _checked(self.context.backend, text, batch.target, outcome)
+            for text, outcome in zip(batch.texts, outcomes, strict=True)
+        }
         for text, outcome in batch.outcomes.items():
             key = (batch.engine, batch.source, text)
             self.seen[key] = outcome
@@ -661,11 +664,8 @@ class _Lane:
             batch.source,
             batch.target,
             batch.fp,
-            (
-                (text, o.text, o.error)
-                for text, o in batch.outcomes.items()
-                if (o.text or "").strip() or (o.error or "").startswith(VERIFICATION_FAILED)
-            ),
+            # Failures are not cached: the next run sends them again.
+            ((text, o.text, None) for text, o in batch.outcomes.items() if (o.text or "").strip()),
         )
         self._apply_ready()
         self._forget()
@@ -692,8 +692,8 @@ class _Lane:
         return batch
 
     def _plan_job(self, job: _Job) -> None:
-        from locpipe.mt.base import VERIFICATION_FAILED, Outcome
-        from locpipe.mt.cache import FAILED, fingerprint
+        from locpipe.mt.base import Outcome
+        from locpipe.mt.cache import fingerprint
 
         context = self.context
         backend, result, size = context.backend, context.result, context.batch_size
@@ -724,13 +724,16 @@ class _Lane:
                     wanted.append(text)
             if wanted:
                 cached = context.cache.get_many(job.engine, job.source, job.target, job.fp, wanted)
+                # A cached translation is data (the cache may be forged): verified again,
+                # one that fails is sent to the engine as if it were not there.
+                cached = {
+                    text: value
+                    for text, value in cached.items()
+                    if _verified(backend, text, job.target, value)
+                }
                 result.cache_hits += len(cached)
                 for text, value in cached.items():
-                    self.seen[(job.engine, job.source, text)] = piece.known[text] = (
-                        Outcome(None, VERIFICATION_FAILED + " (cached)")
-                        if value is FAILED
-                        else Outcome(str(value))
-                    )
+                    self.seen[(job.engine, job.source, text)] = piece.known[text] = Outcome(value)
                 misses = [t for t in wanted if t not in cached]
                 if misses:
                     chars = sum(len(t) for t in misses)
@@ -815,6 +818,23 @@ class _Lane:
         if excess > 0:
             for stale in list(itertools.islice(self.seen, excess)):
                 del self.seen[stale]
+
+
+def _verified(backend: Backend, text: str, target: str, translation: str) -> bool:
+    """Whether ``translation`` keeps the protected items, tags and digits of ``text``
+    and brings in no control, bidi or invisible character."""
+    from locpipe.mt.protect import verify
+
+    return verify(backend.protector.mask(text, target), translation)
+
+
+def _checked(backend: Backend, text: str, target: str, outcome: Outcome) -> Outcome:
+    """An engine's outcome, verified again whatever the backend checked."""
+    from locpipe.mt.base import VERIFICATION_FAILED, Outcome
+
+    if outcome.text is None or _verified(backend, text, target, outcome.text):
+        return outcome
+    return Outcome(None, VERIFICATION_FAILED)
 
 
 def _count(result: TranslateResult, batch: _Batch) -> None:
@@ -1069,11 +1089,21 @@ def summary_lines(result: TranslateResult, relative: Callable[[Path], str]) -> l
         f"{result.updated} changed units updated, {result.engine_texts} texts sent to the "
         f"engine in {result.engine_calls} calls, {result.cache_hits} from the cache"
     )
+    by_catalog: dict[Path, list[Failure]] = {}
     for failure in result.failures:
-        lines.append(
-            f"locpipe: warning: {relative(failure.path)}:{failure.line}: not translated "
-            f"({failure.reason}): {failure.msgid[:60]!r}"
-        )
+        by_catalog.setdefault(failure.path, []).append(failure)
+    for path, failures in by_catalog.items():
+        lines.append(f"locpipe: warning: {relative(path)}: {len(failures)} units not translated")
+        for failure in failures[:FIRST_REASONS]:
+            lines.append(
+                f"locpipe: warning: {relative(failure.path)}:{failure.line}: not translated "
+                f"({failure.reason}): {failure.msgid[:60]!r}"
+            )
+        if len(failures) > FIRST_REASONS:
+            lines.append(f"locpipe: warning:   ... and {len(failures) - FIRST_REASONS} more")
     if result.failures:
-        lines.append(f"translate: {len(result.failures)} units not translated (listed above)")
+        lines.append(
+            f"translate: {len(result.failures)} units not translated in {len(by_catalog)} "
+            "catalogs (listed above); they are not cached: the next run sends them again"
+        )
     return lines
