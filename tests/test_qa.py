@@ -32,7 +32,7 @@ def names(msgid: str, msgstr: str, context: QAContext | None = None, **entry) ->
 
 def test_every_check_has_a_name_severity_and_explanation():
     assert list(CHECKS) == [
-        "tags", "placeholders", "urls", "emails", "numbers", "dnt", "glossary", "unchanged",
+        "tags", "placeholders", "urls", "emails", "numbers", "dnt", "code", "glossary", "unchanged",
         "whitespace", "punctuation", "doublespace", "doublewords", "length", "plurals",
         "obsolete-only",
     ]  # fmt: skip

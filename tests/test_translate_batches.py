@@ -29,6 +29,7 @@ from locpipe.mt.online import ONLINE_BACKENDS
 from locpipe.mt.pseudo import PseudoBackend
 from locpipe.project import Project
 from locpipe.steps.translate import summary_lines, translate
+from locpipe.units import VERBATIM_COMMENT
 
 #: Seconds a test waits for the other language before it fails (never hangs).
 TIMEOUT = 20.0
@@ -103,12 +104,13 @@ def catalogs(project: Path) -> dict[str, bytes]:
 
 
 def filled(project: Path, language: str) -> dict[str, str]:
-    """msgid → msgstr of the filled entries of a language's catalogs."""
+    """msgid → msgstr of the entries of a language's catalogs the engine filled
+    (code units, copied from their source, aside)."""
     return {
         e.msgid: e.msgstr
         for p in sorted((project / "locales" / language / "LC_MESSAGES").glob("*.po"))
         for e in polib.pofile(str(p))
-        if e.msgstr and not e.obsolete
+        if e.msgstr and not e.obsolete and VERBATIM_COMMENT not in e.tcomment
     }
 
 

@@ -19,11 +19,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polib
 
-from locpipe.units import VERBATIM_ELEMENTS, has_letter, plain_text, tags_in, tags_well_nested
+from locpipe.mt.protect import is_code_word
+from locpipe.units import (
+    VERBATIM_ELEMENTS,
+    has_letter,
+    is_verbatim_element,
+    plain_text,
+    tags_in,
+    tags_well_nested,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -101,6 +109,8 @@ class QAContext:
     glossary: Mapping[str, str] = field(default_factory=dict)
     nplurals: int | None = None
     ui_length_ratio: float = DEFAULT_UI_LENGTH_RATIO
+    #: The entry being checked is all code (extracted comment ``td > code``).
+    verbatim: bool = False
 
     @property
     def is_ui(self) -> bool:
@@ -236,15 +246,27 @@ def _glossary(source: str, target: str, ctx: QAContext) -> list[str]:
 
 
 def _unchanged(source: str, target: str, ctx: QAContext) -> list[str]:
-    if source != target:
+    if source != target or ctx.verbatim:
         return []
     rest = plain_text(_CODE_RE.sub(" ", source))  # code, commands, file names stay as they are
     rest = _URL_RE.sub(" ", _EMAIL_RE.sub(" ", _PLACEHOLDER_RE.sub(" ", rest)))
     for term in ctx.do_not_translate:
         rest = _term_re(term).sub(" ", rest)
-    if not has_letter(rest):
-        return []  # only names, numbers, addresses: nothing to translate
+    if not any(has_letter(word) and not is_code_word(word) for word in rest.split()):
+        return []  # only names, numbers, addresses, paths, options: nothing to translate
     return ["translation is identical to the source"]
+
+
+def _code(source: str, target: str, ctx: QAContext) -> list[str]:
+    """Text that was verbatim in the source (a ``<code>``/``<kbd>``/``<samp>``/
+    ``<var>``/``<abbr>`` span, or the whole unit when it fills one) changed."""
+    if ctx.verbatim:
+        if target.strip() != source.strip():
+            return [f"the unit is code ({source[:60]!r}): its translation must be the source"]
+        return []
+    spans = Counter(m.group() for m in _CODE_RE.finditer(source))
+    changed = spans - Counter(m.group() for m in _CODE_RE.finditer(target))
+    return [f"verbatim text changed: {_show(list(changed.elements()))}"] if changed else []
 
 
 def _whitespace(source: str, target: str, ctx: QAContext) -> list[str]:
@@ -304,6 +326,7 @@ CHECKS: dict[str, Check] = {
         Check("emails", ERROR, "e-mail addresses differ from the source", _emails),
         Check("numbers", ERROR, "numbers differ from the source", _numbers),
         Check("dnt", ERROR, "a do_not_translate term of the source is missing", _dnt),
+        Check("code", ERROR, "text that is code in the source (<code>, <kbd>…) changed", _code),
         Check("glossary", WARNING, "a glossary term's required translation is not used", _glossary),
         Check("unchanged", WARNING, "the translation is identical to the source", _unchanged),
         Check("whitespace", WARNING, "leading or trailing whitespace differs", _whitespace),
@@ -397,6 +420,8 @@ def check_entry(entry: polib.POEntry, ctx: QAContext) -> list[Finding]:
 
     for message in _plural_messages(entry, ctx.nplurals):
         add(CHECKS["plurals"], message)
+    if is_verbatim_element(entry.comment):
+        ctx = replace(ctx, verbatim=True)
     for source, target in _pairs(entry, ctx.nplurals):
         for check in CHECKS.values():
             if check.func is None:

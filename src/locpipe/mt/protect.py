@@ -51,6 +51,9 @@ _PLACEHOLDER = (
 )
 _NUMBER = r"(?<![\w.,])[+-]?\d+(?:[.,]\d+)*[ \u00a0\u202f]?%(?!\()"
 _DIGITS_RE = re.compile(r"\d+")
+#: A word that is code, not language: it holds a path, variable or glob character,
+#: or is a command-line option.
+_CODE_WORD_RE = re.compile(r"\S*[/\\_=*$~@{}\[\]|#^<>]\S*|-{1,2}[^\W\d_][\w-]*[.,;:]?")
 #: Characters a translation may not bring in unless its source has them: C0 and C1
 #: controls but tab and line breaks (a terminal escape ``\x1b[2J`` in a catalog
 #: runs in every translator's terminal), bidi embeddings, overrides and isolates
@@ -264,6 +267,27 @@ def _same_markup(source: str, source_tags: list[str], output: str, output_tags: 
         return False
     # An element emptied: the engine moved its words out of it.
     return _filled_pairs(output) == _filled_pairs(source)
+
+
+def is_code_word(word: str) -> bool:
+    """Whether a word is code, not language: a path, variable, glob or option."""
+    return _CODE_WORD_RE.fullmatch(word) is not None
+
+
+def is_verbatim(masked: Masked) -> bool:
+    """Whether nothing in a unit is for an engine: outside its protected items
+    (code spans, URLs, addresses, placeholders, numbers, do-not-translate terms)
+    every word is code-like (a path, an option, an identifier: ``/etc/passwd``,
+    ``-e``, ``$HOME``, ``*.deb``, ``user_id``) or has no letter."""
+    for piece in masked.pieces:
+        if isinstance(piece, Item):
+            if piece.kind == "glossary":
+                return False  # a term with a forced translation
+            continue
+        for word in piece.split():
+            if has_letter(word) and not is_code_word(word):
+                return False
+    return True
 
 
 def unsafe_characters(source: str, output: str) -> list[str]:

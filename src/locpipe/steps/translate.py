@@ -49,6 +49,7 @@ from locpipe.mt.settings import MTSettings, parse_settings
 from locpipe.project import Project
 from locpipe.state import Stamps, file_digest, key
 from locpipe.steps.update import stamp_name
+from locpipe.units import VERBATIM_COMMENT
 
 if TYPE_CHECKING:  # the engines, the cache, the sentence splitter, the threads: when used
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -94,6 +95,7 @@ class TranslateResult:
 
     translated: int = 0  # entries filled (engine, cache or memory)
     from_memory: int = 0  # of which entirely from the translation memory
+    verbatim: int = 0  # of which code units copied from the source (no engine, no memory)
     updated: int = 0  # changed fuzzy entries brought up to date sentence by sentence
     failed: list[tuple[Path, int, str]] = field(default_factory=list)  # (catalog, line, msgid)
     failures: list[Failure] = field(default_factory=list)
@@ -132,6 +134,7 @@ class _Plan:
     parts: list[str | None]  # known translation of each segment's core
     reused: int = 0
     memory_origin: str | None = None  # an exact unit match
+    verbatim: bool = False  # all code: copied from the source
 
     @property
     def todo(self) -> list[str]:
@@ -303,7 +306,7 @@ def _set_comments(entry: polib.POEntry, lines: Iterable[str]) -> None:
     kept = [
         line
         for line in entry.tcomment.splitlines()
-        if not line.startswith((MT_COMMENT, TM_COMMENT))
+        if not line.startswith((MT_COMMENT, TM_COMMENT, VERBATIM_COMMENT))
     ]
     entry.tcomment = "\n".join([*kept, *lines])
 
@@ -357,6 +360,28 @@ def _plan(
     if not reused:
         return None  # nothing to keep: the old translation is the translator's best start
     return _Plan(*where, True, segments, parts, reused)
+
+
+def _verbatim_plan(index: int, entry: polib.POEntry, target: str, backend: Backend) -> _Plan | None:
+    """The plan of an untranslated unit that is all code, else None.
+
+    Verbatim: the walker found it filling a ``<code>``/``<kbd>``/``<samp>``/
+    ``<var>``/``<abbr>`` (extracted comment ``td > code``), or nothing in it is
+    language (:func:`~locpipe.mt.protect.is_verbatim`).  It is copied, never
+    sent to an engine (which turned ``/etc/passwd`` into ``/Etc/passwd``).
+    """
+    from locpipe.mt.protect import is_verbatim
+    from locpipe.units import is_verbatim_element
+
+    if not needs_translation(entry):
+        return None
+    if not is_verbatim_element(entry.comment) and not is_verbatim(
+        backend.protector.mask(entry.msgid, target)
+    ):
+        return None
+    plan = _Plan(index, entry.msgid, entry.linenum, False, _whole(entry.msgid), [entry.msgid], 1)
+    plan.verbatim = True
+    return plan
 
 
 def _assemble(plan: _Plan) -> str:
@@ -708,7 +733,11 @@ class _Lane:
             plans = [
                 p
                 for i, e in entries
-                if (p := _plan(i, e, job, context.memory, context.settings)) is not None
+                if (
+                    p := _verbatim_plan(i, e, job.target, backend)
+                    or _plan(i, e, job, context.memory, context.settings)
+                )
+                is not None
             ]
             piece = _Piece(job, plans, len(entries), start + size >= len(job.pending))
             wanted = []
@@ -1034,6 +1063,15 @@ def _apply(piece: _Piece, catalog: polib.POFile, result: TranslateResult) -> int
         entry = catalog[plan.index] if plan.index < len(catalog) else None
         if entry is None or entry.msgid != plan.msgid:  # the project lock should prevent it
             raise LocpipeError(f"{job.path}: changed while it was being translated")
+        if plan.verbatim:
+            # Code: the source is its own translation, by rule, not a draft to review.
+            entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            _set_comments(entry, [VERBATIM_COMMENT])
+            result.verbatim += 1
+            result.translated += 1
+            continue
         reason = None
         for index, part in enumerate(plan.parts):
             if part is not None:
@@ -1088,6 +1126,7 @@ def summary_lines(result: TranslateResult, relative: Callable[[Path], str]) -> l
         f"translate: {result.translated} units filled ({result.from_memory} from memory), "
         f"{result.updated} changed units updated, {result.engine_texts} texts sent to the "
         f"engine in {result.engine_calls} calls, {result.cache_hits} from the cache"
+        + (f"; {result.verbatim} code units copied as they are" if result.verbatim else "")
     )
     by_catalog: dict[Path, list[Failure]] = {}
     for failure in result.failures:
