@@ -28,6 +28,7 @@ BACKEND_CLASSES: dict[str, str] = {
     "microsoft": "locpipe.mt.online:MicrosoftBackend",
     "google": "locpipe.mt.online:GoogleBackend",
     "mymemory": "locpipe.mt.online:MyMemoryBackend",
+    "openai": "locpipe.mt.llm:OpenAIChatBackend",
 }
 
 

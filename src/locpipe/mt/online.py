@@ -292,7 +292,8 @@ class OnlineBackend(Backend):
             # a token out of nowhere empties the run: it fails verification below
             texts = ["" if "\ue000" in text else text for text in texts]
             restored = restore(m, m.with_runs(texts, PUA_TOKENS.token), PUA_TOKENS.pattern)
-            if restored is None or not restored.strip():
+            if restored is None or not restored.strip() or not all(t.strip() for t in texts):
+                # (an empty run: its words were lost, or the engine left it out)
                 outcomes.append(Outcome(None, f"{VERIFICATION_FAILED} (also after the fallback)"))
             else:
                 outcomes.append(Outcome(_keep_space(m.source, restored)))
