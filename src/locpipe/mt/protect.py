@@ -54,6 +54,8 @@ _DIGITS_RE = re.compile(r"\d+")
 #: A word that is code, not language: it holds a path, variable or glob character,
 #: or is a command-line option.
 _CODE_WORD_RE = re.compile(r"\S*[/\\_=*$~@{}\[\]|#^<>]\S*|-{1,2}[^\W\d_][\w-]*[.,;:]?")
+_PLAIN_WORD_RE = re.compile(r"(?<!\S)[^\W\d_]+[.,;:!?]?(?!\S)")
+_CODE_SPAN_RE = re.compile(rf"<({'|'.join(VERBATIM_ELEMENTS)})(\d*)>.*?</\1\2>")
 #: Characters a translation may not bring in unless its source has them: C0 and C1
 #: controls but tab and line breaks (a terminal escape ``\x1b[2J`` in a catalog
 #: runs in every translator's terminal), bidi embeddings, overrides and isolates
@@ -272,6 +274,13 @@ def _same_markup(source: str, source_tags: list[str], output: str, output_tags: 
 def is_code_word(word: str) -> bool:
     """Whether a word is code, not language: a path, variable, glob or option."""
     return _CODE_WORD_RE.fullmatch(word) is not None
+
+
+def may_be_verbatim(text: str, terms: Iterable[str] = ()) -> bool:
+    """A cheap test before :func:`is_verbatim` (masking costs ~0.15 ms a unit): False
+    when ``text`` has more plain words outside code spans than any term has."""
+    words = len(_PLAIN_WORD_RE.findall(_CODE_SPAN_RE.sub(" ", text)))
+    return words <= max((len(term.split()) for term in terms), default=0) + 1
 
 
 def is_verbatim(masked: Masked) -> bool:

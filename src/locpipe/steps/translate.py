@@ -370,13 +370,14 @@ def _verbatim_plan(index: int, entry: polib.POEntry, target: str, backend: Backe
     language (:func:`~locpipe.mt.protect.is_verbatim`).  It is copied, never
     sent to an engine (which turned ``/etc/passwd`` into ``/Etc/passwd``).
     """
-    from locpipe.mt.protect import is_verbatim
+    from locpipe.mt.protect import is_verbatim, may_be_verbatim
     from locpipe.units import is_verbatim_element
 
     if not needs_translation(entry):
         return None
-    if not is_verbatim_element(entry.comment) and not is_verbatim(
-        backend.protector.mask(entry.msgid, target)
+    if not is_verbatim_element(entry.comment) and not (
+        may_be_verbatim(entry.msgid, backend.protector.terms)
+        and is_verbatim(backend.protector.mask(entry.msgid, target))
     ):
         return None
     plan = _Plan(index, entry.msgid, entry.linenum, False, _whole(entry.msgid), [entry.msgid], 1)
