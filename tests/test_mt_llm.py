@@ -184,6 +184,12 @@ def test_translate_step_with_a_local_model(model: Server, tmp_path: Path, monkey
     for path in site.rglob("*"):
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path
+    # Each unit names its article, whose title travels with the batch as context.
+    sent = [json.loads(r["json"]["messages"][1]["content"]) for r in model.requests]
+    titles = {t for request in sent for t in request.get("articles", [])}
+    assert "Come si riducono le dimensioni di un’immagine Docker?" in titles
+    units = [u for request in sent for u in request["units"]]
+    assert sum("article" in u for u in units) > len(units) // 2  # all but the UI strings
     before = len(model.requests)
     again = translate(Project(site), ("en",))  # only what failed goes again
     assert not again.failures

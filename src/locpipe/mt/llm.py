@@ -10,7 +10,8 @@ one, comes from ``OPENAI_API_KEY``::
 
 A whole batch goes in one ``POST {url}/chat/completions``: the units in
 document order (so each has its neighbours as context), as JSON objects
-``{"id": N, "text": …}``, with the protected items (tags, code, URLs,
+``{"id": N, "article": K, "text": …}`` (``K`` indexes the titles of their
+articles, sent along as context), with the protected items (tags, code, URLs,
 placeholders, do-not-translate and glossary terms) masked as ``<x id="N"/>``
 exactly as for the other engines.  The instructions list the do-not-translate
 terms and the target's glossary.  The model must answer
@@ -35,6 +36,7 @@ from locpipe.errors import LocpipeError
 from locpipe.mt.base import Outcome
 from locpipe.mt.http import EngineError
 from locpipe.mt.online import OnlineBackend
+from locpipe.mt.protect import Masked
 from locpipe.mt.settings import Limits
 from locpipe.units import TAG_RE
 
@@ -47,7 +49,8 @@ _FENCE_RE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 _INSTRUCTIONS = """You are a professional translator for a website.
 Translate each unit from {source} to {target}.
 The units are consecutive pieces of web articles, in document order: use the
-neighbouring units as context, but translate every unit on its own.
+neighbouring units and the title of the article a unit comes from ("article":
+an index into "articles") as context, but translate every unit on its own.
 Rules:
 - Every <x id="N"/> element is a protected item (markup, code, a link, a name).
   Copy each one exactly, once, where it belongs in the translation. Never add,
@@ -69,11 +72,14 @@ class OpenAIChatBackend(OnlineBackend):
     default_limits = Limits(timeout=120, max_in_flight=2, rate_limit=2, batch_units=40,
                             batch_chars=12000)  # fmt: skip
     markup = True
+    wants_titles = True
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model = str(self.engine_options.get("model") or "").strip()
         self._terms: dict[str, str] = {}
+        self._titles: dict[str, str] = {}  # source text → its article's title (this call)
+        self._rendered_titles: dict[str, str] = {}  # engine input → its article's title
 
     def check_pair(self, source: str, target: str) -> None:
         if not self.model:
@@ -103,10 +109,26 @@ class OpenAIChatBackend(OnlineBackend):
         a URL holding any is refused)."""
         return f"{self.name} {self.model} {self.url}"
 
-    def translate_outcomes(self, texts: Sequence[str], source: str, target: str) -> list[Outcome]:
+    def translate_outcomes(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        titles: Sequence[str] | None = None,
+    ) -> list[Outcome]:
+        """:meth:`OnlineBackend.translate_outcomes`; ``titles``: each text's article title."""
         self._terms = self._term_lines(target)
+        self._titles = dict(zip(texts, titles, strict=True)) if titles else {}
+        self._rendered_titles = {}
         outcomes = super().translate_outcomes(texts, source, target)
         return [_refuse(text, outcome) for text, outcome in zip(texts, outcomes, strict=True)]
+
+    def render(self, masked: Masked) -> str:
+        rendered = super().render(masked)
+        title = self._titles.get(masked.source)
+        if title:
+            self._rendered_titles[rendered.strip()] = title
+        return rendered
 
     def _term_lines(self, target: str) -> dict[str, str]:
         terms = {term: term for term in self.do_not_translate}
@@ -127,13 +149,22 @@ class OpenAIChatBackend(OnlineBackend):
         return _INSTRUCTIONS.format(source=source, target=target, terms=terms)
 
     def send(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
-        units = [{"id": i, "text": text} for i, text in enumerate(texts)]
+        units: list[dict[str, Any]] = [{"id": i, "text": text} for i, text in enumerate(texts)]
+        articles: list[str] = []
+        for unit in units:
+            title = self._rendered_titles.get(unit["text"])
+            if title:
+                if title not in articles:
+                    articles.append(title)
+                unit["article"] = articles.index(title)
+        request: dict[str, Any] = {"articles": articles} if articles else {}
+        request["units"] = units
         body = {
             "model": self.model,
             "temperature": 0,
             "messages": [
                 {"role": "system", "content": self.instructions(source, target)},
-                {"role": "user", "content": json.dumps({"units": units}, ensure_ascii=False)},
+                {"role": "user", "content": json.dumps(request, ensure_ascii=False)},
             ],
         }
         key = self.secret("OPENAI_API_KEY")

@@ -119,6 +119,7 @@ class _Job:
     before: str | None = None  # the file's digest when read
     engine: str = ""  # the backend's description of the pair
     fp: str = ""  # protection fingerprint (part of the cache key)
+    title: str = ""  # the article's title (context for engines that want it)
     failed: int = 0  # units left untranslated so far
 
 
@@ -568,6 +569,7 @@ class _Batch:
     engine: str
     fp: str
     texts: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # each text's article title
     chars: int = 0
     outcomes: dict[str, Outcome] | None = None  # set when back from the engine
 
@@ -728,6 +730,8 @@ class _Lane:
         job.fp = fingerprint(
             context.project.config.do_not_translate, backend.protector.glossary_for(job.target)
         )
+        if backend.wants_titles and job.catalog is not None:
+            job.title = next((e.msgid for e in job.catalog if "title" in e.comment.split(", ")), "")
         counts = result.per_language.setdefault(job.target, [0, 0])
         for start in range(0, len(job.pending), size):
             entries = job.pending[start : start + size]
@@ -776,6 +780,7 @@ class _Lane:
                     else:
                         batch = self._batch_for(job)
                         batch.texts += misses
+                        batch.titles += [job.title] * len(misses)
                         batch.chars += chars
                         for text in misses:
                             self.sending[(job.engine, job.source, text)] = batch
@@ -883,6 +888,15 @@ class _Stop(threading.Event):
     interrupted = False
 
 
+def _outcomes(backend: Backend, batch: _Batch) -> list[Outcome]:
+    """The engine's outcomes for a batch (with the article titles when it wants them)."""
+    if backend.wants_titles:
+        return backend.translate_outcomes(  # type: ignore[call-arg]
+            batch.texts, batch.source, batch.target, titles=batch.titles
+        )
+    return backend.translate_outcomes(batch.texts, batch.source, batch.target)
+
+
 def _call(backend: Backend, batch: _Batch, stop: _Stop | None = None) -> list[Outcome]:
     """The engine call (in a lane's thread when languages run together).
 
@@ -890,11 +904,11 @@ def _call(backend: Backend, batch: _Batch, stop: _Stop | None = None) -> list[Ou
     no further batch is sent; those already at the engine finish.
     """
     if stop is None:
-        return backend.translate_outcomes(batch.texts, batch.source, batch.target)
+        return _outcomes(backend, batch)
     if stop.is_set():
         raise _Stopped
     try:
-        return backend.translate_outcomes(batch.texts, batch.source, batch.target)
+        return _outcomes(backend, batch)
     except BaseException as exc:
         stop.interrupted |= isinstance(exc, KeyboardInterrupt)
         stop.set()
