@@ -15,7 +15,7 @@ from lxml import etree
 from conftest import copy_sample_site
 from locpipe.catalog import read_catalog, write_catalog
 from locpipe.cli import main
-from locpipe.units import tags_in
+from locpipe.units import VERBATIM_COMMENT, tags_in
 from locpipe.xliff import NS, unit_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -286,10 +286,12 @@ def test_export_options_are_checked(drafted: Path, tmp_path: Path):
         drafted, "export", "--lang", "fr", "--article", "nope", "-o", str(tmp_path / "x.po"), code=2
     )
     assert "no such article" in result.output
-    # Nothing reviewed yet: "translated" only exports an empty file that still says what it is.
+    # Nothing reviewed yet: "translated" exports only the code units translate copied
+    # (<td><code>debian:12</code></td>), in a file that still says what it is.
     run(drafted, "export", "--lang", "fr", "--only", "translated", "-o", str(tmp_path / "t.po"))
     exported = polib.pofile(str(tmp_path / "t.po"))
-    assert len(exported) == 0 and exported.metadata["X-Locpipe-Project"] == "DinoGeek"
+    assert all(e.msgstr == e.msgid and VERBATIM_COMMENT in e.tcomment for e in exported)
+    assert exported.metadata["X-Locpipe-Project"] == "DinoGeek"
 
 
 # -- inline tags in XLIFF ---------------------------------------------------------------------

@@ -117,7 +117,7 @@ def test_attribute_units_title_meta_and_open_graph():
         ("meta[description]", "Descrizione"),
         ("meta[og:title]", "Titolo OG"),
         ("abbr[title]", "Domain Name System"),
-        ("body", "DNS"),
+        ("body > abbr", "DNS"),
         ("p", "x <abbr>DNS</abbr>"),
         ("abbr[title]", "Sistema"),
     ]

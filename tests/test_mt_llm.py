@@ -1,14 +1,15 @@
-"""The OpenAI-compatible chat backend against a loopback server that imitates the API.
+"""The OpenAI-compatible chat backend against a loopback server imitating the API.
 
-The server answers like a chat model would, and like models misbehave: wrong
-JSON, a missing item, items reordered, markup injected, a marker dropped, an
-explanation instead of a translation.  No test reaches the internet.
+The fake model "translates" each unit with the online tests' marker
+(``parola`` → ``parola·en``), keeping the ``<x id="N"/>`` items, and can
+misbehave the way real models do: broken JSON, a unit left out, items
+reordered, markup injected, an explanation instead of a translation.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,67 +25,58 @@ from locpipe.mt.llm import OpenAIChatBackend
 from locpipe.mt.settings import parse_settings
 from locpipe.project import Project
 from locpipe.steps.translate import translate
-from test_mt_online import NoSleep, Server
+from test_mt_online import NoSleep, Server, fake_translate
 
-MARKER_RE = re.compile(r"⟦\d+⟧")
-
-
-def model_translate(text: str) -> str:
-    """A deterministic 'model': each word gets a French marker, markers kept."""
-    parts = re.split(r"(⟦\d+⟧)", text)
-    return "".join(
-        p if MARKER_RE.fullmatch(p) else re.sub(r"([^\W\d_]+)", r"\1·fr", p) for p in parts
-    )
+KEY = "sk-test-9f8e7d6c5b4a"
 
 
 def chat_respond(server: Server, request: dict[str, Any]) -> tuple[int, dict, bytes]:
-    data = json.loads(request["body"])
-    request["json"] = data
-    items = json.loads(data["messages"][-1]["content"])["items"]
-    out = [{"id": item["id"], "text": model_translate(item["text"])} for item in items]
+    body = json.loads(request["body"])
+    request["json"] = body
+    units = json.loads(body["messages"][1]["content"])["units"]
     behaviour = request["behaviour"]
-    content = json.dumps({"translations": out}, ensure_ascii=False)
-    if behaviour == "reordered":
-        content = json.dumps({"translations": out[::-1]}, ensure_ascii=False)
-    elif behaviour == "missing":
-        content = json.dumps({"translations": out[:1] + out[2:]}, ensure_ascii=False)
-    elif behaviour == "wrong_json":
-        content = '{"translations": [{"id": 1, "text": "Bonjour"'
-    elif behaviour == "explains":
-        content = "Sure! Here is the translation of your items. The first one means hello."
-    elif behaviour == "fenced":
-        content = f"```json\n{content}\n```"
+    target = body["messages"][0]["content"].split(" to ", 1)[1].split(" (", 1)[0][:2].lower()
+    out = [{"id": u["id"], "text": fake_translate(u["text"], target)} for u in units]
+    if behaviour == "missing":
+        out = out[1:]
+    elif behaviour == "reordered":
+        out = out[::-1]
     elif behaviour == "inject":
-        out[0]["text"] += ' <script>alert("x")</script>'
-        content = json.dumps({"translations": out}, ensure_ascii=False)
-    elif behaviour == "drop_marker":
-        out[0]["text"] = MARKER_RE.sub("", out[0]["text"])
-        content = json.dumps({"translations": out}, ensure_ascii=False)
-    elif behaviour == "chatty_item":
-        out[0]["text"] += " (Note: I kept the tone formal, as is usual for technical articles " * 3
-        content = json.dumps({"translations": out}, ensure_ascii=False)
-    body = {"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
-    return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+        out[0]["text"] += " <img src=x onerror=alert(document.cookie)>"
+    elif behaviour == "explain-unit":
+        out[0]["text"] = (
+            "Here is the translation you asked for, with some notes on the choices I made: "
+            + out[0]["text"]
+            + " (I kept the technical terms in English because they are common.)"
+        )
+    content = json.dumps({"translations": out}, ensure_ascii=False)
+    if behaviour == "fenced":
+        content = f"```json\n{content}\n```"
+    elif behaviour == "explain":
+        content = "Sure! Translating technical text requires care. Here is my advice: ..."
+    elif behaviour == "broken":
+        content = content[: len(content) // 2]
+    answer = {"choices": [{"message": {"role": "assistant", "content": content}}]}
+    return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
 
 
 @pytest.fixture
-def chat():
+def model():
     server = Server(chat_respond)
     yield server
     server.close()
 
 
-def chat_backend(url: str, **extra: Any) -> OpenAIChatBackend:
+def backend_for(url: str, **extra: Any) -> OpenAIChatBackend:
     settings = parse_settings(
-        {"retries": 2, "backoff": 0.01, "timeout": 2, "rate_limit": 0,
-         "openai": {"url": url + "/v1", "model": "tiny-test-model"}, **extra}
-    )  # fmt: skip
-    backend = get_backend(
-        "openai",
-        do_not_translate=["DNS"],
-        options={"mt": settings},
-        glossary={"fr": {"resolver": "résolveur"}},
+        {
+            "retries": 2,
+            "backoff": 0.01,
+            "timeout": 2,
+            "openai": {"url": url + "/v1", "model": "fake-7b"},
+        }
     )
+    backend = get_backend("openai", do_not_translate=["DNS"], options={"mt": settings}, **extra)
     assert isinstance(backend, OpenAIChatBackend)
     backend.runner.sleep = NoSleep()
     backend.runner.limiter.sleep = NoSleep()
@@ -92,110 +84,119 @@ def chat_backend(url: str, **extra: Any) -> OpenAIChatBackend:
 
 
 TEXTS = [
-    "Il <strong>DNS</strong> usa la cache.",
-    "Apri il file di configurazione.",
-    "Riavvia il servizio dopo <code>5</code> minuti.",
+    "Apri <a1>la guida</a1> sul <strong>DNS</strong> oggi.",
+    "Scrivi a %(email)s entro il 3 maggio.",
+    "Il comando <code>ls -la</code> elenca i file.",
 ]
 
 
-def test_a_batch_is_one_request_with_instructions_and_neighbours(chat: Server):
-    backend = chat_backend(chat.url)
-    out = backend.translate(TEXTS, "it", "fr")
-    assert len(chat.requests) == 1
-    request = chat.requests[0]
-    assert request["path"] == "/v1/chat/completions"
-    body = request["json"]
-    assert body["model"] == "tiny-test-model" and body["temperature"] == 0
-    system = body["messages"][0]["content"]
-    assert "from Italian to French" in system
-    assert "resolver → résolveur" in system and "Never translate: DNS" in system
-    items = json.loads(body["messages"][1]["content"])["items"]
-    assert [item["id"] for item in items] == [1, 2, 3]  # the whole batch, in order
-    assert "DNS" not in items[0]["text"] and "⟦" in items[0]["text"]  # protected
-    assert "Authorization" not in request["headers"]  # a local server needs no key
-    assert out[0] == "Il·fr <strong>DNS</strong> usa·fr la·fr cache·fr."
-    assert out[2] == "Riavvia·fr il·fr servizio·fr dopo·fr <code>5</code> minuti·fr."
-
-
-def test_the_key_comes_from_the_environment(chat: Server, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789")
-    chat_backend(chat.url).translate(["Ciao"], "it", "fr")
-    assert chat.requests[0]["headers"]["Authorization"] == "Bearer sk-test-0123456789"
-
-
-def test_reordered_and_fenced_answers_are_matched_by_id(chat: Server):
-    backend = chat_backend(chat.url)
-    chat.plan = ["reordered", "fenced"]
-    assert backend.translate(TEXTS[1:], "it", "fr") == [
-        "Apri·fr il·fr file·fr di·fr configurazione·fr.",
-        "Riavvia·fr il·fr servizio·fr dopo·fr <code>5</code> minuti·fr.",
+def test_a_whole_batch_in_one_request_with_context_and_terms(model: Server, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    backend = backend_for(model.url, glossary={"en": {"guida": "guide"}})
+    out = backend.translate(TEXTS, "it", "en")
+    assert out == [
+        "Apri·en <a1>la·en guide</a1> sul·en <strong>DNS</strong> oggi·en.",
+        "Scrivi·en a·en %(email)s entro·en il·en 3 maggio·en.",
+        "Il·en comando·en <code>ls -la</code> elenca·en i·en file·en.",
     ]
-    assert backend.translate(["Ciao"], "it", "fr") == ["Ciao·fr"]
+    [request] = model.requests
+    assert request["path"] == "/v1/chat/completions"
+    assert request["headers"]["Authorization"] == f"Bearer {KEY}"
+    body = request["json"]
+    assert body["model"] == "fake-7b" and body["temperature"] == 0
+    system = body["messages"][0]["content"]
+    assert "from Italian (it) to English (en)" in system and "document order" in system
+    assert "Never translate these terms: DNS." in system and "guida → guide" in system
+    units = json.loads(body["messages"][1]["content"])["units"]
+    assert [u["id"] for u in units] == [0, 1, 2]  # all of them: each has its neighbours
+    assert "DNS" not in units[0]["text"] and '<x id="' in units[0]["text"]
+    assert "ls -la" not in units[2]["text"]  # code never reaches the model
+    assert backend.describe("it", "en") == f"openai fake-7b {model.url}/v1"
 
 
-def test_a_missing_item_fails_alone_and_is_not_cached(chat: Server):
-    backend = chat_backend(chat.url)
-    chat.plan = ["missing"]
-    outcomes = backend.translate_outcomes(TEXTS, "it", "fr")
-    assert outcomes[1].text is None and outcomes[1].transient  # tried again next run
-    assert "left this item out" in (outcomes[1].error or "")
-    assert outcomes[0].text and outcomes[2].text
-    assert len(chat.requests) == 1
+def test_reordered_and_fenced_answers_are_matched_by_id(model: Server) -> None:
+    backend = backend_for(model.url)
+    expected = backend.translate(TEXTS, "it", "fr")
+    # A unit left out once is asked again run by run (the fallback).
+    for behaviour in ("reordered", "fenced", "missing"):
+        model.plan = [behaviour]
+        assert backend.translate(TEXTS, "it", "fr") == expected
 
 
-def test_a_dropped_marker_fails_verification_and_the_runs_are_sent_alone(chat: Server):
-    backend = chat_backend(chat.url)
-    chat.plan = ["drop_marker", "drop_marker"]  # the fallback has no markers to drop
-    out = backend.translate(TEXTS, "it", "fr")
-    assert out[0] == "Il·fr <strong>DNS</strong> usa·fr la·fr cache·fr."
-    second = json.loads(chat.requests[1]["json"]["messages"][1]["content"])["items"]
-    assert [item["text"] for item in second] == ["Il", "usa la cache."]
+@pytest.mark.parametrize(
+    ("behaviour", "failing", "reason"),
+    [
+        ("missing", [0], "verification"),  # left out, and its runs too
+        ("inject", [0], "markup"),
+        ("explain-unit", [0], "far longer"),
+        ("explain", [0, 1, 2], "did not answer with the JSON"),
+        ("broken", [0, 1, 2], "did not answer with the JSON"),
+    ],
+)
+def test_a_misbehaving_model_fails_only_what_it_broke(
+    model: Server, behaviour: str, failing: list[int], reason: str
+) -> None:
+    backend = backend_for(model.url)
+    model.plan = [behaviour] * 3  # the fallback request misbehaves too
+    outcomes = backend.translate_outcomes(TEXTS, "it", "en")
+    for i, outcome in enumerate(outcomes):
+        if i in failing:
+            assert outcome.text is None and reason in (outcome.error or ""), outcome
+        else:
+            assert outcome.text and "·en" in outcome.text
+    assert len(model.requests) <= 2  # one batch, at most one fallback; JSON errors not retried
 
 
-@pytest.mark.parametrize("behaviour", ["inject", "chatty_item"])
-def test_a_bad_item_never_becomes_a_translation(chat: Server, behaviour: str):
-    backend = chat_backend(chat.url)
-    chat.plan = [behaviour, behaviour, behaviour]  # the fallback misbehaves too
-    outcomes = backend.translate_outcomes(TEXTS, "it", "fr")
-    assert outcomes[0].text is None
-    assert ("verification" if behaviour == "inject" else "explanation") in outcomes[0].error
-    assert outcomes[1].text and outcomes[2].text  # the others are fine
-    assert all("<script>" not in (o.text or "") for o in outcomes)
+def test_model_and_key_are_required_where_needed(model: Server, monkeypatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    settings = parse_settings({"openai": {"url": model.url + "/v1"}})
+    with pytest.raises(LocpipeError, match="model"):
+        get_backend("openai", options={"mt": settings}).check_pair("it", "en")
+    official = parse_settings({"openai": {"model": "gpt-4o-mini"}})
+    with pytest.raises(LocpipeError, match="OPENAI_API_KEY"):
+        get_backend("openai", options={"mt": official}).check_pair("it", "en")
+    backend_for(model.url).check_pair("it", "en")  # a local server needs no key
 
 
-@pytest.mark.parametrize("behaviour", ["wrong_json", "explains"])
-def test_an_answer_that_is_not_json_is_retried(chat: Server, behaviour: str):
-    backend = chat_backend(chat.url)
-    chat.plan = [behaviour, "ok"]
-    assert backend.translate(["Ciao"], "it", "fr") == ["Ciao·fr"]
-    chat.plan = [behaviour] * 3
-    [outcome] = backend.translate_outcomes(["Ciao"], "it", "fr")
-    assert outcome.text is None and outcome.transient  # not cached: tried again next run
-    assert "JSON" in (outcome.error or "")
-
-
-def test_no_model_is_a_clear_error(chat: Server):
-    settings = parse_settings({"openai": {"url": chat.url}})
-    backend = get_backend("openai", options={"mt": settings})
-    with pytest.raises(LocpipeError, match=r"\[mt.openai\] model"):
-        backend.translate(["Ciao"], "it", "fr")
-    assert chat.requests == []
-
-
-def test_the_pipeline_drafts_a_site_through_a_chat_model(tmp_path: Path, chat: Server):
-    site = copy_sample_site(tmp_path)
-    for command in ("extract", "update"):
-        assert CliRunner().invoke(main, ["-C", str(site), command]).exit_code == 0
+def test_translate_step_with_a_local_model(model: Server, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    site = tmp_path / "site"
+    copy_sample_site(site)
     config = site / "locpipe.toml"
     text = config.read_text(encoding="utf-8").replace('backend = "apertium"', 'backend = "openai"')
-    text += (
-        f'\n[mt]\nrate_limit = 0\n\n[mt.openai]\nurl = "{chat.url}/v1"\nmodel = "tiny-test-model"\n'
+    config.write_text(
+        text + f'\n[mt.openai]\nurl = "{model.url}/v1"\nmodel = "fake-7b"\n', encoding="utf-8"
     )
-    config.write_text(text, encoding="utf-8")
-    result = translate(Project(site), ("fr",))
-    assert result.translated > 0
-    catalog = polib.pofile(str(site / "locales/fr/LC_MESSAGES/ui.po"))
-    drafts = [e for e in catalog if e.msgstr and "·fr" in e.msgstr]
-    assert drafts and all(e.fuzzy for e in drafts)  # machine output is for review
-    assert all("openai tiny-test-model" in e.tcomment for e in drafts)
-    assert len(chat.requests) < result.engine_texts  # batches, not one request per unit
+    for command in ("extract", "update"):
+        assert CliRunner().invoke(main, ["-C", str(site), command]).exit_code == 0
+    model.plan = ["ok", "missing"] + ["ok"] * 50
+    result = translate(Project(site), ("en",))
+    assert result.translated > 0 and len(result.failures) >= 1
+    drafts = [
+        e
+        for p in (site / "locales/en/LC_MESSAGES").glob("*.po")
+        for e in polib.pofile(str(p))
+        if e.msgstr and "fuzzy" in e.flags
+    ]
+    assert drafts and all(
+        f"machine translation: openai fake-7b {model.url}/v1" in e.tcomment for e in drafts
+    )
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
+    # Each unit names its article, whose title travels with the batch as context.
+    sent = [json.loads(r["json"]["messages"][1]["content"]) for r in model.requests]
+    titles = {t for request in sent for t in request.get("articles", [])}
+    assert "Come si riducono le dimensioni di un’immagine Docker?" in titles
+    units = [u for request in sent for u in request["units"]]
+    assert sum("article" in u for u in units) > len(units) // 2  # all but the UI strings
+    before = len(model.requests)
+    again = translate(Project(site), ("en",))  # only what failed goes again
+    assert not again.failures
+    sent = [
+        u
+        for r in model.requests[before:]
+        for u in json.loads(r["json"]["messages"][1]["content"])["units"]
+    ]
+    assert len(sent) == len(result.failures)
+    shutil.rmtree(site)

@@ -19,6 +19,7 @@ from locpipe.mt.cache import CACHE_DIR, MTCache, fingerprint
 from locpipe.mt.memory import split_sentences
 from locpipe.project import Project
 from locpipe.steps.translate import translate
+from locpipe.units import VERBATIM_COMMENT
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAGRAPH_OLD = "Il TTL è il numero che decide quanto a lungo una risposta resta valida."
@@ -117,14 +118,16 @@ def test_identical_units_across_articles_are_sent_once(project: Path):
     per_call_unique = all(len(call) == len(set(call)) for call in engine.calls)
     assert per_call_unique
     # Each (target, text) went to the engine exactly once in the whole run.
-    pairs = []
+    pairs, copied = [], []
     projects = Project(project)
     for domain in projects.domains():
         for lang in domain.targets:
             po = polib.pofile(str(projects.catalog_path(lang, domain.name)))
             pairs += [(domain.source_language, lang, e.msgid) for e in po if not e.obsolete]
-    assert result.translated == len(pairs)
-    assert result.engine_texts == len(set(pairs)) < len(pairs)
+            copied += [e.msgid for e in po if VERBATIM_COMMENT in e.tcomment]
+    assert result.translated == len(pairs) and result.verbatim == len(copied) > 0
+    sent = {pair for pair in pairs if pair[2] not in copied}  # code units are copied, not sent
+    assert result.engine_texts == len(sent) < len(pairs)
 
 
 def test_exact_memory_reuses_a_reviewed_translation_from_another_catalog(project: Path):
@@ -241,7 +244,7 @@ def test_cache_key_includes_engine_pair_and_protection(tmp_path: Path):
         assert cache.get_many("libre", "it", "en", fp, ["ciao"]) == {}
         assert cache.get_many("deepl", "it", "en", fingerprint(["SEO", "DNS"]), ["ciao"]) == {}
         assert fingerprint([], {"a": "b"}) != fingerprint([])
-        assert len(cache.get_many("deepl", "it", "en", fp, ["x"])) == 1  # a cached failure
+        assert cache.get_many("deepl", "it", "en", fp, ["x"]) == {}  # a stored failure: a miss
 
 
 def test_cache_can_be_switched_off(project: Path):

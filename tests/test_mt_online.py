@@ -577,3 +577,45 @@ def test_backends_command_shows_apertium_pivots(prepared: Path):
     assert result.exit_code == 0, result.output
     assert "it → fr: ita-cat | cat-fra (pivot: cat)" in result.output
     assert "it → es: ita-spa (direct)" in result.output
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://user:{secret}@127.0.0.1:{port}",
+        "http://{secret}@127.0.0.1:{port}",
+        "http://127.0.0.1:{port}/?api_key={secret}",
+        "http://127.0.0.1:{port}/translate#{secret}",
+    ],
+)
+def test_credentials_in_an_engine_url_are_refused(site: Path, libre: Server, url: str):
+    secret = "s3cr3t-in-the-url"
+    port = libre.url.rsplit(":", 1)[1]
+    config = site / "locpipe.toml"
+    text = config.read_text(encoding="utf-8").replace(
+        f'url = "{libre.url}"', f'url = "{url.format(secret=secret, port=port)}"'
+    )
+    config.write_text(text, encoding="utf-8")
+    line = text[: text.index(secret)].count("\n") + 1
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, ["-C", str(site), "translate", "--lang", "fr"])
+    assert result.exit_code == 2, result.output
+    assert f"locpipe.toml:{line}" in result.output and "mt.libre.url" in result.output
+    assert secret not in result.output and not libre.requests
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before  # nothing written: no catalog, no cache, no comment
+    # Given to the backend directly (not through locpipe.toml): refused as well.
+    with pytest.raises(LocpipeError) as refused:
+        libre_backend(url.format(secret=secret, port=port))
+    assert secret not in str(refused.value)
+
+
+def test_the_machine_translation_comment_names_the_engine(site: Path, libre: Server):
+    translate(Project(site), ("fr",))
+    comments = {
+        line
+        for p in (site / "locales/fr/LC_MESSAGES").glob("*.po")
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith("# machine translation:")
+    }
+    assert comments == {f"# machine translation: libre {libre.url}"}

@@ -38,6 +38,7 @@ from locpipe.formats.html import (
     walk,
 )
 from locpipe.units import (
+    VERBATIM_ELEMENTS,
     Placeholder,
     Unit,
     collapse_space,
@@ -664,8 +665,10 @@ def _unit_from_run(text: str, run: list[Token], owner: str) -> Unit | None:
         return None
     first, last, start, end = trimmed
     pairs = _pairs(run)
-    # A tag that encloses the whole unit stays in the source.
+    # A tag that encloses the whole unit stays in the source (code: ``td > code``).
     while first < last and pairs.get(first) == last:
+        if run[first].tag in VERBATIM_ELEMENTS:
+            owner = owner.partition(" > ")[0] + " > " + run[first].tag
         inner = _trim(text, run[first + 1 : last])
         if inner is None:
             return None

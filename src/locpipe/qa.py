@@ -20,11 +20,19 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polib
 
-from locpipe.units import VERBATIM_ELEMENTS, has_letter, plain_text, tags_in, tags_well_nested
+from locpipe.mt.protect import is_code_word
+from locpipe.units import (
+    VERBATIM_ELEMENTS,
+    has_letter,
+    is_verbatim_element,
+    plain_text,
+    tags_in,
+    tags_well_nested,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -130,6 +138,8 @@ class QAContext:
     ui_length_ratio: float = DEFAULT_UI_LENGTH_RATIO
     #: Check French spacing (no-break space before ; : ! ? » and after «).
     french_spacing: bool = False
+    #: The entry being checked is all code (extracted comment ``td > code``).
+    verbatim: bool = False
 
     @property
     def is_ui(self) -> bool:
@@ -317,14 +327,15 @@ def _glossary(source: str, target: str, ctx: QAContext) -> list[str]:
 
 
 def _unchanged(source: str, target: str, ctx: QAContext) -> list[str]:
-    if source != target or _CITE_RE.search(source):
-        return []  # a citation keeps the cited work's own title
+    if source != target or ctx.verbatim or _CITE_RE.search(source):
+        return []  # code is its own translation; a citation keeps the cited work's title
     rest = plain_text(_CODE_RE.sub(" ", source))  # code, commands, file names stay as they are
     rest = _URL_RE.sub(" ", _EMAIL_RE.sub(" ", _PLACEHOLDER_RE.sub(" ", rest)))
     for term in ctx.do_not_translate:
         rest = _term_re(term).sub(" ", rest)
-    if not has_letter(rest) or _is_a_name(rest):
-        return []  # only names, numbers, addresses, identifiers: nothing to translate
+    words = [word for word in rest.split() if not is_code_word(word)]
+    if not any(has_letter(word) for word in words) or _is_a_name(" ".join(words)):
+        return []  # only names, numbers, addresses, paths, options, identifiers
     return ["translation is identical to the source"]
 
 
@@ -340,6 +351,18 @@ def _is_a_name(text: str) -> bool:
     capitalized = [w for w in words if w[:1].isupper()]
     small = [w for w in words if w[:1].islower() and len(w) <= 3]
     return len(capitalized) >= 2 and len(capitalized) + len(small) == len(words)
+
+
+def _code(source: str, target: str, ctx: QAContext) -> list[str]:
+    """Text that was verbatim in the source (a ``<code>``/``<kbd>``/``<samp>``/
+    ``<var>``/``<abbr>`` span, or the whole unit when it fills one) changed."""
+    if ctx.verbatim:
+        if target.strip() != source.strip():
+            return [f"the unit is code ({source[:60]!r}): its translation must be the source"]
+        return []
+    spans = Counter(m.group() for m in _CODE_RE.finditer(source))
+    changed = spans - Counter(m.group() for m in _CODE_RE.finditer(target))
+    return [f"verbatim text changed: {_show(list(changed.elements()))}"] if changed else []
 
 
 def _whitespace(source: str, target: str, ctx: QAContext) -> list[str]:
@@ -459,6 +482,7 @@ CHECKS: dict[str, Check] = {
             "control, bidi or zero-width characters that the source does not have",
             _invisible,
         ),
+        Check("code", ERROR, "text that is code in the source (<code>, <kbd>…) changed", _code),
         Check("glossary", WARNING, "a glossary term's required translation is not used", _glossary),
         Check("unchanged", WARNING, "the translation is identical to the source", _unchanged),
         Check("whitespace", WARNING, "leading or trailing whitespace differs", _whitespace),
@@ -571,6 +595,8 @@ def check_entry(entry: polib.POEntry, ctx: QAContext) -> list[Finding]:
 
     for message in _plural_messages(entry, ctx.nplurals):
         add(CHECKS["plurals"], message)
+    if is_verbatim_element(entry.comment):
+        ctx = replace(ctx, verbatim=True)
     for source, target in _pairs(entry, ctx.nplurals):
         for check in CHECKS.values():
             if check.func is None or check.name in ignored:

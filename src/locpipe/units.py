@@ -25,6 +25,20 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 #: keys): MT masks it whole, and QA expects it unchanged.
 VERBATIM_ELEMENTS = ("code", "abbr", "kbd", "samp", "var")
 _SPACES_RE = re.compile(" {2,}")
+#: The translator comment of a code unit that ``translate`` copied from its source.
+VERBATIM_COMMENT = "verbatim: copied from the source, never machine-translated"
+#: Joins a unit's element and the verbatim element that fills it: ``td > code``.
+VERBATIM_JOIN = " > "
+
+
+def is_verbatim_element(comment: str) -> bool:
+    """Whether an entry's extracted comment says the unit is code in every
+    occurrence: each of its elements (joined by ", ") reads ``td > code``."""
+    parts = [part.strip() for line in comment.splitlines() for part in line.split(", ")]
+    return bool(parts) and all(
+        VERBATIM_JOIN in part and part.rpartition(VERBATIM_JOIN)[2] in VERBATIM_ELEMENTS
+        for part in parts
+    )
 
 
 def escape_text(text: str) -> str:

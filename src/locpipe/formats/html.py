@@ -20,6 +20,8 @@ from html.parser import HTMLParser
 from locpipe.formats.tokenizer import Token, scan, verified
 from locpipe.units import (
     TAG_RE,
+    VERBATIM_ELEMENTS,
+    VERBATIM_JOIN,
     Placeholder,
     Unit,
     collapse_space,
@@ -652,8 +654,12 @@ def _unit_from_run(text: str, run: list[Token], owner: str) -> Unit | None:
             return None
         return Unit(msgid, owner, start, end, 0, placeholders={})
     pairs = _pairs(run)
-    # A tag that encloses the whole unit stays in the source.
+    # A tag that encloses the whole unit stays in the source.  When it is code
+    # (``<td><code>passwd -e</code></td>``) the unit is verbatim: its element
+    # says so (``td > code``), so translate copies it and ``check`` guards it.
     while first < last and pairs.get(first) == last:
+        if run[first].tag in VERBATIM_ELEMENTS:
+            owner = owner.partition(VERBATIM_JOIN)[0] + VERBATIM_JOIN + run[first].tag
         inner = _trim(text, run[first + 1 : last])
         if inner is None:
             return None

@@ -124,7 +124,15 @@ DEBIAN_PACKAGES: dict[str, tuple[str, str, bool]] = {
     "apertium-urd-hin": ("urd", "hin", True),
 }
 
-_ESCAPE = re.compile(r"([\\\[\]^$@/<>{}])")
+#: Characters special in Apertium's stream format, or to one of its stages: they
+#: never travel as text.  Escaped (``\\^``), ``^`` still opened a lexical unit in
+#: ``lrx-proc`` (even inside a superblank) and swallowed the segments after it
+#: up to the next ``$``; ``~`` (a post-generation mark) vanished; ``*`` and ``#``
+#: read as unknown-word and generation-error marks.  Each run of them travels
+#: as one superblank naming their code points (``s/^/`` → ``s[Zs2f.5e.2fx]``),
+#: which every stage copies through untouched (see :func:`decode`).
+_SPECIAL = re.compile(r"[\\\[\]^$@/<>{}*#~]+")
+_SPECIAL_TOKEN = re.compile(r"\[Zs((?:[0-9a-f]{2}\.)*[0-9a-f]{2})x\]")
 _SUPERBLANK_KINDS = {"tag", "entity"}
 
 
@@ -238,11 +246,16 @@ def encode(masked: Masked, seq: int | None = None) -> bytes:
         return f"[{word}]" if item.kind in _SUPERBLANK_KINDS else word
 
     def text(piece: str) -> str:
-        piece = _ESCAPE.sub(r"\\\1", piece.replace("\0", ""))
+        piece = _SPECIAL.sub(_special_token, piece.replace("\0", ""))
         return piece.replace("\r", "[\r]").replace("\n", "[\n]")
 
     prefix = "" if seq is None else f"[@{seq}]"
     return (prefix + masked.render(token, text) + "[]\0").encode("utf-8")
+
+
+def _special_token(match: re.Match[str]) -> str:
+    """A run of special characters as one superblank of their code points."""
+    return "[Zs" + ".".join(f"{ord(c):x}" for c in match.group()) + "x]"
 
 
 def _tag(seq: int) -> bytes:
@@ -284,8 +297,13 @@ _UNESCAPE = re.compile(r"\\(.?)|[\[\]]", re.DOTALL)
 
 
 def decode(data: bytes) -> str:
-    """Apertium output → text: drop unescaped superblank brackets, unescape ``\\x``."""
+    """Apertium output → text: special characters back from their superblanks
+    (see :data:`_SPECIAL`), other superblank brackets dropped, ``\\x`` unescaped."""
     text = data.decode("utf-8", errors="replace")
+    if "[Zs" in text:
+        text = _SPECIAL_TOKEN.sub(
+            lambda m: "".join("\\" + chr(int(c, 16)) for c in m.group(1).split(".")), text
+        )
     if "\\" not in text:  # the usual case: no escapes
         return text.replace("[", "").replace("]", "")
     return _UNESCAPE.sub(lambda match: match.group(1) or "", text)
@@ -714,11 +732,7 @@ class ApertiumBackend(Backend):
         # (the stages never run dry in between) and is read back after it.
         pipeline.start()
         masked = [self.protector.mask(text, target) for text in texts]
-        with self._lock:
-            first = next(self._seq)
-            for _ in texts:  # numbers are unique per backend: stale results never match
-                next(self._seq)
-        outputs = self._run(pipeline, masked, first)
+        outputs = self._run(pipeline, masked)
         results = [_finish(m, out) for m, out in zip(masked, outputs, strict=True)]
         failed = [i for i, out in enumerate(outputs) if results[i] is None and out is not None]
         retried = self._fallback(pipeline, [masked[i] for i in failed])
@@ -726,10 +740,68 @@ class ApertiumBackend(Backend):
             results[i] = text
         return results
 
-    def _run(
-        self, pipeline: StreamPipeline, masked: list[Masked], first: int
-    ) -> list[bytes | None]:
-        """Numbered segments through the pipeline; None where a result is missing or out of step."""
+    def _run(self, pipeline: StreamPipeline, masked: list[Masked]) -> list[bytes | None]:
+        """Each unit's raw result; None where a result stays missing or out of step.
+
+        When some results are lost (one unit broke the stream, and the units
+        after it in the batch with it), those are narrowed down by
+        :meth:`_bisect`: only a unit that fails in every batch fails.
+        """
+        outputs = self._numbered(pipeline, masked)
+        lost = [i for i, out in enumerate(outputs) if out is None]
+        if lost and len(masked) > 1:
+            self._bisect(pipeline, masked, outputs, lost)
+        return outputs
+
+    def _bisect(
+        self,
+        pipeline: StreamPipeline,
+        masked: list[Masked],
+        outputs: list[bytes | None],
+        lost: list[int],
+    ) -> None:
+        """Send the ``lost`` units again, finding each one that breaks a batch by
+        binary search: halves from the front, a half that comes back whole is
+        done and the search goes on behind it, else inside it.  The unit found
+        is tried alone once, and the rest goes in one call (searched again if
+        it fails again).  One bad unit costs at most ``ceil(log2(lost)) + 2``
+        calls; ``outputs`` is filled in place.
+        """
+        alone: set[int] = set()
+        while lost:
+            lo, hi = 0, len(lost)
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                part = lost[lo:mid]
+                got = self._numbered(pipeline, [masked[i] for i in part])
+                for i, out in zip(part, got, strict=True):
+                    outputs[i] = out
+                if len(part) == 1:
+                    alone.add(part[0])
+                if all(out is not None for out in got):
+                    lo = mid
+                else:
+                    hi = mid
+            culprit = lost[lo]
+            if outputs[culprit] is None and culprit not in alone:
+                [outputs[culprit]] = self._numbered(pipeline, [masked[culprit]])
+            rest = [i for i in lost if outputs[i] is None and i != culprit]
+            if not rest:
+                return
+            got = self._numbered(pipeline, [masked[i] for i in rest])
+            for i, out in zip(rest, got, strict=True):
+                outputs[i] = out
+            lost = [i for i in rest if outputs[i] is None]
+            if len(lost) == 1 and lost[0] in alone:
+                return
+
+    def _numbered(self, pipeline: StreamPipeline, masked: list[Masked]) -> list[bytes | None]:
+        """One call: numbered segments through the pipeline; None where a result
+        is missing or out of step."""
+        with self._lock:
+            first = next(self._seq)
+            for _ in masked:  # numbers are unique per backend: stale results never match
+                next(self._seq)
         segments = [encode(m, first + i) for i, m in enumerate(masked)]
         segments.append(_tag(first + len(masked)) + b"[]\0")  # the closing segment
         # Out of step, the pipeline is restarted before any later batch is read.
@@ -745,13 +817,8 @@ class ApertiumBackend(Backend):
         flat = [Masked(run, (run,)) for unit in runs for run in unit]
         if not flat:
             return [None] * len(masked)
-        with self._lock:
-            first = next(self._seq)
-            for _ in flat:
-                next(self._seq)
-        decoded = [
-            None if out is None else decode(out).strip() for out in self._run(pipeline, flat, first)
-        ]
+        outputs = self._run(pipeline, flat)
+        decoded = [None if out is None else decode(out).strip() for out in outputs]
         results: list[str | None] = []
         position = 0
         for m, unit in zip(masked, runs, strict=True):

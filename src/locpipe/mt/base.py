@@ -48,6 +48,9 @@ class Backend(ABC):
     #: Online engines keep False: their in-flight cap and rate limit are
     #: meant for one call at a time.
     parallel: ClassVar[bool] = False
+    #: True when :meth:`translate_outcomes` takes ``titles=``: for each text, the title
+    #: of the article it comes from (context for an LLM).
+    wants_titles: ClassVar[bool] = False
 
     def __init__(
         self,

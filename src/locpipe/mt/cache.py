@@ -7,10 +7,13 @@ do-not-translate terms and the target's glossary, plus
 :data:`PROTECTION_VERSION`) and the exact source text.  A re-run after nothing
 changed finds every text here and makes no engine call.
 
-A result that failed verification is stored as a negative entry (the engine
-is deterministic enough that asking again costs money for the same broken
-output); network failures are never stored.  Writes are committed after each
-batch, so an interrupted run keeps what it paid for.
+Only translations are stored, never failures: a unit that failed (verification,
+network) is sent again on the next run, so ``translate --dry-run`` counts it
+and a fixed engine or protection gets its chance.  Negative rows written by
+older versions are ignored.  A stored translation is data, not trusted output
+(the cache may be committed or forged): the translate step verifies it again
+before it becomes a draft.  Writes are committed after each batch, so an
+interrupted run keeps what it paid for.
 """
 
 from __future__ import annotations
@@ -40,9 +43,6 @@ CREATE TABLE IF NOT EXISTS mt (
     PRIMARY KEY (engine, source, target, fingerprint, text)
 )
 """
-
-#: Marks a cached failure in :meth:`MTCache.get_many` results.
-FAILED = object()
 
 
 def fingerprint(do_not_translate: Iterable[str] = (), glossary: Mapping[str, str] | None = None):
@@ -76,20 +76,20 @@ class MTCache:
 
     def get_many(
         self, engine: str, source: str, target: str, fp: str, texts: Sequence[str]
-    ) -> dict[str, object]:
-        """text → cached translation (``str``) or :data:`FAILED`; absent texts are misses."""
-        found: dict[str, object] = {}
+    ) -> dict[str, str]:
+        """text → cached translation; absent texts (and stored failures) are misses."""
+        found: dict[str, str] = {}
         unique = list(dict.fromkeys(texts))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
                 f"SELECT text, translation FROM mt WHERE engine=? AND source=? AND target=? "
-                f"AND fingerprint=? AND text IN ({marks})",
+                f"AND fingerprint=? AND translation IS NOT NULL AND text IN ({marks})",
                 (engine, source, target, fp, *chunk),
             )
             for text, translation in rows:
-                found[text] = FAILED if translation is None else translation
+                found[text] = translation
         self.hits += len(found)
         self.misses += len(unique) - len(found)
         return found

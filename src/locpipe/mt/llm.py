@@ -1,173 +1,227 @@
-"""Large language models through an OpenAI-compatible chat API.
+"""LLM engines through the OpenAI-compatible chat API (OpenAI, Ollama, vLLM,
+llama.cpp server, LM Studio).
 
-One backend for every server that speaks ``POST {url}/chat/completions``:
-OpenAI itself, and the local servers teams run their own models on (Ollama's
-``/v1``, vLLM, llama.cpp's ``llama-server``, LM Studio)::
-
-    backend = "openai"
+``[mt.openai]`` names the server and the model; the key, when the server needs
+one, comes from ``OPENAI_API_KEY``::
 
     [mt.openai]
-    url = "http://127.0.0.1:11434/v1"   # default: https://api.openai.com/v1
-    model = "qwen2.5:7b-instruct"        # required
+    url = "http://localhost:11434/v1"   # Ollama; default https://api.openai.com/v1
+    model = "qwen2.5:7b"
 
-The key, when the server wants one, comes from ``OPENAI_API_KEY`` (never from
-locpipe.toml).  A batch of units goes in one request, in document order so
-the model sees each unit's neighbours, with instructions that name the
-languages, the glossary and the do-not-translate terms.  The model must
-answer with a JSON object ``{"translations": [{"id": N, "text": "..."}]}``.
-
-Nothing the model says is trusted: items are matched by id (a reordered
-answer is fine); a protected ``⟦N⟧`` marker lost or duplicated, markup the
-source did not have or other digits fail verification, and the unit goes
-through the same run-by-run fallback as every online engine; an item left
-out, or an answer far longer than its text (a model explaining instead of
-translating), fails that unit for this run (not cached: tried again next
-run).  An answer that is not JSON at all is retried like a malformed
-response.
+A whole batch goes in one ``POST {url}/chat/completions``: the units in
+document order (so each has its neighbours as context), as JSON objects
+``{"id": N, "article": K, "text": …}`` (``K`` indexes the titles of their
+articles, sent along as context), with the protected items (tags, code, URLs,
+placeholders, do-not-translate and glossary terms) masked as ``<x id="N"/>``
+exactly as for the other engines.  The instructions list the do-not-translate
+terms and the target's glossary.  The model must answer
+``{"translations": [{"id": N, "text": …}]}``; items are matched by id (order
+does not matter).  Then the same verification as every engine (each item back
+exactly once, tags nesting alike, digits), plus what only a model does: an
+answer that is not that JSON fails its batch, a unit left out fails alone,
+markup the source does not have or an answer far longer than its source (an
+explanation instead of a translation) is refused.  Nothing refused is cached:
+the next run asks again.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-from babel import Locale, UnknownLocaleError
+from urllib.parse import urlsplit
 
 from locpipe.errors import LocpipeError
-from locpipe.mt.http import EngineError, TransientError
+from locpipe.mt.base import Outcome
+from locpipe.mt.http import EngineError
 from locpipe.mt.online import OnlineBackend
+from locpipe.mt.protect import Masked
 from locpipe.mt.settings import Limits
+from locpipe.units import TAG_RE
 
-#: An item the model left out (compared by identity, never by value).
-_MISSING = "\x00missing"
-_FENCE_RE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
-#: An answer this many times longer than its source (plus some slack) explains
-#: rather than translates; no language pair needs that much room.
-_LONGEST = 3.0
-_SLACK = 40
+#: An answer longer than this many times its source (plus slack) is an explanation.
+MAX_GROWTH = 3.0
+GROWTH_SLACK = 40
+_MARKUP_RE = re.compile(r"</?[A-Za-z][^<>]*>")
+_FENCE_RE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
+
+_INSTRUCTIONS = """You are a professional translator for a website.
+Translate each unit from {source} to {target}.
+The units are consecutive pieces of web articles, in document order: use the
+neighbouring units and the title of the article a unit comes from ("article":
+an index into "articles") as context, but translate every unit on its own.
+Rules:
+- Every <x id="N"/> element is a protected item (markup, code, a link, a name).
+  Copy each one exactly, once, where it belongs in the translation. Never add,
+  drop, change or translate one, and add no other markup.
+- Keep &lt; &gt; &amp; escapes as they are, and keep numbers unchanged.
+- Translate only: no notes, no explanations, no alternatives.{terms}
+Answer with JSON only, exactly this shape, one object per unit, same ids:
+{{"translations": [{{"id": 0, "text": "..."}}]}}"""
 
 
 class OpenAIChatBackend(OnlineBackend):
-    """Chat completions of an OpenAI-compatible server, one request per batch."""
+    """An OpenAI-compatible chat completions endpoint."""
 
     name = "openai"
+    kind = "LLM chat API"
     env = (("OPENAI_API_KEY", False),)
-    markup = False  # items travel as ⟦N⟧, text as it is
     default_url = "https://api.openai.com/v1"
-    default_limits = Limits(
-        timeout=120.0, max_in_flight=2, rate_limit=1.0, batch_units=40, batch_chars=12000
-    )
+    # A model answers slowly: long timeouts, a few requests at a time.
+    default_limits = Limits(timeout=120, max_in_flight=2, rate_limit=2, batch_units=40,
+                            batch_chars=12000)  # fmt: skip
+    markup = True
+    wants_titles = True
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        #: language name sent to the model → locpipe's code (for the glossary)
-        self.codes: dict[str, str] = {}
-
-    @property
-    def model(self) -> str:
-        return str(self.engine_options.get("model") or "")
+        self.model = str(self.engine_options.get("model") or "").strip()
+        self._terms: dict[str, str] = {}
+        self._titles: dict[str, str] = {}  # source text → its article's title (this call)
+        self._rendered_titles: dict[str, str] = {}  # engine input → its article's title
 
     def check_pair(self, source: str, target: str) -> None:
         if not self.model:
-            raise LocpipeError('openai: set the model in locpipe.toml ([mt.openai] model = "...")')
+            raise LocpipeError(
+                'openai: set the model in locpipe.toml: [mt.openai] model = "..." '
+                "(and url for a local server: Ollama, vLLM, llama.cpp, LM Studio)"
+            )
+        if urlsplit(self.url).hostname == "api.openai.com" and not self.secret("OPENAI_API_KEY"):
+            raise LocpipeError("openai: set the environment variable OPENAI_API_KEY")
         super().check_pair(source, target)
 
+    def require_credentials(self) -> None:
+        """The key is optional: local servers need none (see :meth:`check_pair`)."""
+
     def code(self, lang: str, role: str) -> str:
-        """The language's English name, which every model understands ("French")."""
+        """The language's English name and code (``Italian (it)``): what a model reads best."""
+        from babel import Locale, UnknownLocaleError
+
         try:
-            name = Locale.parse(lang).get_display_name("en") or lang
-        except (UnknownLocaleError, ValueError):
-            raise LocpipeError(f"openai: unknown {role} language {lang!r}") from None
-        self.codes[name] = lang
-        return name
+            name = Locale.parse(lang).get_display_name("en")
+        except (ValueError, UnknownLocaleError):
+            raise LocpipeError(f"openai: unknown language {lang!r}") from None
+        return f"{name} ({lang})"
 
     def describe(self, source: str, target: str) -> str:
-        return f"openai {self.model}"
+        """``openai MODEL URL``: the cache key and the draft comment (no credentials:
+        a URL holding any is refused)."""
+        return f"{self.name} {self.model} {self.url}"
+
+    def translate_outcomes(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        titles: Sequence[str] | None = None,
+    ) -> list[Outcome]:
+        """:meth:`OnlineBackend.translate_outcomes`; ``titles``: each text's article title."""
+        self._terms = self._term_lines(target)
+        self._titles = dict(zip(texts, titles, strict=True)) if titles else {}
+        self._rendered_titles = {}
+        outcomes = super().translate_outcomes(texts, source, target)
+        return [_refuse(text, outcome) for text, outcome in zip(texts, outcomes, strict=True)]
+
+    def render(self, masked: Masked) -> str:
+        rendered = super().render(masked)
+        title = self._titles.get(masked.source)
+        if title:
+            self._rendered_titles[rendered.strip()] = title
+        return rendered
+
+    def _term_lines(self, target: str) -> dict[str, str]:
+        terms = {term: term for term in self.do_not_translate}
+        terms.update(self.protector.glossary_for(target))
+        return terms
 
     def instructions(self, source: str, target: str) -> str:
-        """The system message: the task, the markers, the terms, the answer's shape."""
-        lines = [
-            f"You translate web articles from {source} to {target}.",
-            "The user sends a JSON object whose items are consecutive units of the same "
-            "articles (titles, headings, paragraphs, list items, table cells), in order: "
-            "keep the terminology and tone consistent from one item to the next.",
-            "Markers such as ⟦0⟧ stand for markup, code or names: copy each marker exactly "
-            "once into the translation, where it belongs in the translated sentence. Never "
-            "translate, add or drop a marker.",
-            "Translate only. Add no notes, explanations, quotes or markup, and keep numbers "
-            "as they are.",
-            'Answer with one JSON object and nothing else: {"translations": [{"id": 1, '
-            '"text": "..."}]}, one entry per item, with the item\'s id.',
-        ]
-        terms = self.glossary.get(self.codes.get(target, target), {})
-        if terms:
-            pairs = "; ".join(f"{k} → {v}" for k, v in sorted(terms.items()))
-            lines.append(f"Glossary (always use these translations): {pairs}.")
-        if self.do_not_translate:
-            lines.append("Never translate: " + ", ".join(self.do_not_translate) + ".")
-        return "\n".join(lines)
+        """The system message for one language pair."""
+        lines = []
+        keep = [t for t, forced in self._terms.items() if t == forced]
+        forced = {t: f for t, f in self._terms.items() if t != f}
+        if keep:
+            lines.append("- Never translate these terms: " + ", ".join(keep) + ".")
+        if forced:
+            pairs = "; ".join(f"{t} → {f}" for t, f in forced.items())
+            lines.append(f"- Always translate these terms so: {pairs}.")
+        terms = "\n" + "\n".join(lines) if lines else ""
+        return _INSTRUCTIONS.format(source=source, target=target, terms=terms)
 
     def send(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
-        items = [{"id": i + 1, "text": text} for i, text in enumerate(texts)]
+        units: list[dict[str, Any]] = [{"id": i, "text": text} for i, text in enumerate(texts)]
+        articles: list[str] = []
+        for unit in units:
+            title = self._rendered_titles.get(unit["text"])
+            if title:
+                if title not in articles:
+                    articles.append(title)
+                unit["article"] = articles.index(title)
+        request: dict[str, Any] = {"articles": articles} if articles else {}
+        request["units"] = units
         body = {
             "model": self.model,
             "temperature": 0,
-            "response_format": {"type": "json_object"},
             "messages": [
                 {"role": "system", "content": self.instructions(source, target)},
-                {"role": "user", "content": json.dumps({"items": items}, ensure_ascii=False)},
+                {"role": "user", "content": json.dumps(request, ensure_ascii=False)},
             ],
         }
         key = self.secret("OPENAI_API_KEY")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         data = self._post(f"{self.url}/chat/completions", timeout, json=body, headers=headers)
-        answer = _parse_answer(_content(data))
-        by_id: dict[int, str] = {}
-        for item in answer:
-            if isinstance(item, dict) and isinstance(item.get("text"), str):
-                ident = item.get("id")
-                if isinstance(ident, int) and not isinstance(ident, bool):
-                    by_id.setdefault(ident, item["text"])
-        return [by_id.get(i + 1, _MISSING) for i in range(len(texts))]
-
-    def _run(self, rendered: Mapping[int, str], src: str, tgt: str) -> dict[int, str | EngineError]:
-        """The base batches, then an item left out or explained fails (to be tried next run)."""
-        results = super()._run(rendered, src, tgt)
-        for i, out in results.items():
-            if out is _MISSING:
-                results[i] = TransientError("the model left this item out of its answer")
-            elif isinstance(out, str) and len(out) > _LONGEST * len(rendered[i]) + _SLACK:
-                results[i] = TransientError(
-                    "the model's answer is far longer than the text: an explanation, "
-                    "not a translation"
-                )
-        return results
+        return _answers(_content(data), len(texts))
 
 
 def _content(data: Any) -> str:
-    """The assistant message's text of a chat completion."""
+    """The assistant message of a chat completion; EngineError when there is none."""
     try:
         content = data["choices"][0]["message"]["content"]
     except (KeyError, IndexError, TypeError):
-        raise TransientError("malformed response: no choices[0].message.content") from None
+        raise EngineError("malformed response: no choices[0].message.content") from None
     if not isinstance(content, str):
-        raise TransientError("malformed response: the message content is not text")
+        raise EngineError("malformed response: the message content is not text")
     return content
 
 
-def _parse_answer(content: str) -> list[Any]:
-    """The translations list of the model's JSON answer (code fences allowed)."""
-    fenced = _FENCE_RE.match(content)
-    if fenced:
-        content = fenced.group(1)
+def _answers(content: str, count: int) -> list[str]:
+    """The translation of each unit by id; "" for a unit the model left out.
+
+    An answer that is not the JSON asked for (prose, an explanation, broken
+    JSON) fails the whole batch; it is final, not retried at once (the same
+    model answers the same), and not cached.
+    """
+    text = _FENCE_RE.sub("", content.strip())
+    start, end = text.find("{"), text.rfind("}")
     try:
-        data = json.loads(content)
+        data = json.loads(text[start : end + 1]) if 0 <= start < end else None
     except ValueError:
-        raise TransientError("the model did not answer with the JSON object asked for") from None
-    if isinstance(data, dict):
-        data = data.get("translations", data.get("items"))
-    if not isinstance(data, list):
-        raise TransientError('the model\'s JSON has no "translations" list')
-    return data
+        data = None
+    items = data.get("translations") if isinstance(data, Mapping) else None
+    if not isinstance(items, list):
+        raise EngineError("the model did not answer with the JSON asked for")
+    found: dict[int, str | None] = {}
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        index, value = item.get("id"), item.get("text")
+        if isinstance(index, bool) or not isinstance(index, int) or not isinstance(value, str):
+            continue
+        # The same id twice with different texts: neither is trusted.
+        found[index] = value if found.get(index, value) == value else None
+    return [found.get(i) or "" for i in range(count)]
+
+
+def _refuse(source: str, outcome: Outcome) -> Outcome:
+    """What a model may answer that verification alone does not catch."""
+    text = outcome.text
+    if text is None:
+        return outcome
+    if not text.strip() and source.strip():
+        return Outcome(None, "openai: the model left this unit out")
+    allowed = set(TAG_RE.findall(source)) | set(_MARKUP_RE.findall(source))
+    if any(tag not in allowed for tag in _MARKUP_RE.findall(text)):
+        return Outcome(None, "openai: the model added markup the source does not have")
+    if len(text) > MAX_GROWTH * len(source) + GROWTH_SLACK:
+        return Outcome(None, "openai: the answer is far longer than the source (an explanation?)")
+    return outcome

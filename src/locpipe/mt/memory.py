@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import polib
 
 from locpipe.errors import LocpipeError
-from locpipe.units import TAG_RE, tags_well_nested
+from locpipe.units import TAG_RE, VERBATIM_COMMENT, tags_well_nested
 
 if TYPE_CHECKING:  # pysbd takes ~30 ms to import: only when a text has several sentences
     import pysbd
@@ -156,12 +156,14 @@ class TranslationMemory:
 
 
 def reviewed(entry: polib.POEntry) -> bool:
-    """A human-reviewed translation: translated, not fuzzy, singular (live or obsolete)."""
+    """A human-reviewed translation: translated, not fuzzy, singular (live or obsolete),
+    not a code unit that ``translate`` copied from its source."""
     return (
         bool(entry.msgid)
         and not entry.msgid_plural
         and bool(entry.msgstr)
         and "fuzzy" not in entry.flags
+        and VERBATIM_COMMENT not in entry.tcomment
     )
 
 

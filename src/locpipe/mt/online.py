@@ -55,7 +55,7 @@ from locpipe.mt.http import (
     status_error,
 )
 from locpipe.mt.protect import PUA_TOKENS, Item, Masked, restore
-from locpipe.mt.settings import Limits, MTSettings
+from locpipe.mt.settings import Limits, MTSettings, url_problem
 from locpipe.units import has_letter
 
 _XML_TOKEN_RE = re.compile(r"<x\s+id\s*=\s*[\"'](\d+)[\"']\s*(?:/>|>\s*</x\s*>)", re.I)
@@ -100,6 +100,9 @@ class OnlineBackend(Backend):
         self.engine_options = settings.engine(self.name)
         self.limits = settings.limits_for(self.name, self.default_limits)
         self.url = str(self.engine_options.get("url") or self.default_url or "").rstrip("/")
+        problem = url_problem(self.url) if self.url else None
+        if problem is not None:  # also when the options did not come from locpipe.toml
+            raise LocpipeError(f"{self.name}: the engine URL {problem}")
         self.runner = RequestRunner(self.limits)
         self.requests_sent = 0
 
@@ -289,7 +292,8 @@ class OnlineBackend(Backend):
             # a token out of nowhere empties the run: it fails verification below
             texts = ["" if "\ue000" in text else text for text in texts]
             restored = restore(m, m.with_runs(texts, PUA_TOKENS.token), PUA_TOKENS.pattern)
-            if restored is None or not restored.strip():
+            if restored is None or not restored.strip() or not all(t.strip() for t in texts):
+                # (an empty run: its words were lost, or the engine left it out)
                 outcomes.append(Outcome(None, f"{VERIFICATION_FAILED} (also after the fallback)"))
             else:
                 outcomes.append(Outcome(_keep_space(m.source, restored)))

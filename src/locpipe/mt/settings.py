@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from locpipe.errors import LocpipeError
 
@@ -75,6 +76,34 @@ _LIMIT_KEYS = {f.name: f.type for f in fields(Limits)}
 _SWITCHES = ("cache", "memory", "sentences")
 #: Engine-specific keys allowed in ``[mt.NAME]`` besides the limits.
 ENGINE_KEYS = {"url", "region", "formality", "model", "email"}
+
+
+def url_problem(url: str) -> str | None:
+    """Why an engine base URL is refused, or None.
+
+    The URL is part of the engine's description, which is written into every
+    ``# machine translation:`` comment, exported XLIFF and the MT cache: it must
+    carry no credentials (``user:pass@``), and no query or fragment
+    (``?api_key=…``); keys come from environment variables.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// URL with a host"
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return (
+            "must not hold credentials (user:password@): the URL is written into catalogs, "
+            "exported XLIFF and the cache; keys are read from environment variables only"
+        )
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        return (
+            "must not have a query or fragment (?api_key=…): the URL is written into "
+            "catalogs, exported XLIFF and the cache; keys are read from environment variables only"
+        )
+    return None
 
 
 def _line(config_path: Path | None, key: str) -> int | None:
@@ -129,6 +158,9 @@ def parse_settings(raw: Mapping[str, Any] | None, path: Path | None = None) -> M
                         raise LocpipeError(
                             f"mt.{key}.{sub} must be a string", path, _line(path, sub)
                         )
+                    problem = url_problem(subvalue) if sub == "url" else None
+                    if problem is not None:
+                        raise LocpipeError(f"mt.{key}.url {problem}", path, _line(path, sub))
                     table[sub] = subvalue
                 else:
                     known = ", ".join(sorted({*_LIMIT_KEYS, *ENGINE_KEYS}))

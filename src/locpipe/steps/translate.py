@@ -49,6 +49,7 @@ from locpipe.mt.settings import MTSettings, parse_settings
 from locpipe.project import Project
 from locpipe.state import Stamps, file_digest, key
 from locpipe.steps.update import stamp_name
+from locpipe.units import VERBATIM_COMMENT
 
 if TYPE_CHECKING:  # the engines, the cache, the sentence splitter, the threads: when used
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -70,6 +71,8 @@ LOOKAHEAD = 2
 FIRST_BATCH = 4
 #: Catalogs a language may hold in memory while their texts are at the engine.
 MAX_WAITING = 64
+#: Failures listed per catalog in the summary (then only their number).
+FIRST_REASONS = 5
 MT_COMMENT = "machine translation: "
 TM_COMMENT = "translation memory: "
 #: Before a sentence update replaces a translator's text, it is kept in this comment.
@@ -92,6 +95,7 @@ class TranslateResult:
 
     translated: int = 0  # entries filled (engine, cache or memory)
     from_memory: int = 0  # of which entirely from the translation memory
+    verbatim: int = 0  # of which code units copied from the source (no engine, no memory)
     updated: int = 0  # changed fuzzy entries brought up to date sentence by sentence
     failed: list[tuple[Path, int, str]] = field(default_factory=list)  # (catalog, line, msgid)
     failures: list[Failure] = field(default_factory=list)
@@ -115,6 +119,7 @@ class _Job:
     before: str | None = None  # the file's digest when read
     engine: str = ""  # the backend's description of the pair
     fp: str = ""  # protection fingerprint (part of the cache key)
+    title: str = ""  # the article's title (context for engines that want it)
     failed: int = 0  # units left untranslated so far
 
 
@@ -130,6 +135,7 @@ class _Plan:
     parts: list[str | None]  # known translation of each segment's core
     reused: int = 0
     memory_origin: str | None = None  # an exact unit match
+    verbatim: bool = False  # all code: copied from the source
 
     @property
     def todo(self) -> list[str]:
@@ -310,7 +316,7 @@ def _set_comments(entry: polib.POEntry, lines: Iterable[str]) -> None:
     kept = [
         line
         for line in entry.tcomment.splitlines()
-        if not line.startswith((MT_COMMENT, TM_COMMENT))
+        if not line.startswith((MT_COMMENT, TM_COMMENT, VERBATIM_COMMENT))
     ]
     entry.tcomment = "\n".join([*kept, *lines])
 
@@ -364,6 +370,29 @@ def _plan(
     if not reused:
         return None  # nothing to keep: the old translation is the translator's best start
     return _Plan(*where, True, segments, parts, reused)
+
+
+def _verbatim_plan(index: int, entry: polib.POEntry, target: str, backend: Backend) -> _Plan | None:
+    """The plan of an untranslated unit that is all code, else None.
+
+    Verbatim: the walker found it filling a ``<code>``/``<kbd>``/``<samp>``/
+    ``<var>``/``<abbr>`` (extracted comment ``td > code``), or nothing in it is
+    language (:func:`~locpipe.mt.protect.is_verbatim`).  It is copied, never
+    sent to an engine (which turned ``/etc/passwd`` into ``/Etc/passwd``).
+    """
+    from locpipe.mt.protect import is_verbatim, may_be_verbatim
+    from locpipe.units import is_verbatim_element
+
+    if not needs_translation(entry):
+        return None
+    if not is_verbatim_element(entry.comment) and not (
+        may_be_verbatim(entry.msgid, backend.protector.terms)
+        and is_verbatim(backend.protector.mask(entry.msgid, target))
+    ):
+        return None
+    plan = _Plan(index, entry.msgid, entry.linenum, False, _whole(entry.msgid), [entry.msgid], 1)
+    plan.verbatim = True
+    return plan
 
 
 def _assemble(plan: _Plan) -> str:
@@ -549,6 +578,7 @@ class _Batch:
     engine: str
     fp: str
     texts: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # each text's article title
     chars: int = 0
     outcomes: dict[str, Outcome] | None = None  # set when back from the engine
 
@@ -656,11 +686,12 @@ class _Lane:
 
     def finish(self, batch: _Batch, outcomes: list[Outcome]) -> None:
         """A batch is back: remember and cache its outcomes, apply what is now complete."""
-        from locpipe.mt.base import VERIFICATION_FAILED
-
         if self.broken:
             return
-        batch.outcomes = dict(zip(batch.texts, outcomes, strict=True))
+        batch.outcomes = {
+            text: _checked(self.context.backend, text, batch.target, outcome)
+            for text, outcome in zip(batch.texts, outcomes, strict=True)
+        }
         for text, outcome in batch.outcomes.items():
             key = (batch.engine, batch.source, text)
             self.seen[key] = outcome
@@ -670,11 +701,8 @@ class _Lane:
             batch.source,
             batch.target,
             batch.fp,
-            (
-                (text, o.text, o.error)
-                for text, o in batch.outcomes.items()
-                if (o.text or "").strip() or (o.error or "").startswith(VERIFICATION_FAILED)
-            ),
+            # Failures are not cached: the next run sends them again.
+            ((text, o.text, None) for text, o in batch.outcomes.items() if (o.text or "").strip()),
         )
         self._apply_ready()
         self._forget()
@@ -701,8 +729,8 @@ class _Lane:
         return batch
 
     def _plan_job(self, job: _Job) -> None:
-        from locpipe.mt.base import VERIFICATION_FAILED, Outcome
-        from locpipe.mt.cache import FAILED, fingerprint
+        from locpipe.mt.base import Outcome
+        from locpipe.mt.cache import fingerprint
 
         context = self.context
         backend, result, size = context.backend, context.result, context.batch_size
@@ -711,13 +739,19 @@ class _Lane:
         job.fp = fingerprint(
             context.project.config.do_not_translate, backend.protector.glossary_for(job.target)
         )
+        if backend.wants_titles and job.catalog is not None:
+            job.title = next((e.msgid for e in job.catalog if "title" in e.comment.split(", ")), "")
         counts = result.per_language.setdefault(job.target, [0, 0])
         for start in range(0, len(job.pending), size):
             entries = job.pending[start : start + size]
             plans = [
                 p
                 for i, e in entries
-                if (p := _plan(i, e, job, context.memory, context.settings)) is not None
+                if (
+                    p := _verbatim_plan(i, e, job.target, backend)
+                    or _plan(i, e, job, context.memory, context.settings)
+                )
+                is not None
             ]
             piece = _Piece(job, plans, len(entries), start + size >= len(job.pending))
             wanted = []
@@ -733,13 +767,16 @@ class _Lane:
                     wanted.append(text)
             if wanted:
                 cached = context.cache.get_many(job.engine, job.source, job.target, job.fp, wanted)
+                # A cached translation is data (the cache may be forged): verified again,
+                # one that fails is sent to the engine as if it were not there.
+                cached = {
+                    text: value
+                    for text, value in cached.items()
+                    if _verified(backend, text, job.target, value)
+                }
                 result.cache_hits += len(cached)
                 for text, value in cached.items():
-                    self.seen[(job.engine, job.source, text)] = piece.known[text] = (
-                        Outcome(None, VERIFICATION_FAILED + " (cached)")
-                        if value is FAILED
-                        else Outcome(str(value))
-                    )
+                    self.seen[(job.engine, job.source, text)] = piece.known[text] = Outcome(value)
                 misses = [t for t in wanted if t not in cached]
                 if misses:
                     chars = sum(len(t) for t in misses)
@@ -752,6 +789,7 @@ class _Lane:
                     else:
                         batch = self._batch_for(job)
                         batch.texts += misses
+                        batch.titles += [job.title] * len(misses)
                         batch.chars += chars
                         for text in misses:
                             self.sending[(job.engine, job.source, text)] = batch
@@ -826,6 +864,23 @@ class _Lane:
                 del self.seen[stale]
 
 
+def _verified(backend: Backend, text: str, target: str, translation: str) -> bool:
+    """Whether ``translation`` keeps the protected items, tags and digits of ``text``
+    and brings in no control, bidi or invisible character."""
+    from locpipe.mt.protect import verify
+
+    return verify(backend.protector.mask(text, target), translation)
+
+
+def _checked(backend: Backend, text: str, target: str, outcome: Outcome) -> Outcome:
+    """An engine's outcome, verified again whatever the backend checked."""
+    from locpipe.mt.base import VERIFICATION_FAILED, Outcome
+
+    if outcome.text is None or _verified(backend, text, target, outcome.text):
+        return outcome
+    return Outcome(None, VERIFICATION_FAILED)
+
+
 def _count(result: TranslateResult, batch: _Batch) -> None:
     result.engine_calls += 1
     result.engine_texts += len(batch.texts)
@@ -842,6 +897,15 @@ class _Stop(threading.Event):
     interrupted = False
 
 
+def _outcomes(backend: Backend, batch: _Batch) -> list[Outcome]:
+    """The engine's outcomes for a batch (with the article titles when it wants them)."""
+    if backend.wants_titles:
+        return backend.translate_outcomes(  # type: ignore[call-arg]
+            batch.texts, batch.source, batch.target, titles=batch.titles
+        )
+    return backend.translate_outcomes(batch.texts, batch.source, batch.target)
+
+
 def _call(backend: Backend, batch: _Batch, stop: _Stop | None = None) -> list[Outcome]:
     """The engine call (in a lane's thread when languages run together).
 
@@ -849,11 +913,11 @@ def _call(backend: Backend, batch: _Batch, stop: _Stop | None = None) -> list[Ou
     no further batch is sent; those already at the engine finish.
     """
     if stop is None:
-        return backend.translate_outcomes(batch.texts, batch.source, batch.target)
+        return _outcomes(backend, batch)
     if stop.is_set():
         raise _Stopped
     try:
-        return backend.translate_outcomes(batch.texts, batch.source, batch.target)
+        return _outcomes(backend, batch)
     except BaseException as exc:
         stop.interrupted |= isinstance(exc, KeyboardInterrupt)
         stop.set()
@@ -1023,6 +1087,15 @@ def _apply(piece: _Piece, catalog: polib.POFile, result: TranslateResult) -> int
         entry = catalog[plan.index] if plan.index < len(catalog) else None
         if entry is None or entry.msgid != plan.msgid:  # the project lock should prevent it
             raise LocpipeError(f"{job.path}: changed while it was being translated")
+        if plan.verbatim:
+            # Code: the source is its own translation, by rule, not a draft to review.
+            entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            _set_comments(entry, [VERBATIM_COMMENT])
+            result.verbatim += 1
+            result.translated += 1
+            continue
         reason = None
         for index, part in enumerate(plan.parts):
             if part is not None:
@@ -1077,12 +1150,23 @@ def summary_lines(result: TranslateResult, relative: Callable[[Path], str]) -> l
         f"translate: {result.translated} units filled ({result.from_memory} from memory), "
         f"{result.updated} changed units updated, {result.engine_texts} texts sent to the "
         f"engine in {result.engine_calls} calls, {result.cache_hits} from the cache"
+        + (f"; {result.verbatim} code units copied as they are" if result.verbatim else "")
     )
+    by_catalog: dict[Path, list[Failure]] = {}
     for failure in result.failures:
-        lines.append(
-            f"locpipe: warning: {relative(failure.path)}:{failure.line}: not translated "
-            f"({failure.reason}): {failure.msgid[:60]!r}"
-        )
+        by_catalog.setdefault(failure.path, []).append(failure)
+    for path, failures in by_catalog.items():
+        lines.append(f"locpipe: warning: {relative(path)}: {len(failures)} units not translated")
+        for failure in failures[:FIRST_REASONS]:
+            lines.append(
+                f"locpipe: warning: {relative(failure.path)}:{failure.line}: not translated "
+                f"({failure.reason}): {failure.msgid[:60]!r}"
+            )
+        if len(failures) > FIRST_REASONS:
+            lines.append(f"locpipe: warning:   ... and {len(failures) - FIRST_REASONS} more")
     if result.failures:
-        lines.append(f"translate: {len(result.failures)} units not translated (listed above)")
+        lines.append(
+            f"translate: {len(result.failures)} units not translated in {len(by_catalog)} "
+            "catalogs (listed above); they are not cached: the next run sends them again"
+        )
     return lines
