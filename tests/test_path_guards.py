@@ -89,6 +89,19 @@ def symlink_loop(project: Path) -> tuple[list[str], str]:
     return ["build"], r"/site/build/es: symlink to es-loop, a symlink loop"
 
 
+def link_cache_file(project: Path, relative: str) -> Path:
+    """A file of the cache replaced by a symlink to a file outside (which must stay as is)."""
+    outside = project.parent / "outside" / relative.replace("/", "_")
+    outside.write_bytes(b"keep me\n")
+    inside = project / relative
+    inside.parent.mkdir(parents=True, exist_ok=True)
+    inside.unlink(missing_ok=True)
+    inside.symlink_to(outside)
+    return outside
+
+
+CACHE_REFUSED = "locpipe never follows a link in its cache folder"
+
 # Each case breaks the project and returns (command, regex the error must match).
 Case = Callable[[Path], tuple[list[str], str]]
 
@@ -131,6 +144,35 @@ CASES: dict[str, Case] = {
         r"/site/build/report: symlink to .*, outside the project",
     ),
     "build/es is a symlink loop (build)": lambda p: symlink_loop(p),
+    ".locpipe-cache is a symlink outside (update)": lambda p: (
+        move_out(p, ".locpipe-cache") and ["update"],
+        rf"/site/.locpipe-cache: symlink to .*outside.*; {CACHE_REFUSED}",
+    ),
+    "new .locpipe-cache is a symlink outside (check, read-only)": lambda p: (
+        shutil.rmtree(p / ".locpipe-cache") or link_to_empty(p, ".locpipe-cache") and ["check"],
+        rf"/site/.locpipe-cache: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/stamps is a symlink outside (extract)": lambda p: (
+        move_out(p, ".locpipe-cache/stamps") and ["extract"],
+        rf"/site/.locpipe-cache/stamps: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/stamps/check.json is a symlink to a file outside (check)": lambda p: (
+        link_cache_file(p, ".locpipe-cache/stamps/check.json") and ["check"],
+        rf"/site/.locpipe-cache/stamps/check.json: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/mt.sqlite3 is a symlink to a file outside (translate)": lambda p: (
+        link_cache_file(p, ".locpipe-cache/mt.sqlite3") and ["translate", "--backend", "pseudo"],
+        rf"/site/.locpipe-cache/mt.sqlite3: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/mt.sqlite3-wal is a symlink to a file outside (translate)": lambda p: (
+        link_cache_file(p, ".locpipe-cache/mt.sqlite3-wal")
+        and ["translate", "--backend", "pseudo"],
+        rf"/site/.locpipe-cache/mt.sqlite3-wal: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/all.json is a symlink to a file outside (all)": lambda p: (
+        link_cache_file(p, ".locpipe-cache/all.json") and ["all", "--backend", "pseudo"],
+        rf"/site/.locpipe-cache/all.json: symlink to .*; {CACHE_REFUSED}",
+    ),
     "paths.build is ../elsewhere (build)": lambda p: (
         config_paths(p, "build", "../elsewhere") or ["build"],
         r"/elsewhere: outside the project",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
+from locpipe.cachedir import check_cache_folder
 from locpipe.config import Config, load_config, normalize_language
 from locpipe.errors import LocpipeError
 from locpipe.parallel import available_cpus, first_error, run_each
@@ -103,6 +104,7 @@ class Project:
         self.config = config or load_config(self.root)
         self.paths = self.config.paths
         self.check_write_folders()
+        check_cache_folder(self.root)
         self._stamps: dict[str, Stamps] = {}
         #: (path, digest) → parsed catalog, the few most recent (see :meth:`catalog`).
         self._catalogs: OrderedDict[tuple[Path, str], polib.POFile] = OrderedDict()

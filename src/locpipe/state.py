@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import locpipe
+from locpipe.cachedir import prepare_cache_folder
 from locpipe.fsio import atomic_write_text
 
 #: Where the stamp tables are, relative to the project root.
@@ -85,6 +86,13 @@ def file_digest(path: str | Path) -> str | None:
     return digest.hex()
 
 
+def read_no_follow(path: Path) -> str:
+    """A cache file's text, never through a symlink (``OSError`` if it is one)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read().decode("utf-8")
+
+
 def key(*parts: object) -> str:
     """A digest of JSON-able parts (strings, numbers, None, lists)."""
     return digest_bytes(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8"))
@@ -128,7 +136,7 @@ class Stamps:
         if self._records is None:
             self._records = {}
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                data = json.loads(read_no_follow(self.path))
             except (OSError, ValueError):
                 data = None  # missing or damaged: everything is redone
             if isinstance(data, dict) and data.get("format") == FORMAT:
@@ -209,6 +217,7 @@ class Stamps:
             {"format": FORMAT, "stamps": self._records}, ensure_ascii=False, sort_keys=True
         )
         with contextlib.suppress(Exception):
+            prepare_cache_folder(self.root, STAMPS_DIR.name)
             atomic_write_text(self.path, text)
             self.dirty = False
             return True

@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from locpipe.cachedir import prepare_cache_folder
 from locpipe.fsio import _TEMP_RE, atomic_write_text
-from locpipe.state import STAMPS_DIR, file_digest, key
+from locpipe.state import STAMPS_DIR, file_digest, key, read_no_follow
 
 #: Where the table lives, relative to the project root.
 TABLE = STAMPS_DIR.parent / "all.json"
@@ -122,7 +123,7 @@ class AllStamp:
 
     def _load(self) -> dict[str, Any]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_no_follow(self.path))
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -182,6 +183,7 @@ class AllStamp:
             "output": output,
         }
         with contextlib.suppress(Exception):  # an optimization: a failure costs a full run
+            prepare_cache_folder(self.root)
             atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 
