@@ -16,7 +16,8 @@ edited file is always hashed; a file changed less than :data:`SETTLED_NS`
 before it was hashed (when two writes could share a clock tick) is not
 trusted by its identity and is hashed again next time.  Like the stamps, the
 table is only an optimization: deleting it makes the next ``all`` run every
-step.
+step.  It is also untrusted (a commit can forge every digest and the output),
+so when the ``CI`` variable is set ``all`` never replays it: the steps run.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any, TextIO
 
 from locpipe.cachedir import prepare_cache_folder
 from locpipe.fsio import _TEMP_RE, atomic_write_text
-from locpipe.state import STAMPS_DIR, file_digest, key, read_no_follow
+from locpipe.state import STAMPS_DIR, file_digest, in_ci, key, read_no_follow
 
 #: Where the table lives, relative to the project root.
 TABLE = STAMPS_DIR.parent / "all.json"
@@ -150,7 +151,7 @@ class AllStamp:
         (then :meth:`record` after the run compares with this snapshot)."""
         self.before = take_snapshot(self.root, self.folders, self.files, self._known())
         output = self._stored.get("output")
-        if output is None or self.before.digests != self._stored_digests():
+        if output is None or in_ci() or self.before.digests != self._stored_digests():
             return None
         if self.before.settled - set(self._known()):  # newly settled: not read next time
             self._save(self.before, output)
