@@ -236,3 +236,54 @@ def test_a_path_like_slug_or_language_never_becomes_a_path_outside(project: Path
     assert result.exit_code in (0, 2), result.output
     assert "Traceback" not in result.output
     assert not list(project.parent.glob("*.pot")) and not (project.parent / "x.pot").exists()
+
+
+def linked_build_in_templates(project: Path) -> None:
+    """`build` a link (inside the project) to a folder of the templates."""
+    (project / "templates/out").mkdir()
+    (project / "site-out").symlink_to(project / "templates/out", target_is_directory=True)
+    config_paths(project, "build", "site-out")
+
+
+OVERLAPS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "build inside templates": (
+        lambda p: config_paths(p, "build", "templates/out"),
+        r'locpipe.toml:\d+: paths.build \("templates/out"\) is inside paths.templates \("templates"\)',
+    ),
+    "build is a link into templates": (
+        linked_build_in_templates,
+        r'locpipe.toml:\d+: paths.build \("site-out"\) is inside paths.templates \("templates"\)',
+    ),
+    "build is the sources": (
+        lambda p: config_paths(p, "build", "source_articles"),
+        r"paths.source_articles \(.*\) is the same folder as paths.build",
+    ),
+    "locales inside build": (
+        lambda p: config_paths(p, "locales", "build/po"),
+        r'paths.locales \("build/po"\) is inside paths.build \("build"\)',
+    ),
+    "build is the project root (holds the cache)": (
+        lambda p: config_paths(p, "build", "."),
+        r'paths.locales \("locales"\) is inside paths.build \("."\)',
+    ),
+    "build inside the cache": (
+        lambda p: config_paths(p, "build", ".locpipe-cache/out"),
+        r'paths.build \(".locpipe-cache/out"\) is inside the cache folder .locpipe-cache',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(OVERLAPS), ids=list(OVERLAPS))
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_overlapping_paths_are_a_config_error(project: Path, case: str, command: str):
+    """Issue 14 part 11: `[paths] build = "templates/out"` made built pages Jinja templates."""
+    break_config, expected = OVERLAPS[case]
+    break_config(project)
+    before = snapshot(project)
+    result = invoke(project, command)
+    assert result.exit_code == 2, result.output
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith(f"locpipe: error: {project / 'locpipe.toml'}:"), message
+    assert re.search(expected, message), (expected, message)
+    assert "must not contain one another" in message
+    assert snapshot(project) == before
