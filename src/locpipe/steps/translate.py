@@ -20,8 +20,9 @@ How the engine is fed: each target language is a *lane* that reads its
 catalogs one after the other and gathers their texts into shared batches
 (sent at ``batch_size`` texts or :data:`BATCH_CHARS` characters, so memory
 stays flat on any site).  A catalog is written (atomically) as soon as the
-texts of its entries are back, ``batch_size`` entries at a time for a large
-one, so Ctrl-C or a failure keeps everything finished.  With a backend that
+texts of its entries are back, a piece at a time for a large one (at most
+:data:`SAVES_PER_CATALOG` writes), so Ctrl-C or a failure keeps what is finished
+(the MT cache keeps the rest).  With a backend that
 declares itself :attr:`~locpipe.mt.base.Backend.parallel` (Apertium: one
 process group per route) the languages run at the same time (one per core),
 and each has its next batch masked while the engine works on the current
@@ -70,6 +71,10 @@ LOOKAHEAD = 2
 FIRST_BATCH = 4
 #: Catalogs a language may hold in memory while their texts are at the engine.
 MAX_WAITING = 64
+#: A large catalog is written at most this many times (a piece of it at a time, so an
+#: interrupted run keeps most of it): each write formats all of it, and writing after
+#: every batch made one of 100,000 units quadratic (274 s with the pseudo backend).
+SAVES_PER_CATALOG = 4
 MT_COMMENT = "machine translation: "
 TM_COMMENT = "translation memory: "
 #: Before a sentence update replaces a translator's text, it is kept in this comment.
@@ -546,7 +551,8 @@ class _Batch:
 
 @dataclass(eq=False)
 class _Piece:
-    """Up to ``batch_size`` pending entries of one catalog, applied and saved together."""
+    """Pending entries of one catalog, applied and saved together: ``batch_size`` of
+    them, or a multiple for a large catalog (see :data:`SAVES_PER_CATALOG`)."""
 
     job: _Job
     plans: list[_Plan]
@@ -703,6 +709,10 @@ class _Lane:
             context.project.config.do_not_translate, backend.protector.glossary_for(job.target)
         )
         counts = result.per_language.setdefault(job.target, [0, 0])
+        # Each piece is written when applied, and a write formats the whole catalog:
+        # a large catalog is cut in at most SAVES_PER_CATALOG pieces of whole batches.
+        stride = size * max(1, -(-len(job.pending) // (size * SAVES_PER_CATALOG)))
+        piece = None
         for start in range(0, len(job.pending), size):
             entries = job.pending[start : start + size]
             plans = [
@@ -710,7 +720,12 @@ class _Lane:
                 for i, e in entries
                 if (p := _plan(i, e, job, context.memory, context.settings)) is not None
             ]
-            piece = _Piece(job, plans, len(entries), start + size >= len(job.pending))
+            if piece is None or start % stride == 0:
+                piece = _Piece(job, [], 0, False)
+                self.pieces.append(piece)
+            piece.plans += plans
+            piece.count += len(entries)
+            piece.last = start + size >= len(job.pending)
             wanted = []
             for text in dict.fromkeys(t for p in plans for t in p.todo):
                 key = (job.engine, job.source, text)
@@ -751,7 +766,6 @@ class _Lane:
                         if len(batch.texts) >= self.limit or batch.chars >= BATCH_CHARS:
                             self.full.append(self.open.pop(job.source))
                             self.limit = size
-            self.pieces.append(piece)
             self.waiting += piece.last
         job.catalog, job.pending = None, []  # planned: only the plans wait for the engine
 
