@@ -82,6 +82,11 @@ class Context:
             self._project = project
         return self._project
 
+    @property
+    def lock(self) -> ProjectLock | None:
+        """The project lock a writing command holds once :attr:`project` was used."""
+        return self._lock
+
     def close(self) -> None:
         """Release the project lock (at the end of the command)."""
         if self._lock is not None:
