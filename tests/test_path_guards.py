@@ -90,7 +90,8 @@ def symlink_loop(project: Path) -> tuple[list[str], str]:
 
 
 def link_cache_file(project: Path, relative: str) -> Path:
-    """A file of the cache replaced by a symlink to a file outside (which must stay as is)."""
+    """A file (of the cache, a catalog) replaced by a symlink to a file outside (which
+    must stay as is)."""
     outside = project.parent / "outside" / relative.replace("/", "_")
     outside.write_bytes(b"keep me\n")
     inside = project / relative
@@ -172,6 +173,19 @@ CASES: dict[str, Case] = {
     ".locpipe-cache/all.json is a symlink to a file outside (all)": lambda p: (
         link_cache_file(p, ".locpipe-cache/all.json") and ["all", "--backend", "pseudo"],
         rf"/site/.locpipe-cache/all.json: symlink to .*; {CACHE_REFUSED}",
+    ),
+    "a catalog is a symlink to a file outside (check, read-only)": lambda p: (
+        link_cache_file(p, "locales/fr/LC_MESSAGES/ui.po") and ["check"],
+        r"/site/locales/fr/LC_MESSAGES/ui.po: symlink to .*outside.*, outside the project; "
+        "locpipe reads catalogs only inside the project",
+    ),
+    "a catalog is a dangling symlink outside (update)": lambda p: (
+        link_cache_file(p, "locales/es/LC_MESSAGES/ui.po").unlink() or ["update"],
+        r"/site/locales/es/LC_MESSAGES/ui.po: symlink to .*, a missing file outside the project",
+    ),
+    "a template is a symlink to a file outside (build)": lambda p: (
+        link_cache_file(p, "locales/templates/ui.pot") and ["build"],
+        r"/site/locales/templates/ui.pot: symlink to .*, outside the project",
     ),
     "paths.build is ../elsewhere (build)": lambda p: (
         config_paths(p, "build", "../elsewhere") or ["build"],
