@@ -20,9 +20,10 @@ How the engine is fed: each target language is a *lane* that reads its
 catalogs one after the other and gathers their texts into shared batches
 (sent at ``batch_size`` texts or :data:`BATCH_CHARS` characters, so memory
 stays flat on any site).  A catalog is written (atomically) as soon as the
-texts of its entries are back, a piece at a time for a large one (at most
-:data:`SAVES_PER_CATALOG` writes), so Ctrl-C or a failure keeps what is finished
-(the MT cache keeps the rest).  With a backend that
+texts of its entries are back, ``batch_size`` entries at a time for a large
+one (at most :data:`SAVES_PER_CATALOG` writes for a very large one), so
+Ctrl-C or a failure keeps everything finished (or, in a very large catalog,
+in the MT cache).  With a backend that
 declares itself :attr:`~locpipe.mt.base.Backend.parallel` (Apertium: one
 process group per route) the languages run at the same time (one per core),
 and each has its next batch masked while the engine works on the current
@@ -71,9 +72,12 @@ LOOKAHEAD = 2
 FIRST_BATCH = 4
 #: Catalogs a language may hold in memory while their texts are at the engine.
 MAX_WAITING = 64
-#: A large catalog is written at most this many times (a piece of it at a time, so an
-#: interrupted run keeps most of it): each write formats all of it, and writing after
-#: every batch made one of 100,000 units quadratic (274 s with the pseudo backend).
+#: A catalog is written after each batch of its entries, so an interrupted run keeps
+#: every finished batch; but each write formats all of it, which made one of 100,000
+#: units quadratic (274 s with the pseudo backend).  So a catalog with more pending
+#: entries than LARGE_CATALOG is written at most SAVES_PER_CATALOG times (the MT
+#: cache keeps the results in between: an interrupted run pays nothing twice).
+LARGE_CATALOG = 4_000
 SAVES_PER_CATALOG = 4
 MT_COMMENT = "machine translation: "
 TM_COMMENT = "translation memory: "
@@ -552,7 +556,7 @@ class _Batch:
 @dataclass(eq=False)
 class _Piece:
     """Pending entries of one catalog, applied and saved together: ``batch_size`` of
-    them, or a multiple for a large catalog (see :data:`SAVES_PER_CATALOG`)."""
+    them, or a multiple for a very large catalog (see :data:`LARGE_CATALOG`)."""
 
     job: _Job
     plans: list[_Plan]
@@ -710,8 +714,10 @@ class _Lane:
         )
         counts = result.per_language.setdefault(job.target, [0, 0])
         # Each piece is written when applied, and a write formats the whole catalog:
-        # a large catalog is cut in at most SAVES_PER_CATALOG pieces of whole batches.
-        stride = size * max(1, -(-len(job.pending) // (size * SAVES_PER_CATALOG)))
+        # a large one is cut in at most SAVES_PER_CATALOG pieces of whole batches.
+        stride = size
+        if len(job.pending) > LARGE_CATALOG:
+            stride *= max(1, -(-len(job.pending) // (size * SAVES_PER_CATALOG)))
         piece = None
         for start in range(0, len(job.pending), size):
             entries = job.pending[start : start + size]
