@@ -9,12 +9,16 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import locpipe.state as state
 from conftest import copy_sample_site, require_tool
 from locpipe.cli import main
 from locpipe.state import STAMPS_DIR, Stamps, file_digest
+
+#: Stamps are read only outside CI (tests/test_forged_cache.py covers CI).
+pytestmark = pytest.mark.usefixtures("local_run")
 
 
 def test_stamp_with_known_digests_is_record(tmp_path: Path):
