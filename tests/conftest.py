@@ -92,3 +92,10 @@ def built_site_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built_site(built_site_once: Path, tmp_path: Path) -> Path:
     """A fresh copy of :func:`built_site_once` in ``tmp_path/site`` for one test to break."""
     return fresh_copy(built_site_once, tmp_path)
+
+
+@pytest.fixture
+def local_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run as on a developer's machine: without ``CI`` set, stamps and the ``all``
+    record are trusted (in CI they never are: see locpipe.state)."""
+    monkeypatch.delenv("CI", raising=False)

@@ -25,6 +25,10 @@ COPIES = 4
 LANGUAGES = ("it", "en", "fr", "es")
 
 
+#: What these tests measure is the local fast path (in CI no stamp is read).
+pytestmark = pytest.mark.usefixtures("local_run")
+
+
 @pytest.fixture(scope="module")
 def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return translated_copies(tmp_path_factory.mktemp("build") / "site", COPIES)

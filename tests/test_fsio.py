@@ -66,3 +66,24 @@ def test_temp_files_are_new_private_and_found_by_the_stale_sweep(tmp_path: Path)
     assert not (tmp_path / "elsewhere").exists()
     removed = fsio.remove_stale_temps(tmp_path)  # what a killed writer leaves is swept
     assert sorted(removed) == sorted(temps) and not path.exists()
+
+
+@pytest.mark.parametrize("same", [True, False], ids=["same bytes", "other bytes"])
+def test_a_symlink_at_the_name_is_replaced_never_written_through(tmp_path: Path, same: bool):
+    """Its target keeps its bytes and mode; the name becomes a file of its own."""
+    target = tmp_path / "elsewhere.txt"
+    target.write_bytes(b"data" if same else b"precious")
+    target.chmod(0o600)
+    path = tmp_path / "out" / "page.html"
+    path.parent.mkdir()
+    path.symlink_to(target)
+    assert atomic_write_bytes(path, b"data") is True
+    assert not path.is_symlink() and path.read_bytes() == b"data"
+    assert path.stat().st_mode & 0o777 == 0o666 & ~_umask()  # not the target's 0o600
+    assert target.read_bytes() == (b"data" if same else b"precious")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -33,6 +33,9 @@ from locpipe.cli import main
 from locpipe.lock import LOCK_NAME
 from locpipe.state import STAMPS_DIR
 
+#: What these tests measure is the local fast path (in CI no stamp is read).
+pytestmark = pytest.mark.usefixtures("local_run")
+
 ARTICLE = "propagazione-dns"
 OTHER = "rag-spiegato"
 

@@ -168,3 +168,34 @@ def test_concurrent_update_and_translate_lose_nothing(project: Path):
             assert proc.returncode == 0, err
         result = {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*.po")}
         assert result in sequential, f"attempt {attempt}: an interleaving lost or mixed writes"
+
+
+@pytest.mark.parametrize("kind", ["symlink", "dangling symlink", "hard link"])
+def test_a_planted_lock_file_is_refused_and_its_target_kept(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, kind: str
+):
+    """`ln -s /some/file .locpipe.lock; locpipe update` used to empty the file."""
+    victim = tmp_path_factory.mktemp("elsewhere") / "precious.txt"
+    if kind != "dangling symlink":
+        victim.write_text("precious content\n", encoding="utf-8")
+    lock = project / LOCK_NAME
+    lock.unlink()  # left by the fixture's commands
+    if kind == "hard link":
+        hard = project / "precious-here.txt"  # a hard link needs the same file system
+        shutil.move(victim, hard)
+        victim = hard
+        os.link(victim, lock)
+    else:
+        lock.symlink_to(victim)
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    result = CliRunner().invoke(main, ["-C", str(project), "update"])
+    assert result.exit_code == 2, result.output
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith(f"locpipe: error: {lock}: the lock file "), message
+    assert ("symlink" if "symlink" in kind else "hard link") in message
+    assert "remove it" in message and "Traceback" not in result.output
+    if kind == "dangling symlink":
+        assert not victim.exists()  # not created through the link either
+    else:
+        assert victim.read_text(encoding="utf-8") == "precious content\n"
+    assert {p: p.read_bytes() for p in (project / "locales").rglob("*.po")} == before

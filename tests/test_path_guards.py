@@ -89,6 +89,20 @@ def symlink_loop(project: Path) -> tuple[list[str], str]:
     return ["build"], r"/site/build/es: symlink to es-loop, a symlink loop"
 
 
+def link_cache_file(project: Path, relative: str) -> Path:
+    """A file (of the cache, a catalog) replaced by a symlink to a file outside (which
+    must stay as is)."""
+    outside = project.parent / "outside" / relative.replace("/", "_")
+    outside.write_bytes(b"keep me\n")
+    inside = project / relative
+    inside.parent.mkdir(parents=True, exist_ok=True)
+    inside.unlink(missing_ok=True)
+    inside.symlink_to(outside)
+    return outside
+
+
+CACHE_REFUSED = "locpipe never follows a link in its cache folder"
+
 # Each case breaks the project and returns (command, regex the error must match).
 Case = Callable[[Path], tuple[list[str], str]]
 
@@ -131,6 +145,48 @@ CASES: dict[str, Case] = {
         r"/site/build/report: symlink to .*, outside the project",
     ),
     "build/es is a symlink loop (build)": lambda p: symlink_loop(p),
+    ".locpipe-cache is a symlink outside (update)": lambda p: (
+        move_out(p, ".locpipe-cache") and ["update"],
+        rf"/site/.locpipe-cache: symlink to .*outside.*; {CACHE_REFUSED}",
+    ),
+    "new .locpipe-cache is a symlink outside (check, read-only)": lambda p: (
+        shutil.rmtree(p / ".locpipe-cache") or link_to_empty(p, ".locpipe-cache") and ["check"],
+        rf"/site/.locpipe-cache: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/stamps is a symlink outside (extract)": lambda p: (
+        move_out(p, ".locpipe-cache/stamps") and ["extract"],
+        rf"/site/.locpipe-cache/stamps: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/stamps/check.json is a symlink to a file outside (check)": lambda p: (
+        link_cache_file(p, ".locpipe-cache/stamps/check.json") and ["check"],
+        rf"/site/.locpipe-cache/stamps/check.json: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/mt.sqlite3 is a symlink to a file outside (translate)": lambda p: (
+        link_cache_file(p, ".locpipe-cache/mt.sqlite3") and ["translate", "--backend", "pseudo"],
+        rf"/site/.locpipe-cache/mt.sqlite3: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/mt.sqlite3-wal is a symlink to a file outside (translate)": lambda p: (
+        link_cache_file(p, ".locpipe-cache/mt.sqlite3-wal")
+        and ["translate", "--backend", "pseudo"],
+        rf"/site/.locpipe-cache/mt.sqlite3-wal: symlink to .*; {CACHE_REFUSED}",
+    ),
+    ".locpipe-cache/all.json is a symlink to a file outside (all)": lambda p: (
+        link_cache_file(p, ".locpipe-cache/all.json") and ["all", "--backend", "pseudo"],
+        rf"/site/.locpipe-cache/all.json: symlink to .*; {CACHE_REFUSED}",
+    ),
+    "a catalog is a symlink to a file outside (check, read-only)": lambda p: (
+        link_cache_file(p, "locales/fr/LC_MESSAGES/ui.po") and ["check"],
+        r"/site/locales/fr/LC_MESSAGES/ui.po: symlink to .*outside.*, outside the project; "
+        "locpipe reads catalogs only inside the project",
+    ),
+    "a catalog is a dangling symlink outside (update)": lambda p: (
+        link_cache_file(p, "locales/es/LC_MESSAGES/ui.po").unlink() or ["update"],
+        r"/site/locales/es/LC_MESSAGES/ui.po: symlink to .*, a missing file outside the project",
+    ),
+    "a template is a symlink to a file outside (build)": lambda p: (
+        link_cache_file(p, "locales/templates/ui.pot") and ["build"],
+        r"/site/locales/templates/ui.pot: symlink to .*, outside the project",
+    ),
     "paths.build is ../elsewhere (build)": lambda p: (
         config_paths(p, "build", "../elsewhere") or ["build"],
         r"/elsewhere: outside the project",
@@ -194,3 +250,54 @@ def test_a_path_like_slug_or_language_never_becomes_a_path_outside(project: Path
     assert result.exit_code in (0, 2), result.output
     assert "Traceback" not in result.output
     assert not list(project.parent.glob("*.pot")) and not (project.parent / "x.pot").exists()
+
+
+def linked_build_in_templates(project: Path) -> None:
+    """`build` a link (inside the project) to a folder of the templates."""
+    (project / "templates/out").mkdir()
+    (project / "site-out").symlink_to(project / "templates/out", target_is_directory=True)
+    config_paths(project, "build", "site-out")
+
+
+OVERLAPS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "build inside templates": (
+        lambda p: config_paths(p, "build", "templates/out"),
+        r'locpipe.toml:\d+: paths.build \("templates/out"\) is inside paths.templates \("templates"\)',
+    ),
+    "build is a link into templates": (
+        linked_build_in_templates,
+        r'locpipe.toml:\d+: paths.build \("site-out"\) is inside paths.templates \("templates"\)',
+    ),
+    "build is the sources": (
+        lambda p: config_paths(p, "build", "source_articles"),
+        r"paths.source_articles \(.*\) is the same folder as paths.build",
+    ),
+    "locales inside build": (
+        lambda p: config_paths(p, "locales", "build/po"),
+        r'paths.locales \("build/po"\) is inside paths.build \("build"\)',
+    ),
+    "build is the project root (holds the cache)": (
+        lambda p: config_paths(p, "build", "."),
+        r'paths.locales \("locales"\) is inside paths.build \("."\)',
+    ),
+    "build inside the cache": (
+        lambda p: config_paths(p, "build", ".locpipe-cache/out"),
+        r'paths.build \(".locpipe-cache/out"\) is inside the cache folder .locpipe-cache',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(OVERLAPS), ids=list(OVERLAPS))
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_overlapping_paths_are_a_config_error(project: Path, case: str, command: str):
+    """Issue 14 part 11: `[paths] build = "templates/out"` made built pages Jinja templates."""
+    break_config, expected = OVERLAPS[case]
+    break_config(project)
+    before = snapshot(project)
+    result = invoke(project, command)
+    assert result.exit_code == 2, result.output
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith(f"locpipe: error: {project / 'locpipe.toml'}:"), message
+    assert re.search(expected, message), (expected, message)
+    assert "must not contain one another" in message
+    assert snapshot(project) == before

@@ -6,10 +6,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
 import locpipe.state as state
+from conftest import copy_sample_site, require_tool
+from locpipe.cli import main
 from locpipe.state import STAMPS_DIR, Stamps, file_digest
+
+#: Stamps are read only outside CI (tests/test_forged_cache.py covers CI).
+pytestmark = pytest.mark.usefixtures("local_run")
 
 
 def test_stamp_with_known_digests_is_record(tmp_path: Path):
@@ -49,3 +58,24 @@ def test_file_digest_rehashes_a_changed_file(tmp_path: Path):
     assert file_digest(path) == hashlib.sha256(b"two").hexdigest()
     path.unlink()
     assert file_digest(path) is None
+
+
+def test_the_cache_folder_is_never_committed_by_git_add_all(tmp_path: Path):
+    """A new `.locpipe-cache/` ignores itself (a committed cache is an attack: check
+    used to trust it), in a project without any .gitignore of its own."""
+    git = require_tool("git")
+    copy_sample_site(tmp_path)
+    for args in (["extract"], ["update"], ["translate", "--backend", "pseudo", "--lang", "fr"]):
+        assert CliRunner().invoke(main, ["-C", str(tmp_path), *args]).exit_code == 0
+    assert (tmp_path / ".locpipe-cache/stamps").is_dir()
+    assert (tmp_path / ".locpipe-cache/mt.sqlite3").is_file()
+    subprocess.run([git, "init", "-q", str(tmp_path)], check=True)
+    subprocess.run([git, "-C", str(tmp_path), "add", "-A"], check=True)
+    staged = subprocess.run(
+        [git, "-C", str(tmp_path), "diff", "--cached", "--name-only"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert "locpipe.toml" in staged
+    assert [name for name in staged if name.startswith(".locpipe-cache")] == []

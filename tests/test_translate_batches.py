@@ -224,6 +224,35 @@ def test_large_catalog_is_saved_piece_by_piece(project: Path, monkeypatch: pytes
     assert all(writes.count(name) >= 2 for name, count in pending.items() if count > 5)
 
 
+def test_a_large_catalog_is_written_a_bounded_number_of_times(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Issue 14 part 13: a catalog was written after every batch, each write formatting
+    all of it (one of 100,000 units took 274 s with the pseudo backend); now one larger
+    than LARGE_CATALOG (here: every one) is written at most SAVES_PER_CATALOG times,
+    with the same bytes."""
+    import locpipe.catalog
+
+    writes: list[str] = []
+    original = locpipe.catalog.write_catalog
+
+    def spy(path, po):
+        writes.append(Path(path).stem)
+        return original(path, po)
+
+    expected = project.parent / "one-batch"
+    shutil.copytree(project, expected)
+    run(expected, Recording(), languages=("fr",), batch_size=10_000)
+    monkeypatch.setattr(locpipe.catalog, "write_catalog", spy)
+    monkeypatch.setattr(step, "LARGE_CATALOG", 0)
+    pending = {n: len(t) for n, t in pending_texts(project, "fr").items()}
+    run(project, Recording(), languages=("fr",), batch_size=2)
+    assert max(pending.values()) > 2 * 2 * step.SAVES_PER_CATALOG  # many batches each
+    for name, count in pending.items():
+        assert 1 <= writes.count(name) <= step.SAVES_PER_CATALOG, (name, count, writes)
+    assert catalogs(project) == catalogs(expected)  # the bytes do not depend on the batches
+
+
 # --------------------------------------------------------------------------- languages
 
 

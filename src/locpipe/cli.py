@@ -83,6 +83,11 @@ class Context:
             self._project = project
         return self._project
 
+    @property
+    def lock(self) -> ProjectLock | None:
+        """The project lock a writing command holds once :attr:`project` was used."""
+        return self._lock
+
     def close(self) -> None:
         """Release the project lock (at the end of the command)."""
         if self._lock is not None:
@@ -383,6 +388,7 @@ def run_check(
         _languages(ctx, languages),
         details=gate or strict or fmt != "text",  # `all` prints only the counts of warnings
         shorten=60 if fmt == "text" else None,  # the text listing prints msgid[:60]
+        trust_stamps=not strict,  # the cache may be forged: --strict reads every catalog
     )
     if fmt != "text":
         for chunk in (step.json_chunks if fmt == "json" else step.junit_chunks)(result, reports):

@@ -135,6 +135,71 @@ def _expect(value: Any, kind: type, key: str, text: str, path: Path) -> Any:
     return value
 
 
+#: The cache folder (:mod:`locpipe.cachedir`), which no ``[paths]`` folder may overlap.
+_CACHE_NAME = ".locpipe-cache"
+
+
+def _aliases(folder: Path) -> set[Path]:
+    """A folder as written and as resolved (a symlink may make two names one folder)."""
+    return {folder, folder.resolve()}
+
+
+def _check_apart(folders: dict[str, Path], root: Path, text: str, path: Path) -> None:
+    """Refuse ``[paths]`` folders that are one another or inside one another (or the
+    cache): a build folder inside the templates would make built pages templates,
+    one inside the sources would make them articles, and so on."""
+    named = [(f"paths.{key}", folder) for key, folder in sorted(folders.items())]
+    named.append((f"the cache folder {_CACHE_NAME}", root / _CACHE_NAME))
+    for i, first in enumerate(named):
+        for second in named[i + 1 :]:
+            overlap = _overlap(first, second)
+            if overlap is None:
+                continue
+            (inner, inner_path), relation, (outer, outer_path) = overlap
+            line = _culprit_line(text, root, (inner, inner_path), (outer, outer_path))
+            raise LocpipeError(
+                f"{_shown(inner, inner_path, root)} {relation} {_shown(outer, outer_path, root)}; "
+                "the [paths] folders and the cache must not contain one another "
+                "(built pages inside the templates would become templates, inside the "
+                "sources articles)",
+                path,
+                line or _key_line(text, "paths"),
+            )
+
+
+def _culprit_line(text: str, root: Path, *named: tuple[str, Path]) -> int | None:
+    """The line of the first folder not at its default place (``build = "build"``)."""
+    keys = {name[6:]: folder for name, folder in named if name.startswith("paths.")}
+    moved = [key for key, folder in keys.items() if folder != root / key]
+    for key in [*moved, *keys]:
+        if (line := _key_line(text, key)) is not None:
+            return line
+    return None
+
+
+def _shown(name: str, folder: Path, root: Path) -> str:
+    """``paths.build ("templates/out")``: a folder's key and where it is."""
+    if not name.startswith("paths."):
+        return name
+    where = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+    return f'{name} ("{where}")'
+
+
+def _overlap(
+    first: tuple[str, Path], second: tuple[str, Path]
+) -> tuple[tuple[str, Path], str, tuple[str, Path]] | None:
+    """(inner, relation, outer) when two named folders are one or nested, else None."""
+    for a in _aliases(first[1]):
+        for b in _aliases(second[1]):
+            if a == b:
+                return second, "is the same folder as", first
+            if b.is_relative_to(a):
+                return second, "is inside", first
+            if a.is_relative_to(b):
+                return first, "is inside", second
+    return None
+
+
 def load_config(root: Path) -> Config:
     """Read and validate ``root/locpipe.toml``."""
     path = root / CONFIG_NAME
@@ -197,6 +262,7 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
                 f"paths.{key}: folder {value!r} does not exist", path, _key_line(text, key)
             )
         folders[key] = folder
+    _check_apart(folders, root, text, path)
     site = _expect(data.get("site", {}), dict, "site", text, path)
     _check_keys(site, _SITE_KEYS, "site.", text, path)
     apertium = _expect(data.get("apertium", {}), dict, "apertium", text, path)

@@ -2,7 +2,8 @@
 
 A write that would not change the file's bytes does nothing, so timestamps stay
 put and build tools see no change.  A failed write leaves the old file intact
-and no temp file behind.
+and no temp file behind.  A symlink at the file's name is replaced by the new
+file, never written through (nor is its target read or its mode copied).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ _TEMP_RE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 def _same_bytes(path: Path, data: bytes) -> bool:
     try:
-        if path.stat().st_size != len(data):
-            return False
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False  # a symlink is replaced, whatever it points to
         return path.read_bytes() == data
     except OSError:
         return False
@@ -84,7 +86,8 @@ def prepare_write(path: str | Path, data: bytes) -> Path | None:
         folder = folder.parent
     try:
         try:
-            mode: int | None = stat.S_IMODE(path.stat().st_mode)
+            info = os.lstat(path)
+            mode: int | None = stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
         except FileNotFoundError:
             mode = None
         fd, tmp_name = _new_temp(folder, path.name)

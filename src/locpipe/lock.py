@@ -10,6 +10,10 @@ its content (the holder's pid and command) only feeds the waiting message.
 Once the lock is held no other locpipe writer is running, so the temporary
 files a killed writer left behind (``.<name>.XXXXXXXX.tmp``, see
 :mod:`locpipe.fsio`) are removed.
+
+The lock file is opened without following a symlink and must be a plain file
+of its own (one link): a ``.locpipe.lock`` planted as a link to another file
+is refused, never truncated.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -24,6 +29,8 @@ from locpipe.errors import LocpipeError
 from locpipe.fsio import remove_stale_temps
 
 LOCK_NAME = ".locpipe.lock"
+#: Never through a symlink (a planted link would make locpipe truncate its target).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
 
 
 class ProjectLock:
@@ -55,17 +62,16 @@ class ProjectLock:
             return
         writable = True
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
         except PermissionError:  # another user's lock file: flock works on a read-only fd
             writable = False
             try:
-                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+                fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW)
             except OSError as exc:
-                raise LocpipeError(
-                    f"cannot open the lock file: {exc.strerror}", self.path
-                ) from None
+                raise self._open_error("cannot open the lock file", exc) from None
         except OSError as exc:
-            raise LocpipeError(f"cannot create the lock file: {exc.strerror}", self.path) from None
+            raise self._open_error("cannot create the lock file", exc) from None
+        self._refuse_shared(fd)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -87,6 +93,32 @@ class ProjectLock:
             os.close(fd)
             raise
         self._fd = fd
+
+    def _open_error(self, what: str, exc: OSError) -> LocpipeError:
+        if os.path.islink(self.path):
+            return LocpipeError(
+                f"the lock file is a symlink (to {os.readlink(self.path)}); locpipe never "
+                "writes through a link: remove it and run the command again",
+                self.path,
+            )
+        return LocpipeError(f"{what}: {exc.strerror}", self.path)
+
+    def _refuse_shared(self, fd: int) -> None:
+        """Close ``fd`` and refuse unless it is a plain file with no other name
+        (a hard link to another file would be truncated like a symlink's target)."""
+        info = os.fstat(fd)
+        problem = None
+        if not stat.S_ISREG(info.st_mode):
+            problem = "is not a plain file"
+        elif info.st_nlink != 1:
+            problem = f"has {info.st_nlink} names (a hard link to another file)"
+        if problem is not None:
+            os.close(fd)
+            raise LocpipeError(
+                f"the lock file {problem}; locpipe writes only a lock file of its own: "
+                "remove it and run the command again",
+                self.path,
+            )
 
     def release(self) -> None:
         """Drop the lock (closing the file releases it; the file stays)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
+from locpipe.cachedir import check_cache_folder
 from locpipe.config import Config, load_config, normalize_language
 from locpipe.errors import LocpipeError
 from locpipe.parallel import available_cpus, first_error, run_each
@@ -103,6 +104,8 @@ class Project:
         self.config = config or load_config(self.root)
         self.paths = self.config.paths
         self.check_write_folders()
+        self.check_catalog_links()
+        check_cache_folder(self.root)
         self._stamps: dict[str, Stamps] = {}
         #: (path, digest) → parsed catalog, the few most recent (see :meth:`catalog`).
         self._catalogs: OrderedDict[tuple[Path, str], polib.POFile] = OrderedDict()
@@ -227,6 +230,50 @@ class Project:
         for language in self.config.languages:
             folders += [locales / language / "LC_MESSAGES", build / language]
         self.guard_writes(folders)
+
+    def check_catalog_links(self) -> None:
+        """Refuse a symlink under ``locales/`` (a catalog or a folder) that leads outside
+        the project: locpipe would read it as a catalog (check would report on it, build
+        publish its text), as it reads nothing it did not make outside the project.
+        Links that stay inside are followed (each folder once)."""
+        seen: set[str] = set()
+        todo = [os.fspath(self.paths.locales)]
+        while todo:
+            folder = todo.pop()
+            real = os.path.realpath(folder)
+            if real in seen:
+                continue
+            seen.add(real)
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue  # missing or unreadable: the step that needs it says so
+            for entry in entries:
+                try:
+                    folder_entry = entry.is_dir()  # through a link
+                except OSError:  # a symlink loop
+                    folder_entry = False
+                if entry.is_symlink():
+                    self._check_catalog_link(Path(entry.path), folder_entry)
+                if folder_entry:  # follows a link that stays inside
+                    todo.append(entry.path)
+
+    def _check_catalog_link(self, path: Path, folder: bool) -> None:
+        if folder:
+            self.guard_writes([path])  # a folder leading outside
+        elif self.escaping_link(path) is not None:  # also a dangling link or a loop
+            try:
+                path.resolve(strict=True)
+                where = "outside the project"
+            except FileNotFoundError:
+                where = "a missing file outside the project"
+            except (OSError, RuntimeError):
+                where = "a symlink loop"
+            raise LocpipeError(
+                f"symlink to {os.readlink(path)}, {where}; locpipe reads catalogs only "
+                "inside the project (replace the link with the file)",
+                path,
+            )
 
     # -- paths --------------------------------------------------------------
     def template_path(self, domain: str) -> Path:

@@ -21,6 +21,14 @@ Only content hashes decide: timestamps are never read.  A table is written
 atomically (:mod:`locpipe.fsio`) at the end of a step, after the outputs it
 vouches for, and only when something changed, so a no-op run writes nothing.
 A failure to write a table is ignored: the next run redoes the work.
+
+The cache folder is untrusted (it may be committed or forged: every input of
+a record's key is public, and a forged record can vouch for a committed
+output).  So a stamp only saves work on the machine that wrote it; a gate
+never takes its word: when :func:`in_ci` no stamp is read at all (every step
+works from the sources and catalogs, and stamps them afresh), ``check
+--strict`` ignores its stamps (:mod:`locpipe.steps.check`), and ``all`` does not
+replay a recorded run in CI (:mod:`locpipe.uptodate`).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import locpipe
+from locpipe.cachedir import prepare_cache_folder
 from locpipe.fsio import atomic_write_text
 
 #: Where the stamp tables are, relative to the project root.
@@ -42,6 +51,12 @@ STAMPS_DIR = Path(".locpipe-cache") / "stamps"
 #: Bump to drop every stamp written by an older layout (2: the build's pages and
 #: ``.mo`` files in a table per language, ``build.<lang>``).
 FORMAT = 2
+
+
+def in_ci() -> bool:
+    """Whether the ``CI`` variable is set (to anything but ``0``, ``false``, ``no``): the
+    run is a gate, and a stamp (which a commit can forge) never stands for a check."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def digest_bytes(data: bytes) -> str:
@@ -83,6 +98,13 @@ def file_digest(path: str | Path) -> str | None:
         return "unreadable"
     _DIGESTS[name] = digest + identity
     return digest.hex()
+
+
+def read_no_follow(path: Path) -> str:
+    """A cache file's text, never through a symlink (``OSError`` if it is one)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read().decode("utf-8")
 
 
 def key(*parts: object) -> str:
@@ -128,7 +150,7 @@ class Stamps:
         if self._records is None:
             self._records = {}
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                data = json.loads(read_no_follow(self.path))
             except (OSError, ValueError):
                 data = None  # missing or damaged: everything is redone
             if isinstance(data, dict) and data.get("format") == FORMAT:
@@ -149,6 +171,8 @@ class Stamps:
     def lookup(self, name: str, inputs: str) -> dict[str, Any] | None:
         """The record of ``name`` if it was made from these inputs and every
         output still has the bytes it had then; else ``None``."""
+        if in_ci():  # a gate: the cache may be forged (see the module docstring)
+            return None
         record = self.records.get(name)
         if not isinstance(record, dict) or record.get("in") != self._key(inputs):
             return None
@@ -209,6 +233,7 @@ class Stamps:
             {"format": FORMAT, "stamps": self._records}, ensure_ascii=False, sort_keys=True
         )
         with contextlib.suppress(Exception):
+            prepare_cache_folder(self.root, STAMPS_DIR.name)
             atomic_write_text(self.path, text)
             self.dirty = False
             return True

@@ -16,7 +16,8 @@ edited file is always hashed; a file changed less than :data:`SETTLED_NS`
 before it was hashed (when two writes could share a clock tick) is not
 trusted by its identity and is hashed again next time.  Like the stamps, the
 table is only an optimization: deleting it makes the next ``all`` run every
-step.
+step.  It is also untrusted (a commit can forge every digest and the output),
+so when the ``CI`` variable is set ``all`` never replays it: the steps run.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from locpipe.cachedir import prepare_cache_folder
 from locpipe.fsio import _TEMP_RE, atomic_write_text
-from locpipe.state import STAMPS_DIR, file_digest, key
+from locpipe.state import STAMPS_DIR, file_digest, in_ci, key, read_no_follow
 
 #: Where the table lives, relative to the project root.
 TABLE = STAMPS_DIR.parent / "all.json"
@@ -122,7 +124,7 @@ class AllStamp:
 
     def _load(self) -> dict[str, Any]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_no_follow(self.path))
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -149,7 +151,7 @@ class AllStamp:
         (then :meth:`record` after the run compares with this snapshot)."""
         self.before = take_snapshot(self.root, self.folders, self.files, self._known())
         output = self._stored.get("output")
-        if output is None or self.before.digests != self._stored_digests():
+        if output is None or in_ci() or self.before.digests != self._stored_digests():
             return None
         if self.before.settled - set(self._known()):  # newly settled: not read next time
             self._save(self.before, output)
@@ -182,6 +184,7 @@ class AllStamp:
             "output": output,
         }
         with contextlib.suppress(Exception):  # an optimization: a failure costs a full run
+            prepare_cache_folder(self.root)
             atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 

@@ -43,13 +43,14 @@ def review_command(ctx: Context, language: str, article: str | None, reviewer: s
     """Review machine drafts and fuzzy entries: accept, edit ($EDITOR), skip, quit.
 
     Every decision is saved at once; quitting keeps everything decided so far.
+    The project is locked only while a decision is saved, not while you think.
     """
 
     def run() -> None:
         project = ctx.project
         (lang,) = project.check_languages((language,))
         who = reviewer_identity(project.root, reviewer)
-        result = review(project, lang, article, who, _ask, click.echo, _edit)
+        result = review(project, lang, article, who, _ask, click.echo, _edit, ctx.lock)
         if result.total:
             click.echo(
                 f"review: {result.accepted} accepted, {result.edited} edited, "

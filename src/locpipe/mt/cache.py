@@ -72,7 +72,11 @@ class MTCache:
 
     @classmethod
     def for_project(cls, root: Path) -> MTCache:
-        return cls(root / CACHE_DIR / CACHE_FILE)
+        """The project's cache file; its folder made, and refused if it holds a symlink."""
+        from locpipe.cachedir import check_cache_folder, prepare_cache_folder
+
+        check_cache_folder(root)  # SQLite would follow a link (and make its journal beside it)
+        return cls(prepare_cache_folder(root) / CACHE_FILE)
 
     def get_many(
         self, engine: str, source: str, target: str, fp: str, texts: Sequence[str]

@@ -19,7 +19,7 @@ from locpipe.parallel import Done, run_each
 from locpipe.project import Project
 from locpipe.qa import ERROR, Finding, QAContext, placeholders_in
 from locpipe.qa import check_catalog as qa_check_catalog
-from locpipe.state import Stamps, key
+from locpipe.state import Stamps, in_ci, key
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -194,8 +194,9 @@ def check(
     shorten: int | None = None,
 ) -> CheckResult:
     """Check every catalog of the project (optionally only some languages) and
-    keep every report (:func:`check_reports` streams them)."""
-    reports = check_reports(project, languages, details, shorten)
+    keep every report (:func:`check_reports` streams them); ``strict`` reads every
+    catalog (no stamp stands for one)."""
+    reports = check_reports(project, languages, details, shorten, trust_stamps=not strict)
     return CheckResult(list(reports), min_complete, strict)
 
 
@@ -204,6 +205,7 @@ def check_reports(
     languages: tuple[str, ...] = (),
     details: bool = True,
     shorten: int | None = None,
+    trust_stamps: bool = True,
 ) -> Iterator[CatalogReport]:
     """The report of every catalog (optionally only some languages), in order,
     each as soon as its check ends; nothing of it is kept here after.
@@ -216,14 +218,22 @@ def check_reports(
     ``shorten`` keeps only that many characters of each finding's msgid (and
     no msgstr): what a text listing prints.  The stamps are saved after the
     last report.
+
+    The cache may be committed or forged, so without ``trust_stamps`` (``check
+    --strict``) or when the ``CI`` variable is set, no stamp is read: every
+    catalog is checked (and stamped afresh).
     """
+    trust_stamps = trust_stamps and not in_ci()
     stamps = project.stamps("check")
     inputs = key("check", shutil.which("msgfmt"))
     catalogs = [
         (lang, domain.name) for domain in project.domains(languages) for lang in domain.targets
     ]
     # First a look at every catalog and its stamp; then the others are checked.
-    found = [_stamped(project, stamps, inputs, *catalog, details) for catalog in catalogs]
+    found = [
+        _stamped(project, stamps if trust_stamps else None, inputs, *catalog, details)
+        for catalog in catalogs
+    ]
     todo = [catalog for catalog, data in zip(catalogs, found, strict=True) if data is None]
     # Checked on every core (msgfmt and the quality checks, a catalog per task).
     outcomes = _each(
@@ -249,12 +259,20 @@ def _report(project: Project, language: str, domain: str) -> CatalogReport:
 
 
 def _stamped(
-    project: Project, stamps: Stamps, inputs: str, language: str, domain: str, details: bool
+    project: Project,
+    stamps: Stamps | None,
+    inputs: str,
+    language: str,
+    domain: str,
+    details: bool,
 ) -> Any:
-    """The stamp data that stands for a catalog's check, ``_MISSING``, or None: check it."""
+    """The stamp data that stands for a catalog's check, ``_MISSING``, or None: check it
+    (always when ``stamps`` is None)."""
     path = project.catalog_path(language, domain)
     if not path.exists():
         return _MISSING
+    if stamps is None:
+        return None
     data = stamps.data(f"{language}/{domain}", inputs)
     return data if _restore(CatalogReport(language, domain, path), data, details) else None
 

@@ -11,6 +11,13 @@ previous msgid and the ``# machine translation: …`` comment go (the text is
 now the reviewer's; the engine's name is in the history of the file), and the
 catalog header's ``Last-Translator`` becomes the reviewer.  Other translator
 comments stay.
+
+The project lock (given by the command) is held only to read the catalogs
+and to save a decision, never while the reviewer thinks: an idle review
+blocks no other command.  Before a decision is saved its catalog is compared
+with what review last read or wrote; if another command changed it meanwhile
+the decision goes into the catalog as it is now, unless that entry itself
+changed (or is no longer a draft): then nothing is saved and review says so.
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ import getpass
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
@@ -29,9 +38,13 @@ from locpipe.catalog import read_catalog, write_catalog
 from locpipe.display import visible
 from locpipe.errors import LocpipeError
 from locpipe.project import Project
+from locpipe.state import file_digest
 from locpipe.steps.check import placeholders_in
 from locpipe.steps.export import domains_for, wanted
 from locpipe.units import tags_in
+
+if TYPE_CHECKING:
+    from locpipe.lock import ProjectLock
 
 try:  # the engine's comment, as steps/translate.py writes it
     from locpipe.steps.translate import MT_COMMENT
@@ -189,29 +202,46 @@ def review(
     ask: Callable[[str], str | None],
     say: Callable[[str], None],
     edit: Callable[[str, polib.POEntry], str | None],
+    lock: ProjectLock | None = None,
 ) -> ReviewResult:
     """The review loop over every draft of ``language`` (optionally one article).
 
     Every line is shown through :func:`locpipe.display.visible`: a msgid or a
     draft holding terminal escapes cannot erase or forge the lines around it.
+    ``lock``, held on entry, is released while waiting for the reviewer and
+    taken again to save each decision (see the module docstring).
     """
     say = _visibly(say)
     items: list[_Item] = []
+    digests: dict[Path, str | None] = {}  # each catalog as review last read or wrote it
     for domain in domains_for(project, language, article):
         path = project.catalog_path(language, domain.name)
         if not path.exists():
             raise LocpipeError("catalog missing; run `locpipe update` first", path)
+        digests[path] = file_digest(path)
         catalog = read_catalog(path)
         items += [_Item(domain.name, path, catalog, e) for e in catalog if is_draft(e)]
     result = ReviewResult(total=len(items))
     if not items:
         say(f"review: nothing to review in {language}")
         return result
+    if lock is not None:
+        lock.release()  # the reviewer may think for hours: other commands may write
 
-    def save(item: _Item) -> None:
-        item.catalog.metadata["Last-Translator"] = reviewer
-        if write_catalog(item.path, item.catalog) and item.path not in result.written:
-            result.written.append(item.path)
+    def save(item: _Item, decide: Callable[[polib.POEntry], None]) -> bool:
+        """Apply ``decide`` to the entry and write its catalog, under the lock; False
+        (nothing written) when another command changed that entry meanwhile."""
+        with _locked(lock, say):
+            if file_digest(item.path) != digests[item.path] and not _reread(
+                item, items, say, project.relative(item.path)
+            ):
+                return False
+            decide(item.entry)
+            item.catalog.metadata["Last-Translator"] = reviewer
+            if write_catalog(item.path, item.catalog) and item.path not in result.written:
+                result.written.append(item.path)
+            digests[item.path] = file_digest(item.path)
+        return True
 
     for number, item in enumerate(items, 1):
         entry = item.entry
@@ -246,9 +276,8 @@ def review(
                 if blocking:
                     say(f"cannot accept: {reasons(blocking)}; [e]dit it or [s]kip")
                     continue
-                mark_reviewed(entry, entry.msgstr)
-                save(item)
-                result.accepted += 1
+                if save(item, lambda e: mark_reviewed(e, e.msgstr)):
+                    result.accepted += 1
                 break
             if key == "e":
                 text = edit(entry.msgstr, entry)
@@ -262,19 +291,58 @@ def review(
                 found = _failed_checks(candidate, project, language, item.domain)
                 blocking = [f for f in found if f.blocking]
                 if blocking:
-                    entry.msgstr = text  # kept as a draft: still fuzzy
-                    save(item)
+                    # kept as a draft: still fuzzy
+                    if not save(item, lambda e, t=text: setattr(e, "msgstr", t)):
+                        break
+                    entry = item.entry
                     say(f"saved as a draft (still fuzzy): {reasons(blocking)}")
                     show = True
                     continue
                 if found:
                     say(f"warning: {reasons(found)}")
-                mark_reviewed(entry, text)
-                save(item)
-                result.edited += 1
+                if save(item, lambda e, text=text: mark_reviewed(e, text)):
+                    result.edited += 1
                 break
             say(HELP)
     return result
+
+
+@contextmanager
+def _locked(lock: ProjectLock | None, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold the project lock for one save (waiting, with a message, if another has it)."""
+    if lock is None:
+        yield
+        return
+    lock.acquire(on_wait=lambda message: say(f"review: {message}..."))
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _key(entry: polib.POEntry) -> tuple[str | None, str]:
+    return entry.msgctxt, entry.msgid
+
+
+def _reread(item: _Item, items: list[_Item], say: Callable[[str], None], shown: str) -> bool:
+    """``item``'s catalog changed on disk: point every item of it at the fresh parse.
+    False when ``item``'s own entry changed or is no longer a draft (then it is left)."""
+    fresh = read_catalog(item.path)
+    entries = {_key(e): e for e in fresh if not e.obsolete}
+    mine = entries.get(_key(item.entry))
+    for other in items:
+        if other.path == item.path and other is not item:
+            other.catalog = fresh
+            other.entry = entries.get(_key(other.entry), other.entry)
+    if mine is None or not is_draft(mine) or mine.msgstr != item.entry.msgstr:
+        item.catalog, item.entry = fresh, mine or item.entry
+        say(
+            f"{shown}: this entry was changed by another command while you were reviewing; "
+            "nothing saved for it (run review again to see it as it is now)"
+        )
+        return False
+    item.catalog, item.entry = fresh, mine
+    return True
 
 
 def edit_with_editor(editor: str, text: str) -> str | None:
