@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCPIPE := $(BIN)/locpipe
 
-.PHONY: setup setup-test system system-test extract update translate check build all report test lint bench bench-quality bench-update clean
+.PHONY: setup setup-test system system-test extract update translate check build all report test test-fast lint bench bench-quality bench-update clean
 
 setup: system $(VENV)/.installed
 
@@ -53,6 +53,9 @@ lint: setup
 
 test: setup-test lint
 	$(BIN)/pytest -q
+
+test-fast: setup-test
+	$(BIN)/pytest -q -m "not slow"
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -99,3 +99,39 @@ def local_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run as on a developer's machine: without ``CI`` set, stamps and the ``all``
     record are trusted (in CI they never are: see locpipe.state)."""
     monkeypatch.delenv("CI", raising=False)
+
+
+#: Test modules that drive whole pipelines, real engines, browsers or fault injection;
+#: `make test-fast` (pytest -m "not slow") leaves them out, `make test` runs everything.
+SLOW_MODULES = {
+    "test_faults",
+    "test_memory_streaming",
+    "test_check_streaming",
+    "test_parallel",
+    "test_translate_batches",
+    "test_properties",
+    "test_locking",
+    "test_libunistring_linebreak",
+    "test_msgcat_differential",
+    "test_mt_apertium",
+    "test_tokenizer_differential",
+    "test_incremental",
+    "test_build_stamps",
+    "test_mt_faults",
+    "test_sample_site",
+    "test_translate_startup",
+    "test_hostile",
+    "test_mt_online",
+    "test_bad_input",
+    "test_path_guards",
+    "test_build_manifest",
+    "test_mt_llm",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of :data:`SLOW_MODULES`, and any test asking for chromium, as slow."""
+    for item in items:
+        module = item.module.__name__ if item.module else ""
+        if module in SLOW_MODULES or "chromium" in item.name:
+            item.add_marker(pytest.mark.slow)
