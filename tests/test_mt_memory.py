@@ -118,15 +118,18 @@ def test_identical_units_across_articles_are_sent_once(project: Path):
     per_call_unique = all(len(call) == len(set(call)) for call in engine.calls)
     assert per_call_unique
     # Each (target, text) went to the engine exactly once in the whole run.
-    pairs, copied = [], []
+    pairs, texts, copied = [], [], []  # a plural entry is two texts: msgid and msgid_plural
     projects = Project(project)
     for domain in projects.domains():
         for lang in domain.targets:
             po = polib.pofile(str(projects.catalog_path(lang, domain.name)))
-            pairs += [(domain.source_language, lang, e.msgid) for e in po if not e.obsolete]
+            live = [e for e in po if not e.obsolete]
+            pairs += [(domain.source_language, lang, e.msgid) for e in live]
+            plurals = [(domain.source_language, lang, e.msgid_plural) for e in live]
+            texts += pairs[-len(live) :] + [p for p in plurals if p[2]]
             copied += [e.msgid for e in po if VERBATIM_COMMENT in e.tcomment]
     assert result.translated == len(pairs) and result.verbatim == len(copied) > 0
-    sent = {pair for pair in pairs if pair[2] not in copied}  # code units are copied, not sent
+    sent = {t for t in texts if t[2] not in copied}  # code units are copied, not sent
     assert result.engine_texts == len(sent) < len(pairs)
 
 
@@ -228,9 +231,10 @@ def test_interrupted_run_keeps_finished_batches_and_their_cache(project: Path):
         e
         for p in (project / "locales").glob("*/LC_MESSAGES/*.po")
         for e in polib.pofile(str(p))
-        if e.msgstr and not e.obsolete
+        if (e.msgstr or any(e.msgstr_plural.values())) and not e.obsolete
     ]
-    assert len(saved) >= len(paid)  # the two finished batches are in the catalogs
+    forms = sum(2 if e.msgid_plural else 1 for e in saved)  # a plural entry is two texts
+    assert forms >= len(paid)  # the two finished batches are in the catalogs
     result, engine = run(project)
     assert engine.sent and not paid & set(engine.sent)  # never paid twice
 

@@ -71,3 +71,34 @@ def test_the_built_page_uses_the_languages_plural_form_and_context(tmp_path: Pat
     assert '<p class="menu">Tous les articles</p>' in page and "<h1>Articles</h1>" in page
     italian = (site / "build/it/index.html").read_text(encoding="utf-8")
     assert f'<p class="count">{count} articoli</p>' in italian
+
+
+def test_translate_drafts_every_plural_form_of_the_language(tmp_path: Path):
+    site = copy_sample_site(tmp_path)
+    (site / "templates/index.html").write_text(TEMPLATE, encoding="utf-8")
+    config = site / "locpipe.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            'languages = ["it", "en", "fr", "es"]', 'languages = ["it", "fr", "pl", "ja"]'
+        ),
+        encoding="utf-8",
+    )
+    run(site, "extract")
+    run(site, "update")
+    run(site, "translate", "--backend", "pseudo")
+    forms = {}
+    for language in ("fr", "pl", "ja"):
+        entry = read_catalog(site / f"locales/{language}/LC_MESSAGES/ui.po").find(
+            "%(count)s articolo"
+        )
+        assert entry.fuzzy and "machine translation: pseudo" in entry.tcomment
+        forms[language] = entry.msgstr_plural
+    assert len(forms["fr"]) == 2 and len(forms["pl"]) == 3 and len(forms["ja"]) == 1
+    assert forms["fr"][0] != forms["fr"][1] and all(forms["pl"].values())
+    assert forms["pl"][1] == forms["pl"][2]  # both plural forms start from the plural's draft
+    from locpipe.mt import get_backend
+
+    with get_backend("pseudo") as pseudo:
+        [plural] = pseudo.translate(["%(count)s articoli"], "it", "ja")
+    assert forms["ja"][0] == plural  # one form: the plural's draft

@@ -145,6 +145,7 @@ class _Plan:
     reused: int = 0
     memory_origin: str | None = None  # an exact unit match
     verbatim: bool = False  # all code: copied from the source
+    plural: bool = False  # segments: the msgid and the msgid_plural (see _plural_forms)
 
     @property
     def todo(self) -> list[str]:
@@ -152,8 +153,13 @@ class _Plan:
 
 
 def needs_translation(entry: polib.POEntry) -> bool:
-    """Untranslated, live, singular entries: the only ones MT may fill."""
-    return not entry.obsolete and not entry.msgid_plural and not entry.msgstr and entry.msgid != ""
+    """Untranslated live entries: the only ones MT may fill (a plural entry none of
+    whose forms is translated counts)."""
+    if entry.obsolete or entry.msgid == "":
+        return False
+    if entry.msgid_plural:
+        return not any(entry.msgstr_plural.values())
+    return not entry.msgstr
 
 
 def needs_update(entry: polib.POEntry) -> bool:
@@ -347,6 +353,13 @@ def _plan(
 
     source, target = job.source, job.target
     where = (index, entry.msgid, entry.linenum)
+    if entry.msgid_plural:
+        if not needs_translation(entry):
+            return None  # a translator's forms: never touched
+        segments = _whole(entry.msgid) + _whole(entry.msgid_plural)
+        plan = _Plan(*where, False, segments, [None, None])
+        plan.plural = True
+        return plan
     if needs_translation(entry):
         if memory is not None:
             match = memory.exact(source, target, entry.msgid)
@@ -392,7 +405,7 @@ def _verbatim_plan(index: int, entry: polib.POEntry, target: str, backend: Backe
     from locpipe.mt.protect import is_verbatim, may_be_verbatim
     from locpipe.units import is_verbatim_element
 
-    if not needs_translation(entry):
+    if not needs_translation(entry) or entry.msgid_plural:
         return None
     if not is_verbatim_element(entry.comment) and not (
         may_be_verbatim(entry.msgid, backend.protector.terms)
@@ -1143,7 +1156,10 @@ def _apply(piece: _Piece, catalog: polib.POFile, result: TranslateResult) -> int
             # A translator's text: never lost, even where a sentence is re-translated.
             old = entry.msgstr.replace("\\", "\\\\").replace("\n", "\\n")
             comments.insert(0, PREVIOUS_COMMENT + old)
-        entry.msgstr = _assemble(plan)
+        if plan.plural:
+            entry.msgstr_plural = _plural_forms(catalog, entry, *plan.parts)
+        else:
+            entry.msgstr = _assemble(plan)
         if "fuzzy" not in entry.flags:
             entry.flags.insert(0, "fuzzy")
         _set_comments(entry, comments)
@@ -1154,6 +1170,19 @@ def _apply(piece: _Piece, catalog: polib.POFile, result: TranslateResult) -> int
             if plan.reused == sentences:
                 result.from_memory += 1
     return failed
+
+
+def _plural_forms(
+    catalog: polib.POFile, entry: polib.POEntry, singular: str | None, plural: str | None
+) -> dict[int, str]:
+    """The msgstr[n] of a drafted plural entry: the singular's translation for form 0
+    and the plural's for the others (a language with one form takes the plural's)."""
+    from locpipe.qa import nplurals_of
+
+    count = nplurals_of(catalog) or max(len(entry.msgstr_plural), 2)
+    if count == 1:
+        return {0: plural or ""}
+    return {i: (singular if i == 0 else plural) or "" for i in range(count)}
 
 
 def summary_lines(result: TranslateResult, relative: Callable[[Path], str]) -> list[str]:
