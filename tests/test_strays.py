@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -172,7 +173,8 @@ def test_prune_refuses_a_symlinked_orphan(orphaned, tmp_path_factory):
     shutil.move(link, elsewhere)
     link.symlink_to(elsewhere)
     result = run(project, "prune", code=2)
-    assert "locales/es/LC_MESSAGES/rag-spiegato.po: a symlink" in result.output
+    assert "locales/es/LC_MESSAGES/rag-spiegato.po" in result.output
+    assert re.search(r": (a )?symlink", result.output)
     assert elsewhere.is_file() and link.is_symlink()
     assert (project / "locales/en/LC_MESSAGES/rag-spiegato.po").is_file()
 
@@ -184,7 +186,8 @@ def test_a_symlinked_kept_memory_is_refused(orphaned, tmp_path_factory):
     (project / "locales/en/memory.po").symlink_to(elsewhere)
     for command in (["prune"], ["translate", "--backend", "pseudo", "--lang", "en"]):
         result = run(project, *command, code=2)
-        assert "locales/en/memory.po: a symlink" in result.output
+        assert "locales/en/memory.po" in result.output
+        assert re.search(r": (a )?symlink", result.output)
     assert (project / "locales/en/LC_MESSAGES/rag-spiegato.po").is_file()
 
 
