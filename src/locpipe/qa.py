@@ -8,10 +8,9 @@ too, since a build publishes them.
 
 A translator silences checks for one entry with a translator comment
 ``# locpipe-ignore: numbers, urls`` (kept by every catalog writer, Poedit's
-"comment" field) or with a flag ``#, locpipe-ignore:numbers``.  The flag is
-honoured when present, but GNU gettext (``msgcat``, ``msgmerge``) and
-locpipe's own writer drop unknown flags, so the next ``locpipe update`` or
-``translate`` loses it: the comment is the durable form.
+"comment" field) or with a flag ``#, locpipe-ignore:numbers``.  locpipe keeps
+the flag (as every flag gettext does not know), but GNU gettext tools
+(``msgcat``, ``msgmerge``) drop it: the comment is the form every tool keeps.
 """
 
 from __future__ import annotations
