@@ -243,3 +243,13 @@ def test_update_keeps_weblate_flags_in_the_project(site: Path):
     assert path.read_text(encoding="utf-8") != marked  # rewritten
     entry = next(e for e in read_catalog(path) if e.msgid == first.msgid)
     assert "ignore-same" in entry.flags and "max-length:200" in entry.flags
+
+
+def test_the_documented_settings_are_what_locpipe_prints(site: Path):
+    """docs/weblate.md shows the sample's settings: they must be the printed ones."""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "weblate.md").read_text("utf-8")
+    printed = run(site, "weblate-config").output
+    first = printed[printed.index("1. Source language it") : printed.index("\n\n2. ")]
+    assert first in docs
+    for discovery in weblate_config(Project(site)).discoveries:
+        assert discovery.match in docs
