@@ -14,7 +14,14 @@ from click.testing import CliRunner
 from conftest import copy_sample_site, require_tool
 from locpipe.catalog import format_catalog, parse_catalog, read_catalog, write_catalog
 from locpipe.cli import main
-from locpipe.qa import CHECKS, QAContext, check_catalog, check_entry, ignored_checks
+from locpipe.qa import (
+    CHECKS,
+    WEBLATE_IGNORES,
+    QAContext,
+    check_catalog,
+    check_entry,
+    ignored_checks,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -383,3 +390,16 @@ def test_check_fails_on_a_hidden_override_and_shows_it_visibly(project: Path):
     assert (
         "\x1b" not in result.output and "\u202e" not in result.output and "\r" not in result.output
     )
+
+
+def test_weblate_ignore_flags_silence_the_same_warning_only():
+    """`#, ignore-same` set in Weblate silences locpipe's `unchanged` warning; Weblate's
+    flags never silence an error-level check."""
+    msgid = "Questo testo resta uguale."
+    assert names(msgid, msgid) == ["unchanged"]
+    assert names(msgid, msgid, flags=["ignore-same"]) == []
+    assert names("Ciao.", "Salut", flags=["ignore-end-stop"]) == []
+    assert "punctuation" in names("Ciao.", "Salut")
+    text = "Il TTL è 3600."
+    flags = [*WEBLATE_IGNORES, "ignore-numbers", "ignore-placeholders"]
+    assert names(text, "Le TTL est d’une heure.", flags=flags) == ["numbers"]

@@ -34,6 +34,21 @@ DEFAULT_UI_LENGTH_RATIO = 1.6
 UI_LENGTH_SLACK = 8
 
 IGNORE_MARK = "locpipe-ignore"
+#: Weblate's ``ignore-<check>`` flags, set in Weblate on a string, and the locpipe
+#: warning of the same meaning each silences.  Error-level checks gate the build:
+#: only ``locpipe-ignore`` silences them.
+WEBLATE_IGNORES = {
+    "ignore-same": "unchanged",
+    "ignore-double-space": "doublespace",
+    "ignore-duplicate": "doublewords",
+    "ignore-begin-space": "whitespace",
+    "ignore-end-space": "whitespace",
+    "ignore-end-stop": "punctuation",
+    "ignore-end-colon": "punctuation",
+    "ignore-end-question": "punctuation",
+    "ignore-end-exclamation": "punctuation",
+    "ignore-end-ellipsis": "punctuation",
+}
 UI_DOMAIN = "ui"
 
 _PLACEHOLDER_RE = re.compile(
@@ -498,13 +513,16 @@ UNSILENCED = frozenset({"invisible"})
 
 
 def ignored_checks(entry: polib.POEntry) -> set[str]:
-    """Checks silenced on an entry: ``# locpipe-ignore: a, b`` or ``#, locpipe-ignore:a``.
+    """Checks silenced on an entry: ``# locpipe-ignore: a, b`` or ``#, locpipe-ignore:a``,
+    or Weblate's flag for the same warning (:data:`WEBLATE_IGNORES`: ``ignore-same``).
 
     ``all`` silences every check.
     """
     names: set[str] = set()
     for flag in entry.flags:
         flag = flag.strip()
+        if flag in WEBLATE_IGNORES:
+            names.add(WEBLATE_IGNORES[flag])
         if flag.startswith(IGNORE_MARK + ":"):
             names.update(n for n in re.split(r"[\s,]+", flag[len(IGNORE_MARK) + 1 :]) if n)
     for line in (entry.tcomment or "").splitlines():
