@@ -367,6 +367,7 @@ def _format_flags(flags: Iterable[str]) -> tuple[dict[str, str], bool, str | Non
 
 
 _FLAG_SEPARATORS = ", \t\r\f\v"
+_FLAG_SPLIT_RE = re.compile(r"[, \t\r\f\v]+")
 
 
 def split_flags(text: str) -> list[str]:
@@ -379,6 +380,8 @@ def split_flags(text: str) -> list[str]:
     A quote left open makes the rest of the line no flag at all (gettext
     knows no such flag either), so what locpipe writes reads back the same.
     """
+    if '"' not in text:  # the common case: no quoted value
+        return _with_ranges([t for t in _FLAG_SPLIT_RE.split(text) if t])
     tokens: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -409,6 +412,7 @@ def _with_ranges(tokens: list[str]) -> list[str]:
     return flags
 
 
+@lru_cache(maxsize=1024)  # a catalog repeats a few flags thousands of times
 def _gettext_flag(flag: str) -> bool:
     """Whether GNU gettext 0.21 reads ``flag`` (fuzzy, a known format, range, wrap)."""
     if flag in ("fuzzy", "wrap", "no-wrap") or flag.startswith("range:"):
@@ -431,6 +435,8 @@ def extra_flags(flags: Iterable[str]) -> list[str]:
     GNU msgcat and msgmerge drop them; locpipe keeps them (written after
     gettext's flags), so a flag set in Weblate survives ``update`` and ``merge``.
     """
+    if not flags:
+        return []
     seen: dict[str, None] = {}
     for flag in flags:
         flag = flag.strip()
