@@ -253,3 +253,15 @@ def test_the_documented_settings_are_what_locpipe_prints(site: Path):
     assert first in docs
     for discovery in weblate_config(Project(site)).discoveries:
         assert discovery.match in docs
+
+
+def test_a_repository_root_that_does_not_hold_the_project_is_refused(site: Path, tmp_path: Path):
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    result = run(site, "weblate-config", "--repository-root", str(other), code=2)
+    assert "not inside the repository root" in result.output
+    assert "--repository-root" in result.output
+    data = json.loads(
+        run(site, "weblate-config", "--format", "json", "--repository-root", str(tmp_path)).output
+    )
+    assert data["components"][0]["filemask"] == "site/locales/*/LC_MESSAGES/ui.po"

@@ -26,6 +26,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from locpipe.errors import LocpipeError
 from locpipe.project import UI_DOMAIN, Project
 
 #: Weblate's identifier of the component discovery add-on.
@@ -135,9 +136,13 @@ def weblate_config(project: Project, root: Path | None = None) -> WeblateConfig:
     """The Weblate components and discovery add-ons of ``project`` (see the module doc)."""
     root = (root or repository_root(project.root)).resolve()
     try:
-        prefix = project.root.relative_to(root).as_posix()
+        prefix = project.root.resolve().relative_to(root).as_posix()
     except ValueError:
-        prefix = ""
+        raise LocpipeError(
+            f"the project is not inside the repository root {root}; Weblate's paths "
+            "are relative to the repository it clones (--repository-root)",
+            project.root,
+        ) from None
     prefix = "" if prefix == "." else prefix
 
     def path(target: Path) -> str:
