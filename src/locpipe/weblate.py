@@ -23,6 +23,7 @@ Paths are relative to the root of the repository Weblate clones.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -149,13 +150,16 @@ def weblate_config(project: Project, root: Path | None = None) -> WeblateConfig:
         shown = project.relative(target)
         return f"{prefix}/{shown}" if prefix else shown
 
+    components = _components(project, path)
+    return WeblateConfig(root, prefix, _discoveries(project, components, path), components)
+
+
+def _components(project: Project, path: Callable[[Path], str]) -> tuple[Component, ...]:
+    """One component per domain, in the project's order (``ui`` first)."""
     locales = path(project.paths.locales)
-    templates = path(project.template_path(UI_DOMAIN)).rsplit("/", 1)[0]
-    languages = list(project.config.languages)
-    by_source: dict[str, list[str]] = {}
-    components: list[Component] = []
+    components = []
     for domain in project.domains():
-        targets = [code for code in languages if code != domain.source_language]
+        targets = [code for code in project.config.languages if code != domain.source_language]
         components.append(
             Component(
                 name=domain.name,
@@ -171,36 +175,48 @@ def weblate_config(project: Project, root: Path | None = None) -> WeblateConfig:
                 ),
             )
         )
-        by_source.setdefault(domain.source_language, []).append(domain.name)
+    return tuple(components)
+
+
+def _discoveries(
+    project: Project, components: tuple[Component, ...], path: Callable[[Path], str]
+) -> tuple[Discovery, ...]:
+    """One discovery add-on per source language, the site's own first.
+
+    The site's source language matches every domain, present and future, but
+    those of the other source languages, which each match their own by name.
+    """
+    locales = path(project.paths.locales)
+    templates = path(project.template_path(UI_DOMAIN)).rsplit("/", 1)[0]
+    by_source: dict[str, list[Component]] = {}
+    for component in components:
+        by_source.setdefault(component.source_language, []).append(component)
     main_source = project.config.source_language
-    others = sorted(name for source, names in by_source.items() if source != main_source
-                    for name in names)  # fmt: skip
+    others = sorted(c.name for c in components if c.source_language != main_source)
     discoveries = []
-    for source in sorted(by_source, key=lambda s: (s != main_source, s)):
-        names = by_source[source]
-        if source == main_source:
-            # Every domain, present and future, but those of the other source languages.
-            exclude = "|".join(escape(n) for n in others)
-            component = rf"(?!(?:{exclude})\.po$)[^/]+" if others else "[^/]+"
+    for source in sorted(by_source, key=lambda code: (code != main_source, code)):
+        group = by_source[source]
+        if source != main_source:
+            pattern = "|".join(escape(c.name) for c in group)
+        elif others:
+            pattern = rf"(?!(?:{'|'.join(escape(n) for n in others)})\.po$)[^/]+"
         else:
-            component = "|".join(escape(n) for n in names)
-        targets = [code for code in languages if code != source]
-        main = next(c for c in components if c.name == names[0])
+            pattern = "[^/]+"
         discoveries.append(
             Discovery(
                 source_language=source,
-                main=main,
+                main=group[0],
                 match=rf"{escape(locales)}/(?P<language>[^/]+)/LC_MESSAGES/"
-                rf"(?P<component>{component})\.po",
+                rf"(?P<component>{pattern})\.po",
                 file_format=FILE_FORMAT,
                 name_template=NAME_TEMPLATE,
                 base_file_template="",
                 new_base_template=f"{templates}/{{{{ component }}}}.pot",
                 intermediate_template="",
-                language_regex=language_regex(targets),
+                language_regex=group[0].language_regex,
                 copy_addons=True,
                 remove=False,
-                components=tuple(names),
+                components=tuple(c.name for c in group),
             )
         )
-    return WeblateConfig(root, prefix, tuple(discoveries), tuple(components))
+    return tuple(discoveries)
