@@ -87,6 +87,18 @@ def weblate_discovery(root: Path, discovery: Discovery) -> dict[str, dict]:
     return found
 
 
+def created(root: Path, discovery: Discovery) -> set[str]:
+    """The masks Weblate creates components for (``check_valid``: the base files exist)."""
+    return {
+        mask
+        for mask, component in weblate_discovery(root, discovery).items()
+        if all(
+            not name or (root / name).exists()
+            for name in (component["base_file"], component["new_base"])
+        )
+    }
+
+
 def test_translation_finder_finds_the_catalogs_but_not_what_weblate_needs(site: Path):
     """Weblate's own suggestion (translation-finder) offers each article's catalogs as a
     bilingual PO component, but no base for new languages, and it reads the French slug
@@ -265,3 +277,14 @@ def test_a_repository_root_that_does_not_hold_the_project_is_refused(site: Path,
         run(site, "weblate-config", "--format", "json", "--repository-root", str(tmp_path)).output
     )
     assert data["components"][0]["filemask"] == "site/locales/*/LC_MESSAGES/ui.po"
+
+
+def test_the_catalogs_of_a_deleted_article_get_no_component(site: Path):
+    config = weblate_config(Project(site))
+    (site / "source_articles" / f"{ARTICLE}.html").unlink()
+    run(site, "-q", "extract")
+    mask = f"locales/*/LC_MESSAGES/{ARTICLE}.po"
+    assert (site / "locales" / "fr" / "LC_MESSAGES" / f"{ARTICLE}.po").is_file()  # left
+    assert mask in weblate_discovery(site, config.discoveries[0])  # matched, but
+    assert mask not in created(site, config.discoveries[0])  # its .pot is gone: skipped
+    assert len(created(site, config.discoveries[0])) == 4
