@@ -138,7 +138,7 @@ def test_header_comments_flags_obsolete_previous(tmp_path: Path) -> None:
     text = (
         "# Italian translation.\n#\n#, fuzzy\n" + HEADER + "\n"
         "#  two spaces\n#\n#. extracted\n#. \n#: a.html:1 b.html\n"
-        "#, no-wrap, python-format, weird, fuzzy\n"
+        "#, no-wrap, python-format, fuzzy\n"
         '#| msgctxt "old"\n#| msgid "old text"\nmsgctxt "ctx"\n'
         'msgid "Hello %(name)s, this is a rather long line that would normally wrap here"\n'
         'msgstr "Ciao\\nmondo\\n"\n\n'
@@ -149,6 +149,46 @@ def test_header_comments_flags_obsolete_previous(tmp_path: Path) -> None:
         'msgid "trailing newline only\\n"\nmsgstr ""\n'
     )
     assert_same(tmp_path, text)
+
+
+WEBLATE_FLAGS = (
+    "ignore-same, read-only, max-length:80, priority:200, forbidden, strict-same, "
+    "case-insensitive, safe-html, url, md-text, rst-text, es-format, "
+    'placeholders:"%(a)s, %(b)s":r"\\d+", locpipe-ignore:numbers'
+)
+
+
+def test_flags_gettext_does_not_know_are_kept(tmp_path: Path) -> None:
+    """Weblate's and Poedit's flags survive a rewrite, after gettext's own flags.
+
+    The one deliberate departure from msgcat (which drops them): without those
+    flags the output is still exactly msgcat's.
+    """
+    text = (
+        HEADER + "\n"
+        f"#, {WEBLATE_FLAGS}, python-format fuzzy\n"
+        'msgid "Il %(a)s e %(b)s"\nmsgstr "The %(a)s and %(b)s"\n\n'
+        "#, ignore-same ignore-same\n"  # space-separated, as gettext reads flags; once
+        'msgid "DNS"\nmsgstr "DNS"\n\n'
+        "#, read-only\n"
+        '#~ msgid "gone"\n#~ msgstr "andato"\n'
+    )
+    ours = format_catalog(parse_catalog(text))
+    assert f"#, fuzzy, python-format, {WEBLATE_FLAGS}\n" in ours
+    assert '#, ignore-same\nmsgid "DNS"' in ours
+    assert '#, read-only\n#~ msgid "gone"' in ours
+    # Written again, nothing changes.
+    assert format_catalog(parse_catalog(ours)) == ours
+    # Everything else is msgcat's, byte for byte.
+    plain = ours.replace(f", {WEBLATE_FLAGS}", "")
+    plain = plain.replace("#, ignore-same\n", "").replace("#, read-only\n", "")
+    assert plain == msgcat(tmp_path, text)
+
+
+def test_flags_split_as_gettext_splits_them(tmp_path: Path) -> None:
+    """Flags separated by spaces only (gettext accepts them) are not one unknown flag."""
+    text = HEADER + '\n#, fuzzy python-format\nmsgid "a %s"\nmsgstr "b %s"\n'
+    assert format_catalog(parse_catalog(text)) == msgcat(tmp_path, text)
 
 
 def test_no_header(tmp_path: Path) -> None:
@@ -393,3 +433,13 @@ def test_header_field_with_a_space_before_its_colon_and_a_continuation() -> None
     text = 'msgid ""\nmsgstr ""\n"X-Foo :a\\n"\n"more\\n"\n'
     po = parse_catalog(text, "x.po")
     assert po.metadata["X-Foo"] == "a\nmore"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=' ,\t\f\v"\\:xyé-', max_size=30))
+def test_any_flags_line_is_stable_once_written(flags: str) -> None:
+    """Whatever a `#,` line holds (quotes left open, escapes, odd spacing), the
+    catalog locpipe writes reads back to the same bytes."""
+    text = HEADER + f'\n#, {flags}\nmsgid "a"\nmsgstr "b"\n'
+    once = format_catalog(parse_catalog(text))
+    assert format_catalog(parse_catalog(once)) == once

@@ -490,3 +490,33 @@ def test_a_target_with_an_entity_reference_is_refused_by_name(drafted: Path, tmp
     assert "<target>: entity reference &de; (not expanded" in result.output
     assert entry(drafted, hours.msgid).msgstr == hours.msgstr  # the draft, untouched
     assert entry(drafted, fine.msgid).msgstr == "5\u00a0minutes"
+
+
+def test_merge_keeps_weblate_flags_and_takes_the_translators(drafted: Path, tmp_path: Path):
+    """Flags set in Weblate stay on merged entries; a translator's new Weblate flags
+    are added, but never one that silences locpipe's checks."""
+    path = catalog(drafted)
+    po = read_catalog(path)
+    title, second = [e for e in po if "fuzzy" in e.flags][:2]
+    title.flags += ["ignore-same", "max-length:120"]
+    second.flags += ["read-only"]
+    write_catalog(path, po)
+
+    sent = tmp_path / "fr.po"
+    run(drafted, "export", "--lang", "fr", "--article", DNS, "--only", "all", "-o", str(sent))
+    exported = polib.pofile(str(sent))
+    for e in exported:  # Poedit: corrected, "Needs work" off; the flags come back as sent
+        if e.msgid == title.msgid:
+            e.msgstr = "Pourquoi la propagation DNS prend du temps"
+            e.flags.remove("fuzzy")
+            e.flags += ["priority:200", "locpipe-ignore:all"]
+    exported.save()
+
+    result = run(drafted, "merge", str(sent))
+    assert "1 merged" in result.output
+    merged = entry(drafted, title.msgid)
+    assert merged.msgstr == "Pourquoi la propagation DNS prend du temps"
+    assert merged.flags == ["ignore-same", "max-length:120", "priority:200"]
+    assert entry(drafted, second.msgid).flags == ["fuzzy", "read-only"]  # not merged: as it was
+    text = path.read_text(encoding="utf-8")
+    assert "#, ignore-same, max-length:120, priority:200\n" in text

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from conftest import require_tool
-from locpipe.catalog import format_catalog, new_catalog, new_template, parse_catalog
+from locpipe.catalog import extra_flags, format_catalog, new_catalog, new_template, parse_catalog
 from locpipe.merge import (
     FUZZY_CUTOFF,
     WORD_RULE_FLOOR,
@@ -313,3 +313,51 @@ def test_same_context_wins_a_tie() -> None:
         True,
         "button",
     )
+
+
+#: Flags Weblate writes (or a manager sets in Weblate) and GNU msgmerge drops.
+WEBLATE_FLAGS = 'ignore-same, read-only, max-length:80, priority:200, placeholders:"%(a)s, %(b)s"'
+
+
+def test_update_keeps_the_flags_weblate_and_translators_set(tmp_path: Path) -> None:
+    """ignore-same and the other flags gettext does not know survive `update`: kept on an
+    exact match, a fuzzy match of an edited msgid, a revived and an obsolete entry;
+    everything else is msgmerge's output."""
+    old = parse_catalog(
+        format_catalog(new_catalog("it"))
+        + f'\n#, {WEBLATE_FLAGS}\nmsgid "DNS and TTL."\nmsgstr "DNS e TTL."\n'
+        '\n#, ignore-same\nmsgid "The quick brown fox jumps over the lazy dog."\n'
+        'msgstr "La volpe veloce salta sopra il cane pigro."\n'
+        '\n#, forbidden\n#~ msgid "Revive me please."\n#~ msgstr "Rianimami per favore."\n'
+        '\n#, strict-same\nmsgid "Translated and removed, nothing like it."\n'
+        'msgstr "Tradotto e rimosso."\n'
+    )
+    pot = parse_catalog(
+        format_catalog(new_template())
+        + '\n#. p\n#, python-format\nmsgid "DNS and TTL."\nmsgstr ""\n'
+        '\n#: a.html:2\nmsgid "The quick brown fox jumped over the lazy dog."\nmsgstr ""\n'
+        '\n#: a.html:3\n#, url\nmsgid "Revive me please."\nmsgstr ""\n'
+    )
+    merged = merge(old, pot, "it")
+    flags = {e.msgid: e.flags for e in merged}
+    assert flags["DNS and TTL."] == [
+        "python-format",
+        "ignore-same",
+        "read-only",
+        "max-length:80",
+        "priority:200",
+        'placeholders:"%(a)s, %(b)s"',
+    ]
+    assert flags["The quick brown fox jumped over the lazy dog."] == ["fuzzy", "ignore-same"]
+    assert flags["Revive me please."] == ["url", "forbidden"]  # the template's, then the old
+    assert flags["Translated and removed, nothing like it."] == ["strict-same"]  # obsolete
+    text = format_catalog(merged)
+    assert f"#. p\n#, python-format, {WEBLATE_FLAGS}\nmsgid" in text
+    assert "#, strict-same\n#~ msgid" in text
+    # Merged again: nothing changes (no flag doubled).
+    assert format_catalog(merge(parse_catalog(text), pot, "it")) == text
+    # Without those flags the result is msgmerge's, byte for byte.
+    plain = parse_catalog(text)
+    for e in plain:
+        e.flags = [f for f in e.flags if f not in extra_flags(e.flags)]
+    assert format_catalog(plain) == msgmerge(tmp_path, old, pot)

@@ -14,7 +14,14 @@ from click.testing import CliRunner
 from conftest import copy_sample_site, require_tool
 from locpipe.catalog import format_catalog, parse_catalog, read_catalog, write_catalog
 from locpipe.cli import main
-from locpipe.qa import CHECKS, QAContext, check_catalog, check_entry, ignored_checks
+from locpipe.qa import (
+    CHECKS,
+    WEBLATE_IGNORES,
+    QAContext,
+    check_catalog,
+    check_entry,
+    ignored_checks,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,20 +164,20 @@ CATALOG_WITH_IGNORES = (
 )
 
 
-def test_writers_keep_the_ignore_comment_but_drop_the_ignore_flag(tmp_path: Path):
-    """msgcat, msgmerge and locpipe's writer drop unknown flags: the comment is durable."""
+def test_locpipe_keeps_the_ignore_flag_gnu_gettext_drops_it(tmp_path: Path):
+    """locpipe's writer keeps the flag (as every flag gettext does not know); msgcat
+    and msgmerge drop it, so the comment is the form every tool keeps."""
     po = parse_catalog(CATALOG_WITH_IGNORES)
     written = format_catalog(po)
     assert "# locpipe-ignore: numbers\n" in written
-    assert "locpipe-ignore:numbers" not in written
-    assert "#, fuzzy\n" in written
+    assert "#, fuzzy, locpipe-ignore:numbers\n" in written
     again = parse_catalog(written)
-    assert check_catalog(again, ctx()) == []  # still silenced, by the comment
+    assert check_catalog(again, ctx()) == []  # still silenced
     path = tmp_path / "a.po"
     path.write_text(CATALOG_WITH_IGNORES, encoding="utf-8")
     msgcat = require_tool("msgcat")
     out = subprocess.run([msgcat, str(path)], capture_output=True, text=True, check=True).stdout
-    assert out == written  # GNU gettext does the same
+    assert out == written.replace(", locpipe-ignore:numbers", "")  # GNU drops the flag only
     assert "# locpipe-ignore: numbers" in out and "locpipe-ignore:numbers" not in out
 
 
@@ -384,3 +391,16 @@ def test_check_fails_on_a_hidden_override_and_shows_it_visibly(project: Path):
     assert (
         "\x1b" not in result.output and "\u202e" not in result.output and "\r" not in result.output
     )
+
+
+def test_weblate_ignore_flags_silence_the_same_warning_only():
+    """`#, ignore-same` set in Weblate silences locpipe's `unchanged` warning; Weblate's
+    flags never silence an error-level check."""
+    msgid = "Questo testo resta uguale."
+    assert names(msgid, msgid) == ["unchanged"]
+    assert names(msgid, msgid, flags=["ignore-same"]) == []
+    assert names("Ciao.", "Salut", flags=["ignore-end-stop"]) == []
+    assert "punctuation" in names("Ciao.", "Salut")
+    text = "Il TTL è 3600."
+    flags = [*WEBLATE_IGNORES, "ignore-numbers", "ignore-placeholders"]
+    assert names(text, "Le TTL est d’une heure.", flags=flags) == ["numbers"]

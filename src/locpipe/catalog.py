@@ -382,7 +382,8 @@ def _class_codes(text: str) -> bytes | None:
 # Writing (write-po.c)
 # --------------------------------------------------------------------------
 
-#: Format flags in gettext 0.21's order; unknown flags are dropped like msgcat does.
+#: Format flags in gettext 0.21's order.  Flags gettext does not know (Weblate's
+#: ``ignore-same``, ``max-length:80``…) are kept after them: see :func:`extra_flags`.
 FORMATS = (
     "c", "objc", "sh", "python", "python-brace", "lisp", "elisp", "librep", "scheme",
     "smalltalk", "java", "csharp", "awk", "object-pascal", "ycp", "tcl", "perl",
@@ -417,6 +418,85 @@ def _format_flags(flags: Iterable[str]) -> tuple[dict[str, str], bool, str | Non
             if base in FORMATS:
                 formats[base] = value
     return formats, no_wrap, rng
+
+
+_FLAG_SEPARATORS = ", \t\r\f\v"
+_FLAG_SPLIT_RE = re.compile(r"[, \t\r\f\v]+")
+
+
+def split_flags(text: str) -> list[str]:
+    """The flags of a ``#,`` line, split as GNU gettext splits them.
+
+    Flags are separated by commas and whitespace (``po_parse_comment_special``);
+    ``range:`` takes the token after it (``range: 0..5``).  A double-quoted
+    part (Weblate's ``placeholders:"%(a)s, %(b)s"``, with ``\\"`` escapes)
+    belongs to its flag whatever it holds; gettext's own flags never quote.
+    A quote left open makes the rest of the line no flag at all (gettext
+    knows no such flag either), so what locpipe writes reads back the same.
+    """
+    if '"' not in text:  # the common case: no quoted value
+        return _with_ranges([t for t in _FLAG_SPLIT_RE.split(text) if t])
+    tokens: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in _FLAG_SEPARATORS:
+            i += 1
+        start = i
+        while i < n and text[i] not in _FLAG_SEPARATORS:
+            if text[i] == '"':  # to the closing quote
+                i += 1
+                while i < n and text[i] != '"':
+                    i += 2 if text[i] == "\\" else 1
+                if i >= n:
+                    return _with_ranges(tokens)
+            i += 1
+        if i > start:
+            tokens.append(text[start:i])
+    return _with_ranges(tokens)
+
+
+def _with_ranges(tokens: list[str]) -> list[str]:
+    """``range:`` and the token after it as one flag (``range: 0..5``)."""
+    flags: list[str] = []
+    for token in tokens:
+        if flags and flags[-1] == "range:":
+            flags[-1] = f"range: {token}"
+        else:
+            flags.append(token)
+    return flags
+
+
+@lru_cache(maxsize=1024)  # a catalog repeats a few flags thousands of times
+def _gettext_flag(flag: str) -> bool:
+    """Whether GNU gettext 0.21 reads ``flag`` (fuzzy, a known format, range, wrap)."""
+    if flag in ("fuzzy", "wrap", "no-wrap") or flag.startswith("range:"):
+        return True
+    if not flag.endswith("-format"):
+        return False
+    base = flag[: -len("-format")]
+    for prefix in ("no-", "possible-", "impossible-"):
+        if base.startswith(prefix):
+            base = base[len(prefix) :]
+            break
+    return base in FORMATS
+
+
+def extra_flags(flags: Iterable[str]) -> list[str]:
+    """The flags gettext does not know, in order, each once: what Weblate and
+    translators write (``ignore-same``, ``read-only``, ``max-length:80``,
+    ``placeholders:…``, ``locpipe-ignore:numbers``).
+
+    GNU msgcat and msgmerge drop them; locpipe keeps them (written after
+    gettext's flags), so a flag set in Weblate survives ``update`` and ``merge``.
+    """
+    if not flags:
+        return []
+    seen: dict[str, None] = {}
+    for flag in flags:
+        flag = flag.strip()
+        if flag and not _gettext_flag(flag):
+            seen.setdefault(flag, None)
+    return list(seen)
 
 
 def _python_directives(value: str) -> set[int]:
@@ -615,7 +695,9 @@ def _references(out: list[str], occurrences: Iterable[tuple[str, str]]) -> None:
     out.append(line + "\n")
 
 
-def _flags_line(formats: dict[str, str], fuzzy: bool, rng: str | None, no_wrap: bool) -> str:
+def _flags_line(
+    formats: dict[str, str], fuzzy: bool, rng: str | None, no_wrap: bool, extra: list[str]
+) -> str:
     flags = ["fuzzy"] if fuzzy else []
     for fmt in FORMATS:
         if fmt in formats:
@@ -624,6 +706,7 @@ def _flags_line(formats: dict[str, str], fuzzy: bool, rng: str | None, no_wrap: 
         flags.append(f"range: {rng}")
     if no_wrap:
         flags.append("no-wrap")
+    flags += extra  # not gettext's: msgcat would drop them (see extra_flags)
     return "#, " + ", ".join(flags) + "\n" if flags else ""
 
 
@@ -647,7 +730,7 @@ def _entry_lines(out: list[str], entry: polib.POEntry) -> None:
     _references(out, entry.occurrences)
     formats, no_wrap, rng = _format_flags(entry.flags)
     fuzzy = "fuzzy" in entry.flags and _has_any_msgstr(entry)  # msgcat drops it otherwise
-    out.append(_flags_line(formats, fuzzy, rng, no_wrap))
+    out.append(_flags_line(formats, fuzzy, rng, no_wrap, extra_flags(entry.flags)))
     fmt = next((f for f in FORMATS if formats.get(f) == "yes"), None) if formats else None
 
     def no_break(value: str) -> set[int]:
@@ -859,7 +942,7 @@ class _Parser:
                 file, _, num = ref.rpartition(":")
                 entry.occurrences.append((file, num) if file and num.isdigit() else (ref, ""))
         elif kind == "#,":
-            entry.flags += [f.strip() for f in text.split(",") if f.strip()]
+            entry.flags += split_flags(text)
         else:
             text = line[1:]
             entry.tcomment = _join(entry.tcomment, text[1:] if text.startswith(" ") else text)

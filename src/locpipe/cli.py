@@ -36,7 +36,7 @@ lang_option = click.option(
 
 
 #: Commands that only read the project: they run without the project lock.
-READ_ONLY_COMMANDS = frozenset({"check", "backends"})
+READ_ONLY_COMMANDS = frozenset({"check", "backends", "weblate-config"})
 
 
 class Context:
@@ -132,6 +132,7 @@ class LazyGroup(click.Group):
         "report": "report",
         "review": "review",
         "tm": "tm",
+        "weblate-config": "weblate",
     }
 
     def __init__(self, *args: Any, **kwargs: Any):

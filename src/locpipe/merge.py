@@ -10,6 +10,9 @@ What GNU msgmerge 0.21 does, and this module copies (checked against it in tests
 * a template entry without an exact match takes the translation of the most
   similar translated old entry, flagged ``fuzzy``, with ``#|`` naming the old
   msgid; that old entry is consumed (msgmerge does not keep it as obsolete);
+* flags gettext does not know (Weblate's ``ignore-same``, ``read-only``,
+  ``max-length:80``…; :func:`locpipe.catalog.extra_flags`) are kept from the
+  old entry and the template, where msgmerge drops them;
 * old entries neither matched nor used become obsolete ``#~`` (without extracted comments and
   references) when they have a
   translation and are dropped when untranslated, so no human translation is lost.
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 import polib
 from rapidfuzz import fuzz, process
 
-from locpipe.catalog import FORMATS, new_catalog
+from locpipe.catalog import FORMATS, extra_flags, new_catalog
 from locpipe.plurals import plural_forms
 
 #: Minimum ``fuzz.ratio`` (0-100) for a fuzzy match.  msgmerge uses 60, which
@@ -109,7 +112,7 @@ def _template_flags(template_entry: polib.POEntry) -> list[str]:
         known_format = flag.endswith("-format") and base in FORMATS
         if known_format or flag in ("no-wrap", "wrap") or flag.startswith("range:"):
             keep.append(flag)
-    return keep
+    return keep + extra_flags(template_entry.flags)
 
 
 def _merged_entry(
@@ -148,7 +151,9 @@ def _merged_entry(
         entry.previous_msgctxt = old.previous_msgctxt
         entry.previous_msgid = old.previous_msgid
         entry.previous_msgid_plural = old.previous_msgid_plural
-    entry.flags = (["fuzzy"] if fuzzy else []) + flags
+    # The template's flags, then those Weblate or a translator set on the old entry.
+    kept = extra_flags([*flags, *old.flags])
+    entry.flags = (["fuzzy"] if fuzzy else []) + [f for f in flags if f not in kept] + kept
     return entry
 
 

@@ -8,10 +8,9 @@ too, since a build publishes them.
 
 A translator silences checks for one entry with a translator comment
 ``# locpipe-ignore: numbers, urls`` (kept by every catalog writer, Poedit's
-"comment" field) or with a flag ``#, locpipe-ignore:numbers``.  The flag is
-honoured when present, but GNU gettext (``msgcat``, ``msgmerge``) and
-locpipe's own writer drop unknown flags, so the next ``locpipe update`` or
-``translate`` loses it: the comment is the durable form.
+"comment" field) or with a flag ``#, locpipe-ignore:numbers``.  locpipe keeps
+the flag (as every flag gettext does not know), but GNU gettext tools
+(``msgcat``, ``msgmerge``) drop it: the comment is the form every tool keeps.
 """
 
 from __future__ import annotations
@@ -43,6 +42,21 @@ DEFAULT_UI_LENGTH_RATIO = 1.6
 UI_LENGTH_SLACK = 8
 
 IGNORE_MARK = "locpipe-ignore"
+#: Weblate's ``ignore-<check>`` flags, set in Weblate on a string, and the locpipe
+#: warning of the same meaning each silences.  Error-level checks gate the build:
+#: only ``locpipe-ignore`` silences them.
+WEBLATE_IGNORES = {
+    "ignore-same": "unchanged",
+    "ignore-double-space": "doublespace",
+    "ignore-duplicate": "doublewords",
+    "ignore-begin-space": "whitespace",
+    "ignore-end-space": "whitespace",
+    "ignore-end-stop": "punctuation",
+    "ignore-end-colon": "punctuation",
+    "ignore-end-question": "punctuation",
+    "ignore-end-exclamation": "punctuation",
+    "ignore-end-ellipsis": "punctuation",
+}
 UI_DOMAIN = "ui"
 
 _PLACEHOLDER_RE = re.compile(
@@ -524,13 +538,16 @@ UNSILENCED = frozenset({"invisible"})
 
 
 def ignored_checks(entry: polib.POEntry) -> set[str]:
-    """Checks silenced on an entry: ``# locpipe-ignore: a, b`` or ``#, locpipe-ignore:a``.
+    """Checks silenced on an entry: ``# locpipe-ignore: a, b`` or ``#, locpipe-ignore:a``,
+    or Weblate's flag for the same warning (:data:`WEBLATE_IGNORES`: ``ignore-same``).
 
     ``all`` silences every check.
     """
     names: set[str] = set()
     for flag in entry.flags:
         flag = flag.strip()
+        if flag in WEBLATE_IGNORES:
+            names.add(WEBLATE_IGNORES[flag])
         if flag.startswith(IGNORE_MARK + ":"):
             names.update(n for n in re.split(r"[\s,]+", flag[len(IGNORE_MARK) + 1 :]) if n)
     for line in (entry.tcomment or "").splitlines():

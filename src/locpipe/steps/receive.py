@@ -32,6 +32,11 @@
   (``<g>``, ``<x/>``, ``<bx/>``, ``<ex/>``, ``<ph>``…) come back as compact
   tags (:mod:`locpipe.xliff`) before the checks; one whose id is not among the
   source's is refused too.
+- Flags are kept: the catalog's own (Weblate's ``ignore-same``, ``read-only``…)
+  stay on every entry, and the flags gettext does not know that the
+  translator's PO file has on a merged entry are added to it, except
+  ``locpipe-ignore`` (a translator's file cannot silence the checks that
+  judge it).
 - Catalogs are written only when something changed, so merging the same file
   twice leaves them byte for byte as they were.
 """
@@ -44,10 +49,11 @@ from pathlib import Path
 
 import polib
 
-from locpipe.catalog import read_catalog, write_catalog
+from locpipe.catalog import extra_flags, read_catalog, write_catalog
 from locpipe.config import normalize_language
 from locpipe.errors import LocpipeError
 from locpipe.project import Project
+from locpipe.qa import IGNORE_MARK
 from locpipe.steps.export import (
     ALL_DOMAINS,
     CTXT_SEP,
@@ -78,6 +84,7 @@ class Incoming:
     where: str  # file:line, and the unit id for XLIFF
     id: str = ""
     problem: str = ""  # why the translation cannot be read (XLIFF inline tags)
+    flags: tuple[str, ...] = ()  # flags gettext does not know (Weblate's, PO files only)
 
 
 @dataclass
@@ -145,6 +152,7 @@ def _read_po(path: Path, shown: str) -> _Transfer:
                 entry.msgstr,
                 bool(entry.msgstr) and "fuzzy" not in entry.flags,
                 f"{shown}:{entry.linenum}",
+                flags=tuple(f for f in extra_flags(entry.flags) if not f.startswith(IGNORE_MARK)),
             )
         )
     return _Transfer(
@@ -331,6 +339,7 @@ def _merge_catalog(
             if not taken:
                 continue
         mark_reviewed(entry, incoming.msgstr)
+        entry.flags += [f for f in incoming.flags if f not in entry.flags]
         result.merged += 1
         if found:
             result.warnings.append(Item(incoming.where, domain, incoming.msgid, reasons(found)))
