@@ -15,9 +15,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
-from locpipe.formats.tokenizer import Token, scan, verified
+from locpipe.formats.rawtext import RAW_TEXT, RCDATA, raw_text_end
+from locpipe.formats.tokenizer import Token, first_attributes, scan, verified
 from locpipe.units import (
     TAG_RE,
     Placeholder,
@@ -79,6 +81,8 @@ OPAQUE_INLINE = frozenset(
         "embed",
         "iframe",
         "math",
+        "noembed",
+        "noframes",
         "noscript",
         "object",
         "script",
@@ -140,12 +144,18 @@ class Document:
 
 
 class _Tokenizer(HTMLParser):
-    """Collects tokens with their start offsets; ends are the next token's start."""
+    """Collects tokens with their start offsets; ends are the next token's start.
+
+    Raw text (``script``, ``title``...) is read by :mod:`locpipe.formats.rawtext`,
+    as browsers read it, not by html.parser; a repeated attribute is dropped
+    (the first one wins, as in browsers).
+    """
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
         self.text = text
         self.tokens: list[Token] = []
+        self._raw: Token | None = None  # the start tag of raw text just read
         self._data_parts: list[str] = []  # more data of the last token, not yet joined
         self._line_starts = [0]
         self._line_starts.extend(m.end() for m in re.finditer("\n", text))
@@ -167,14 +177,46 @@ class _Tokenizer(HTMLParser):
             self._data_parts = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        start = self._offset()
-        raw = self.get_starttag_text() or ""
-        self._add(Token("start", start, start + len(raw), tag=tag, attrs=attrs))
+        self._start_tag(tag, attrs, False)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start_tag(tag, attrs, True)
+
+    def _start_tag(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
         start = self._offset()
         raw = self.get_starttag_text() or ""
-        self._add(Token("start", start, start + len(raw), tag, attrs=attrs, self_closing=True))
+        raw_text = tag in RAW_TEXT  # "<script/>" opens a script all the same
+        token = Token(
+            "start",
+            start,
+            start + len(raw),
+            tag,
+            attrs=first_attributes(attrs),
+            self_closing=closed and not raw_text,
+        )
+        self._add(token)
+        if raw_text:
+            self._raw = token
+
+    def parse_starttag(self, i: int) -> int:
+        """A start tag; after a raw-text one, its content and end tag as a browser reads them."""
+        self._raw = None
+        end = super().parse_starttag(i)
+        token = self._raw
+        if token is None or end < 0:
+            return end
+        self._raw = None
+        self.clear_cdata_mode()  # html.parser's own reading of script and style
+        tag = token.tag
+        content_end, tag_end = raw_text_end(self.text, tag, token.end)
+        if content_end > token.end:
+            data = self.text[token.end : content_end]
+            if tag in RCDATA and "&" in data:
+                data = unescape(data)
+            self._add(Token("data", token.end, content_end, data=data))
+        if tag_end > content_end:
+            self._add(Token("end", content_end, tag_end, tag))
+        return i + (tag_end - token.start)
 
     def handle_endtag(self, tag: str) -> None:
         self._add(Token("end", self._offset(), tag=tag))
@@ -578,7 +620,7 @@ def _attribute_spans(text: str, token: Token) -> dict[str, tuple[int, int, str]]
             else:
                 spans[name] = (vstart, vstart + len(value), quote)
         pos = match.end()
-    if found != [name for name, _ in token.attrs]:
+    if list(dict.fromkeys(found)) != [name for name, _ in token.attrs]:
         return {}
     return spans
 
