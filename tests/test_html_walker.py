@@ -289,3 +289,13 @@ def test_the_first_of_repeated_attributes_wins():
     assert 'alt="Visible" alt="Nascosto"' in out
     lang = walk('<html lang="it" lang="en"><body><p>x</p></body></html>').lang
     assert lang == "it"
+
+
+def test_an_unterminated_script_ends_the_unit_before_it():
+    """Found by fuzz/fuzz_build.py: a script running to the end of the document
+    was a movable void tag, and a translation's text after it became script."""
+    html = "<body><p>Testo <script>contatore()</p><p>Altro</p>"
+    doc = walk(html)
+    assert [u.msgid for u in doc.units] == ["Testo"]
+    out = reassemble(html, doc.units, lambda u: "Texte; alert(1)")
+    assert out.endswith("<script>contatore()</p><p>Altro</p>")

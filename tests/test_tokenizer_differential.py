@@ -39,6 +39,7 @@ from locpipe.formats.html import (
     tokenize_reference,
     walk,
 )
+from locpipe.formats.rawtext import RAW_TEXT
 from locpipe.units import (
     Placeholder,
     Unit,
@@ -555,7 +556,10 @@ class _WalkerBefore:
                     pass
             end = token.end
             j += 1
-        if inline:
+        last = tokens[j - 1]
+        if root.tag in RAW_TEXT and not (last.kind == "end" and last.tag == root.tag):
+            self.flush()  # raw text to the end: nothing may follow it in a unit
+        elif inline:
             self.run.append(Token("opaque", root.start, end, tag=root.tag))
         return j
 

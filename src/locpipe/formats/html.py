@@ -421,6 +421,11 @@ _SKIPPED = OPAQUE_INLINE | SKIP_BLOCK
 _UNIT_ATTRIBUTES = frozenset(TRANSLATABLE_ATTRIBUTES)
 
 
+def _closes(token: Token, tag: str) -> bool:
+    """True when ``token`` is the end tag of ``tag``."""
+    return token.kind == "end" and token.tag == tag
+
+
 def _start_of(unit: Unit) -> int:
     return unit.start
 
@@ -465,7 +470,13 @@ class _Walker:
                         self.flush(run)
                         run = []
                     i, end = self.skip(i)
-                    if inline:
+                    if inline and tag in RAW_TEXT and not _closes(tokens[i - 1], tag):
+                        # Raw text to the end of the document: whatever a translation
+                        # put after it would be read as its content (a script's).
+                        if run:
+                            self.flush(run)
+                            run = []
+                    elif inline:
                         run.append(Token("opaque", token.start, end, tag=tag))
                     continue
                 if attrs:
