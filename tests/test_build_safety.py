@@ -190,11 +190,24 @@ SOURCE_PAGE = (
         (SOURCE_PAGE.replace('"/a"', '"javascript:x"'), "new URL"),
         (SOURCE_PAGE.replace("Ciao", "<textarea>"), "new element"),
         (SOURCE_PAGE.replace("Ciao", "<!--"), "script or style contents"),
+        (SOURCE_PAGE.replace("<script>go()", '<script type="text/JavaScript ">go();x()'), "script"),
+        (SOURCE_PAGE.replace("<script>", '<script type="module">'), "new attribute"),
     ],
 )
 def test_differences_are_what_a_browser_would_add(built: str, found: str | None):
+    """(The script's type attribute aside, an added one shows as a new attribute.)"""
     got = differences(page_shape(built), page_shape(SOURCE_PAGE))
     if found is None:
         assert got == []
     else:
         assert any(found in item for item in got), got
+
+
+def test_a_data_block_may_hold_a_translated_title():
+    source = (
+        '<html><head><script type="application/ld+json">{"name": "Titolo"}</script></head></html>'
+    )
+    built = source.replace("Titolo", "Title")
+    assert differences(page_shape(built), page_shape(source)) == []
+    broken = source.replace("Titolo", "</script><script>alert(1)</script>")
+    assert differences(page_shape(broken), page_shape(source))

@@ -53,13 +53,34 @@ URL_ATTRIBUTES = frozenset(
     ]
 )
 _RAW = ("script", "style")
+#: The spec's JavaScript MIME types: a script of another type is a data block.
+_JAVASCRIPT_TYPES = frozenset(
+    f"{kind}/{name}"
+    for kind in ("application", "text")
+    for name in (
+        "ecmascript",
+        "javascript",
+        "javascript1.0",
+        "javascript1.1",
+        "javascript1.2",
+        "javascript1.3",
+        "javascript1.4",
+        "javascript1.5",
+        "jscript",
+        "livescript",
+        "x-ecmascript",
+        "x-javascript",
+    )
+)
 
 
 @dataclass(frozen=True)
 class PageShape:
     """What a page may not gain from its translations."""
 
-    scripts: tuple[str, ...]  # contents of script and style elements, in document order
+    #: Contents of script and style elements, in document order (of a data
+    #: block, such as JSON-LD, only its place: a browser does not run it).
+    scripts: tuple[str, ...]
     elements: frozenset[str]
     attributes: frozenset[tuple[str, str]]  # (element, attribute)
     urls: frozenset[str]
@@ -84,7 +105,10 @@ def page_shape(html: str) -> PageShape:
         elements.add(tag)
         local = _local(tag)
         if local in _RAW:
-            scripts.append(f"<{local}>" + "".join(element.itertext()))
+            if local == "script" and _is_data_block(element.attrib):
+                scripts.append("<script data block>")  # not run: a translated title may be in it
+            else:
+                scripts.append(f"<{local}>" + "".join(element.itertext()))
         for name, value in element.attrib.items():
             attributes.add((tag, name))
             if _local(name) in URL_ATTRIBUTES or (
@@ -92,6 +116,15 @@ def page_shape(html: str) -> PageShape:
             ):
                 urls.add(value)
     return PageShape(tuple(scripts), frozenset(elements), frozenset(attributes), frozenset(urls))
+
+
+def _is_data_block(attributes: dict[str, str]) -> bool:
+    """True for a script a browser does not run (``type="application/ld+json"``...)."""
+    kind = attributes.get("type")
+    if kind is None:
+        return False
+    kind = kind.strip().lower()
+    return bool(kind) and kind != "module" and kind not in _JAVASCRIPT_TYPES
 
 
 def _is_refresh(attributes: dict[str, str]) -> bool:
