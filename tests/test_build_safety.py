@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_sample_site
+from conftest import copy_sample_site, require_tool
 from locpipe.cli import main
 from locpipe.formats import rawtext
 from locpipe.pagecheck import differences, page_shape
@@ -23,8 +24,8 @@ from locpipe.pagecheck import differences, page_shape
 #: "</script>" inside "<!--" (escaped and double escaped states), and "</ script>"
 #: is no end tag at all.
 ESCAPED_SCRIPT = (
-    "<script><!-- document.write('<script src=\"c.js\"></script>'); "
-    "document.write('<p>Benvenuti</p>'); //--></script>"
+    "<script><!--\n document.write('<script src=\"c.js\"></script>'); "
+    "document.write('<p>Benvenuti</p>');\n //--></script>"
 )
 SPACED_SCRIPT = "<script>var s=\"</ script>\"; var t='<p>Nascosto</p>';</script>"
 HOSTILE = "Bienvenue'); document.title='PWNED'; document.write('"
@@ -112,6 +113,35 @@ def test_hostile_translations_add_no_script(site: Path):
     assert scripts_of(built) == scripts_of(untranslated)
     assert set(scripts_of(ARTICLE)) <= set(scripts_of(built))
     assert differences(page_shape(built), page_shape(untranslated)) == []
+
+
+def test_chromium_runs_the_source_scripts_only(site: Path):
+    """The built page in a real browser: the DOM after its scripts ran has the
+    scripts of the page built without translations, and the payload never ran."""
+    chromium = require_tool("chromium")
+    run(site, "extract")
+    run(site, "update", "--lang", "fr")
+    run(site, "build", "--lang", "fr")
+    untranslated = dump_dom(chromium, site / "build/fr/sicurezza.html")
+    translate_all(site, lambda msgid: " ".join(re.findall(r"</?[a-z]+\d*/?>", msgid)) + HOSTILE)
+    run(site, "build", "--lang", "fr")
+    built = dump_dom(chromium, site / "build/fr/sicurezza.html")
+    assert "Benvenuti" in untranslated  # the source's document.write ran
+    assert "PWNED" in built  # the payload is there, as text
+    assert "<title>PWNED" not in built and "<title>" in built
+    assert page_shape(built).scripts == page_shape(untranslated).scripts
+
+
+def dump_dom(chromium: str, page: Path) -> str:
+    done = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu"]
+        + ["--disable-background-networking", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
 
 
 def test_the_safety_net_refuses_a_page_where_a_translation_runs(site: Path, monkeypatch):
