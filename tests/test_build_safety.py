@@ -161,7 +161,7 @@ def test_the_safety_net_refuses_a_page_where_a_translation_runs(site: Path, monk
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "Benvenuti" in text)
     result = run(site, "build", "--lang", "fr", code=2)
     assert "sicurezza.po" in result.output and "Benvenuti" in result.output
-    assert "script or style contents differ" in result.output
+    assert "script or style contents unlike the source's" in result.output
     assert f"sicurezza.po:{line - 1}:" in result.output or f"sicurezza.po:{line}:" in result.output
     assert not (site / "build/fr/sicurezza.html").exists()
 

@@ -135,7 +135,7 @@ def differences(page: PageShape, source: PageShape) -> list[str]:
     """What ``page`` has that ``source`` lacks (scripts and styles: any change), described."""
     found = []
     if page.scripts != source.scripts:
-        found.append("script or style contents differ from the source's")
+        found.append("script or style contents unlike the source's")
     for what, extra in (
         ("element", sorted(page.elements - source.elements)),
         ("attribute", sorted(f"{e}[{a}]" for e, a in page.attributes - source.attributes)),
