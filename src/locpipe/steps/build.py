@@ -705,8 +705,8 @@ def _check_page(
                 getattr(entry, "linenum", None),
             )
     raise LocpipeError(
-        f"the translations refused: the page {where} would have {'; '.join(found)}, "
-        "which a browser reads as markup the source lacks",
+        f"the translations are refused: together (none alone) they give the page {where} "
+        f"{'; '.join(found)}, which a browser reads as markup the source lacks",
         catalog_path,
     )
 
