@@ -299,3 +299,28 @@ def test_an_unterminated_script_ends_the_unit_before_it():
     assert [u.msgid for u in doc.units] == ["Testo"]
     out = reassemble(html, doc.units, lambda u: "Texte; alert(1)")
     assert out.endswith("<script>contatore()</p><p>Altro</p>")
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # html.parser gives up on the tag "<im\0\0s" and reads it as text; a browser
+        # reads a tag up to its ">", its "<SCRIPT" an attribute: no script there.
+        (
+            "<p>a <im\x00\x00s  <SCRIPT>var u;</\x18CRIPT > <p>Testo <script>c()</script> fine</p>",
+            ["a", "var u;<comment/>", "Testo <script/> fine"],
+        ),
+        # An unterminated quoted value: the browser's tag runs to the end of the page.
+        ('<p>Uno</p><p><a href="x>Due</p><script>x()</script><p>Tre</p>', ["Uno"]),
+        # A NUL is part of a tag's name: "script\0a='" is no script, "Due" is text.
+        ("<p>Uno</p><script\x00a='>'><p>Due</p></script><p>Tre</p>", ["Uno", "Due", "Tre"]),
+        # A tag open at the end of the page swallows the rest.
+        ('<p>Uno</p><p>Due <script src="x', ["Uno", "Due"]),
+    ],
+)
+def test_text_a_browser_reads_as_a_tag_is_never_in_a_unit(html: str, expected: list[str]):
+    """Found by fuzz/fuzz_build.py: where html.parser read a broken tag as text, a
+    translation replacing that text changed what the browser reads after it."""
+    doc = walk(html)
+    assert [u.msgid for u in doc.units] == expected
+    assert reassemble(html, doc.units, lambda u: u.msgid) == html

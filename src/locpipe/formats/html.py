@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 
-from locpipe.formats.rawtext import RAW_TEXT, RCDATA, raw_text_end
+from locpipe.formats.rawtext import RAW_TEXT, RCDATA, raw_text_end, tag_at
 from locpipe.formats.tokenizer import Token, first_attributes, scan, verified
 from locpipe.units import (
     TAG_RE,
@@ -319,10 +319,71 @@ def tokenize(text: str) -> list[Token]:
 
 
 def tokenize_reference(text: str) -> list[Token]:
-    """The tokens as html.parser reads them (unchecked spans): the reference for :func:`scan`."""
-    tokenizer = _Tokenizer(text)
-    tokenizer.feed(text)
-    return tokenizer.finish()
+    """The tokens as html.parser reads them (unchecked spans): the reference for :func:`scan`.
+
+    Where html.parser gives up on a tag and reads it as text (``<im\0g ...``,
+    a tag open at the end), a browser reads a tag all the same, up to its
+    ``>`` (quoted values and all): that span becomes one token of kind
+    "other" (a raw-text element's start tag a "start" token, then its raw
+    text), and html.parser reads on from its end.  No unit is ever made of
+    text a browser reads as a tag.
+    """
+    tokens: list[Token] = []
+    base = 0
+    while True:
+        part = _reference_part(text, base)
+        cut = _text_tag(text, part)
+        if cut is None:
+            tokens += part
+            return tokens
+        index, at = cut
+        tokens += part[:index]
+        token = part[index]
+        if at > token.start:
+            tokens.append(Token("data", token.start, at, data=unescape(text[token.start : at])))
+        name, end, closing = tag_at(text, at)
+        if closing or name not in RAW_TEXT:
+            tokens.append(Token("other", at, end))
+            base = end
+            continue
+        tokens.append(Token("start", at, end, name))
+        content_end, base = raw_text_end(text, name, end)
+        if content_end > end:
+            data = text[end:content_end]
+            tokens.append(
+                Token("data", end, content_end, data=unescape(data) if name in RCDATA else data)
+            )
+        if base > content_end:
+            tokens.append(Token("end", content_end, base, name))
+
+
+def _reference_part(text: str, base: int) -> list[Token]:
+    """html.parser's tokens of ``text[base:]``, at their places in ``text``."""
+    rest = text[base:] if base else text
+    tokenizer = _Tokenizer(rest)
+    tokenizer.feed(rest)
+    tokens = tokenizer.finish()
+    if base:
+        for token in tokens:
+            token.start += base
+            token.end += base
+    return tokens
+
+
+_TEXT_TAG_RE = re.compile(r"</?[a-zA-Z]")
+
+
+def _text_tag(text: str, tokens: list[Token]) -> tuple[int, int] | None:
+    """The first text token holding what a browser reads as a tag: (its index, where)."""
+    for index, token in enumerate(tokens):
+        if token.kind != "data":
+            continue
+        if index and tokens[index - 1].kind == "start" and tokens[index - 1].tag in RAW_TEXT:
+            continue  # raw text: read as browsers read it already
+        found = _TEXT_TAG_RE.search(text, token.start, token.end)
+        if found is not None:
+            return index, found.start()
+    return None
 
 
 def _says_notranslate(attrs: list[tuple[str, str | None]]) -> bool:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["RAW_TEXT", "RCDATA", "raw_text_end"]
+__all__ = ["RAW_TEXT", "RCDATA", "raw_text_end", "tag_at"]
 
 #: Elements whose content the tokenizer reads as raw text: name → state.
 RAW_TEXT: dict[str, str] = {
@@ -112,6 +112,21 @@ def _script_end(text: str, pos: int) -> int:
                 pos = found.end()
                 break
             pos = found.end() + 1  # the delimiter is consumed; escaped again
+
+
+def tag_at(text: str, pos: int) -> tuple[str, int, bool]:
+    """The tag a browser reads at ``pos`` (``<`` then a letter, or ``</`` then a letter).
+
+    Returns its lowercased name, where it ends (after its ``>``, or the end
+    of the text), and whether it is an end tag.
+    """
+    closing = text.startswith("</", pos)
+    start = pos + (2 if closing else 1)
+    end = start
+    size = len(text)
+    while end < size and text[end] not in _SPACE and text[end] not in "/>":
+        end += 1
+    return text[start:end].lower(), _tag_end(text, end), closing
 
 
 def _tag_end(text: str, pos: int) -> int:
