@@ -316,6 +316,8 @@ def test_an_unterminated_script_ends_the_unit_before_it():
         ("<p>Uno</p><script\x00a='>'><p>Due</p></script><p>Tre</p>", ["Uno", "Due", "Tre"]),
         # A tag open at the end of the page swallows the rest.
         ('<p>Uno</p><p>Due <script src="x', ["Uno", "Due"]),
+        # A comment left open runs to the end of the page: html.parser read it as text.
+        ("<p>Uno</p><p>a <!-- x <script>y()</script><p>Due</p>", ["Uno", "a"]),
     ],
 )
 def test_text_a_browser_reads_as_a_tag_is_never_in_a_unit(html: str, expected: list[str]):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 
-from locpipe.formats.rawtext import RAW_TEXT, RCDATA, raw_text_end, tag_at
+from locpipe.formats.rawtext import RAW_TEXT, RCDATA, markup_end, raw_text_end, tag_at
 from locpipe.formats.tokenizer import Token, first_attributes, scan, verified
 from locpipe.units import (
     TAG_RE,
@@ -325,8 +325,9 @@ def tokenize_reference(text: str) -> list[Token]:
     a tag open at the end), a browser reads a tag all the same, up to its
     ``>`` (quoted values and all): that span becomes one token of kind
     "other" (a raw-text element's start tag a "start" token, then its raw
-    text), and html.parser reads on from its end.  No unit is ever made of
-    text a browser reads as a tag.
+    text), and html.parser reads on from its end.  The same for a comment
+    or a bogus one (``<!--`` left open runs to the end of the page, ``<?x>``,
+    ``</ x>``).  No unit is ever made of text a browser reads as markup.
     """
     tokens: list[Token] = []
     base = 0
@@ -341,6 +342,10 @@ def tokenize_reference(text: str) -> list[Token]:
         token = part[index]
         if at > token.start:
             tokens.append(Token("data", token.start, at, data=unescape(text[token.start : at])))
+        if not (text[at + 1 : at + 2].isalpha() or text[at + 2 : at + 3].isalpha()):
+            base = markup_end(text, at)  # a comment or a bogus one
+            tokens.append(Token("other", at, base))
+            continue
         name, end, closing = tag_at(text, at)
         if closing or name not in RAW_TEXT:
             tokens.append(Token("other", at, end))
@@ -370,13 +375,13 @@ def _reference_part(text: str, base: int) -> list[Token]:
     return tokens
 
 
-_TEXT_TAG_RE = re.compile(r"</?[a-zA-Z]")
+_TEXT_TAG_RE = re.compile(r"</?[a-zA-Z]|<[!?/]")
 
 
 def _text_tag(text: str, tokens: list[Token]) -> tuple[int, int] | None:
     """The first text token holding what a browser reads as a tag: (its index, where)."""
     for index, token in enumerate(tokens):
-        if token.kind != "data":
+        if token.kind != "data" or "<" not in token.data:  # (a span alone may have drifted)
             continue
         if index and tokens[index - 1].kind == "start" and tokens[index - 1].tag in RAW_TEXT:
             continue  # raw text: read as browsers read it already

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["RAW_TEXT", "RCDATA", "raw_text_end", "tag_at"]
+__all__ = ["RAW_TEXT", "RCDATA", "markup_end", "raw_text_end", "tag_at"]
 
 #: Elements whose content the tokenizer reads as raw text: name → state.
 RAW_TEXT: dict[str, str] = {
@@ -127,6 +127,34 @@ def tag_at(text: str, pos: int) -> tuple[str, int, bool]:
     while end < size and text[end] not in _SPACE and text[end] not in "/>":
         end += 1
     return text[start:end].lower(), _tag_end(text, end), closing
+
+
+def markup_end(text: str, pos: int) -> int:
+    """Where a comment, ``<!...>``, ``<?...>`` or ``</`` not followed by a letter, at ``pos``, ends.
+
+    As the spec's tokenizer reads them: a comment up to ``-->`` or ``--!>``
+    (``<!-->`` and ``<!--->`` end at once), the others (bogus comments, a
+    DOCTYPE) up to the first ``>``; ``</>`` is nothing; each to the end of the
+    text when unterminated.
+    """
+    size = len(text)
+    if text.startswith("<!--", pos):
+        start = pos + 4
+        if text.startswith(">", start):
+            return start + 1
+        if text.startswith("->", start):
+            return start + 2
+        ends = [
+            found for found in (text.find("-->", start), text.find("--!>", start)) if found >= 0
+        ]
+        if not ends:
+            return size
+        first = min(ends)
+        return first + (3 if text.startswith("-->", first) else 4)
+    if text.startswith("</>", pos):
+        return pos + 3
+    close = text.find(">", pos + 2)
+    return size if close < 0 else close + 1
 
 
 def _tag_end(text: str, pos: int) -> int:
