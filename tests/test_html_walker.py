@@ -316,6 +316,11 @@ def test_an_unterminated_script_ends_the_unit_before_it():
         ("<p>Uno</p><script\x00a='>'><p>Due</p></script><p>Tre</p>", ["Uno", "Due", "Tre"]),
         # A tag open at the end of the page swallows the rest.
         ('<p>Uno</p><p>Due <script src="x', ["Uno", "Due"]),
+        # "<![if x>" ends at its ">" (html.parser read on to "]>", inside the script).
+        (
+            "<p>Uno</p><![if x><p>Due</p><script>s='<![endif]>'; t='<p>Tre</p>'</script>",
+            ["Uno", "Due"],
+        ),
         # A comment left open runs to the end of the page: html.parser read it as text.
         ("<p>Uno</p><p>a <!-- x <script>y()</script><p>Due</p>", ["Uno", "a"]),
     ],

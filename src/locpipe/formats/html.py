@@ -240,26 +240,19 @@ class _Tokenizer(HTMLParser):
     unknown_decl = handle_decl
 
     def parse_marked_section(self, i: int, report: int = 1) -> int:
-        """``<![...`` sections; an unknown keyword is a bogus comment, as browsers read it.
+        """``<![...``: a bogus comment up to the first ``>``, as browsers read it in HTML.
 
-        (Python before 3.13 raises AssertionError on ``<![foo``, crashing the walk.)
-        Before raising, ``_markupbase._scan_name`` moves the parser's position
-        (``updatepos``) to the bad name, though ``goahead`` has not consumed
-        anything; the caller's own ``updatepos`` then counts those characters
-        twice and every later offset drifts past the source (a unit ending
-        before it starts).  So the position is put back first.
+        (html.parser reads ``<![if ...]>``, ``<![CDATA[...]]>`` to their ``]>``,
+        past a ``>`` that ends them in a browser: text a browser runs as a
+        script became units.  Before 3.13 it also raised AssertionError on
+        ``<![foo``, after moving its position: every later offset drifted.)
         """
-        position = self.lineno, self.offset
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:
-            self.lineno, self.offset = position
-            end = self.rawdata.find(">", i + 3)
-            if end < 0:
-                return -1
-            if report:
-                self.unknown_decl(self.rawdata[i + 3 : end])
-            return end + 1
+        end = self.rawdata.find(">", i + 3)
+        if end < 0:
+            return -1
+        if report:
+            self.unknown_decl(self.rawdata[i + 3 : end])
+        return end + 1
 
     def finish(self) -> list[Token]:
         self.close()
