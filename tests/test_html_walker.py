@@ -321,6 +321,9 @@ def test_an_unterminated_script_ends_the_unit_before_it():
             "<p>Uno</p><![if x><p>Due</p><script>s='<![endif]>'; t='<p>Tre</p>'</script>",
             ["Uno", "Due"],
         ),
+        # An end tag runs to its ">" past quoted values (html.parser: the first ">").
+        ('<p>Uno</p></x a="b>c">Tre<p>Quattro</p>', ["Uno", "</x>Tre", "Quattro"]),
+        ("<p>Uno</p><p></x t='>Due'>Tre</p>", ["Uno", "</x>Tre"]),
         # A comment left open runs to the end of the page: html.parser read it as text.
         ("<p>Uno</p><p>a <!-- x <script>y()</script><p>Due</p>", ["Uno", "a"]),
     ],

@@ -218,6 +218,21 @@ class _Tokenizer(HTMLParser):
             self._add(Token("end", content_end, tag_end, tag))
         return i + (tag_end - token.start)
 
+    def parse_endtag(self, i: int) -> int:
+        """An end tag, up to its ``>`` as a browser reads it (quoted values and all).
+
+        html.parser ends it at the first ``>``: ``</a s="x>y">`` then left
+        ``y">`` as text, which a browser reads inside the tag.
+        """
+        rawdata = self.rawdata
+        if not rawdata[i + 2 : i + 3].isalpha() or not rawdata[i + 2 : i + 3].isascii():
+            return super().parse_endtag(i)
+        name, end, _ = tag_at(rawdata, i)
+        if not rawdata.endswith(">", 0, end):
+            return -1  # open at the end: read as text, then as the browser's tag
+        self.handle_endtag(name)
+        return end
+
     def handle_endtag(self, tag: str) -> None:
         self._add(Token("end", self._offset(), tag=tag))
 
