@@ -218,3 +218,119 @@ def test_identity_translations_give_back_the_sample_byte_for_byte(path: Path):
     changed = reassemble(text, doc.units, lambda u: u.msgid + " X")
     assert changed != text
     assert reassemble(text, doc.units, lambda u: None) == text
+
+
+# -- raw text as browsers read it (issue 14, part 1) ----------------------------
+
+RAW_TEXT_CASES = [
+    # (HTML between two paragraphs, what must not be a unit)
+    ("<script>x = '<p>Dentro</p>';</script>", "Dentro"),
+    (
+        "<script><!-- document.write('<script>x</script>'); '<p>Dentro</p>'; //--></script>",
+        "Dentro",
+    ),
+    ("<script><!-- <script>a</script> '<p>Dentro</p>' --></script>", "Dentro"),
+    ("<script>s = \"</ script>\"; '<p>Dentro</p>';</script>", "Dentro"),
+    ("<script>s = '</scriptx><p>Dentro</p>';</script>", "Dentro"),
+    ("<script/>'<p>Dentro</p>';</script>", "Dentro"),
+    ("<style>/* <p>Dentro</p> */</style>", "Dentro"),
+    ("<xmp><p>Dentro</p></xmp>", "Dentro"),
+    ("<iframe><p>Dentro</p></iframe>", "Dentro"),
+    ("<noembed><p>Dentro</p></noembed>", "Dentro"),
+    ("<noframes><p>Dentro</p></noframes>", "Dentro"),
+    ("<noscript><p>Dentro</p></noscript>", "Dentro"),
+    ("<textarea><p>Dentro</p></textarea>", "Dentro"),
+]
+
+
+@pytest.mark.parametrize(("raw", "hidden"), RAW_TEXT_CASES)
+def test_raw_text_is_never_a_unit(raw: str, hidden: str):
+    html = f"<html><body><p>Prima</p>{raw}<p>Dopo</p></body></html>"
+    msgids = [u.msgid for u in walk(html).units]
+    assert msgids == ["Prima", "Dopo"], msgids
+    assert reassemble(html, walk(html).units, lambda u: u.msgid) == html
+
+
+@pytest.mark.parametrize(
+    "end", ["</script>", "</SCRIPT>", "</script >", "</script\n>", "</Script/>"]
+)
+def test_script_ends_at_its_end_tag_in_any_form(end: str):
+    html = f"<body><p>Prima</p><script>x()</scr' + 'ipt>{end}<p>Dopo</p></body>"
+    assert [u.msgid for u in walk(html).units] == ["Prima", "Dopo"]
+
+
+def test_script_data_escaped_ends_at_end_tag_double_escaped_does_not():
+    escaped = "<body><script><!-- a </script><p>Fuori</p></body>"
+    assert [u.msgid for u in walk(escaped).units] == ["Fuori"]
+    double = "<body><script><!-- <script> </script><p>Dentro</p> --></script><p>Fuori</p></body>"
+    assert [u.msgid for u in walk(double).units] == ["Fuori"]
+
+
+def test_plaintext_runs_to_the_end():
+    html = "<body><p>Prima</p><plaintext><p>Dentro</p></plaintext></body></html>"
+    assert [u.msgid for u in walk(html).units] == ["Prima"]
+
+
+def test_title_is_rcdata_one_unit_without_tags():
+    html = "<html><head><title>Tom &amp; <b>Jerry</b></title></head><body><p>x y</p></body></html>"
+    doc = walk(html)
+    title = doc.unit_for("title")
+    assert title is not None and title.msgid == "Tom & &lt;b>Jerry&lt;/b>"
+    out = reassemble(html, doc.units, lambda u: "A <b> & B" if u is title else None)
+    assert "<title>A &lt;b&gt; &amp; B</title>" in out
+
+
+def test_the_first_of_repeated_attributes_wins():
+    html = '<body><p><img src="a.png" alt="Visibile" alt="Nascosto"> testo</p></body>'
+    doc = walk(html)
+    alt = next(u for u in doc.units if u.element == "img[alt]")
+    assert alt.msgid == "Visibile"
+    out = reassemble(html, doc.units, lambda u: "Visible" if u is alt else None)
+    assert 'alt="Visible" alt="Nascosto"' in out
+    lang = walk('<html lang="it" lang="en"><body><p>x</p></body></html>').lang
+    assert lang == "it"
+
+
+def test_an_unterminated_script_ends_the_unit_before_it():
+    """Found by fuzz/fuzz_build.py: a script running to the end of the document
+    was a movable void tag, and a translation's text after it became script."""
+    html = "<body><p>Testo <script>contatore()</p><p>Altro</p>"
+    doc = walk(html)
+    assert [u.msgid for u in doc.units] == ["Testo"]
+    out = reassemble(html, doc.units, lambda u: "Texte; alert(1)")
+    assert out.endswith("<script>contatore()</p><p>Altro</p>")
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # html.parser gives up on the tag "<im\0\0s" and reads it as text; a browser
+        # reads a tag up to its ">", its "<SCRIPT" an attribute: no script there.
+        (
+            "<p>a <im\x00\x00s  <SCRIPT>var u;</\x18CRIPT > <p>Testo <script>c()</script> fine</p>",
+            ["a", "var u;<comment/>", "Testo <script/> fine"],
+        ),
+        # An unterminated quoted value: the browser's tag runs to the end of the page.
+        ('<p>Uno</p><p><a href="x>Due</p><script>x()</script><p>Tre</p>', ["Uno"]),
+        # A NUL is part of a tag's name: "script\0a='" is no script, "Due" is text.
+        ("<p>Uno</p><script\x00a='>'><p>Due</p></script><p>Tre</p>", ["Uno", "Due", "Tre"]),
+        # A tag open at the end of the page swallows the rest.
+        ('<p>Uno</p><p>Due <script src="x', ["Uno", "Due"]),
+        # "<![if x>" ends at its ">" (html.parser read on to "]>", inside the script).
+        (
+            "<p>Uno</p><![if x><p>Due</p><script>s='<![endif]>'; t='<p>Tre</p>'</script>",
+            ["Uno", "Due"],
+        ),
+        # An end tag runs to its ">" past quoted values (html.parser: the first ">").
+        ('<p>Uno</p></x a="b>c">Tre<p>Quattro</p>', ["Uno", "</x>Tre", "Quattro"]),
+        ("<p>Uno</p><p></x t='>Due'>Tre</p>", ["Uno", "</x>Tre"]),
+        # A comment left open runs to the end of the page: html.parser read it as text.
+        ("<p>Uno</p><p>a <!-- x <script>y()</script><p>Due</p>", ["Uno", "a"]),
+    ],
+)
+def test_text_a_browser_reads_as_a_tag_is_never_in_a_unit(html: str, expected: list[str]):
+    """Found by fuzz/fuzz_build.py: where html.parser read a broken tag as text, a
+    translation replacing that text changed what the browser reads after it."""
+    doc = walk(html)
+    assert [u.msgid for u in doc.units] == expected
+    assert reassemble(html, doc.units, lambda u: u.msgid) == html

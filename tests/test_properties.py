@@ -133,12 +133,12 @@ def test_catalog_write_read_write_is_byte_identical(po: polib.POFile):
     ]
 
 
-@pytest.mark.parametrize("target", ["fuzz_html", "fuzz_po"])
+@pytest.mark.parametrize("target", ["fuzz_html", "fuzz_po", "fuzz_build"])
 def test_fuzz_target_runs_briefly(target: str, tmp_path: Path):
     """The atheris targets, a bounded number of runs from the seed corpus."""
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "fuzz" / f"corpus_{target.split('_')[1]}", corpus)
-    if target == "fuzz_html":  # the sample articles are seeds too
+    if target in ("fuzz_html", "fuzz_build"):  # the sample articles are seeds too
         for article in (ROOT / "source_articles").glob("*.html"):
             shutil.copy(article, corpus / article.name)
     proc = subprocess.run(

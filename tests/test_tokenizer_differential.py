@@ -1,5 +1,7 @@
 """Differential tests of the fast HTML path: :func:`locpipe.formats.tokenizer.scan`
-against html.parser (:func:`~locpipe.formats.html.tokenize_reference`), and
+against html.parser (:func:`~locpipe.formats.html.tokenize_reference`; raw text
+is read by :mod:`locpipe.formats.rawtext` in both, checked against html5lib in
+tests/test_rawtext.py), and
 :func:`~locpipe.formats.html.walk` against a frozen copy of the walker as it was
 before its speed-up (below), on the sample site and on generated HTML with
 nasty fragments.  Both must agree exactly: same tokens, same units.
@@ -37,6 +39,7 @@ from locpipe.formats.html import (
     tokenize_reference,
     walk,
 )
+from locpipe.formats.rawtext import RAW_TEXT
 from locpipe.units import (
     VERBATIM_ELEMENTS,
     Placeholder,
@@ -174,13 +177,27 @@ NASTY = [
     ("<script><!-- x --></script>", True),
     ("<SCRIPT>a</Script >b", True),
     ("<script>a</script\n>b", True),
-    ("<script>x", False),
-    ("<script>x</ script>y</script>", False),
+    ("<script>x", True),  # raw text runs to the end (html.parser dropped it)
+    ("<script>x</ script>y</script>", True),
     ("<script>x</scriptx>y</script>", True),
     ("<script/>a<p>b</p>", True),
     ("<style>p > a { color: red }</style><p>x</p>", True),
     ("<style>&amp;</style>", True),
     ("<textarea><p>x</p></textarea>", True),
+    ("<textarea>a &amp; b</textarea>", True),
+    ("<script><!-- document.write('<script>x</script>'); <p>y</p> --></script><p>z</p>", True),
+    ("<script><!-- <script>x</script> </script><p>y</p>", True),
+    ("<script><!-- x </script><p>y</p>", True),
+    ('<script>var s = "</ script>"; </script >', True),
+    ("<script>a</script x='>'>b", True),
+    ("<SCRIPT>a</SCRIPT/>b", True),
+    ("<xmp><p>a</p></xmp><p>b</p>", True),
+    ("<iframe><p>a</p></iframe>", True),
+    ("<noembed><p>a</p></noembed><noframes><p>b</p></noframes>", True),
+    ("<noscript><p>a</p></noscript>", True),
+    ("<plaintext><p>a</p></plaintext>", True),
+    ("<title/>a</title>", True),
+    ('<img alt="Visibile" alt="Nascosto">', True),
     ("<title>a <b>c</b> &amp; d</title>", True),
     ("<P CLASS=X>Uno</P>", True),
     ("<p>x</p\n>", True),
@@ -283,9 +300,13 @@ OTHERS = st.sampled_from(
 )
 RAW_CONTENT = st.sampled_from(
     ["", "var a = '</scr';", "if (a < b) x();", "'</div>'", "<!-- x", "</script x>"]
-    + ["</ script>", "&amp;", "</scriptx>", "p > a {}", "</style>", "</STYLE>"]
+    + ["</ script>", "&amp;", "</scriptx>", "p > a {}", "</style>", "</STYLE>", "<!--"]
+    + ["-->", "<script>", "<script ", "</script>", "<p>Ciao</p>", "</title>", "</xmp>"]
 )
-RAW_ENDS = st.sampled_from(["</script>", "</SCRIPT >", "</script\n>", "", "</scr", "</style>"])
+RAW_ENDS = st.sampled_from(
+    ["</script>", "</SCRIPT >", "</script\n>", "", "</scr", "</style>", "</script/>"]
+    + ["</title>", "</textarea x='>'>", "</xmp>", "</iframe>", "</plaintext>", "</noscript>"]
+)
 
 
 @st.composite
@@ -299,7 +320,10 @@ def start_tags(draw) -> str:
 
 @st.composite
 def raw_text(draw) -> str:
-    tag = draw(st.sampled_from(["script", "style", "SCRIPT"]))
+    tag = draw(
+        st.sampled_from(["script", "style", "SCRIPT", "title", "textarea", "xmp", "iframe"])
+        | st.sampled_from(["noembed", "noframes", "noscript", "plaintext", "Title"])
+    )
     return f"<{tag}>{draw(RAW_CONTENT)}{draw(RAW_CONTENT)}{draw(RAW_ENDS)}"
 
 
@@ -533,7 +557,10 @@ class _WalkerBefore:
                     pass
             end = token.end
             j += 1
-        if inline:
+        last = tokens[j - 1]
+        if root.tag in RAW_TEXT and not (last.kind == "end" and last.tag == root.tag):
+            self.flush()  # raw text to the end: nothing may follow it in a unit
+        elif inline:
             self.run.append(Token("opaque", root.start, end, tag=root.tag))
         return j
 
@@ -616,7 +643,7 @@ def _attribute_spans(text: str, token: Token) -> dict[str, tuple[int, int, str]]
             else:
                 spans[name] = (vstart, vstart + len(value), quote)
         pos = match.end()
-    if found != [name for name, _ in token.attrs]:
+    if list(dict.fromkeys(found)) != [name for name, _ in token.attrs]:  # first one wins
         return {}
     return spans
 

@@ -514,7 +514,8 @@ def build(
         for path, msgid in result.rejected:
             click.echo(
                 f"locpipe: warning: {ctx.project.relative(path)}: translation of {msgid[:60]!r} "
-                "has broken inline tags; the source text was used",
+                "has inline tags or placeholders unlike the source's (see `locpipe check`); "
+                "the source text was used",
                 err=True,
             )
 

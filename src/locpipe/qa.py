@@ -177,6 +177,9 @@ class QAContext:
         )
 
 
+_NO_CONTEXT = QAContext(language="")
+
+
 @dataclass(frozen=True)
 class Check:
     """A registered check: ``func(source, translation, ctx)`` returns messages."""
@@ -306,6 +309,17 @@ def _tags(source: str, target: str, ctx: QAContext) -> list[str]:
 
 def _placeholders(source: str, target: str, ctx: QAContext) -> list[str]:
     return _differ("placeholders", placeholders_in(source), placeholders_in(target))
+
+
+def markup_findings(source: str, target: str) -> list[str]:
+    """What the ``tags`` and ``placeholders`` checks find (they need no context).
+
+    Build uses no translation with a finding: its tags and placeholders must
+    be the source's, as many times each, tags well nested.
+    """
+    if not any(c in source or c in target for c in "<%{"):
+        return []  # neither has a tag or a placeholder
+    return _tags(source, target, _NO_CONTEXT) + _placeholders(source, target, _NO_CONTEXT)
 
 
 def _urls(source: str, target: str, ctx: QAContext) -> list[str]:

@@ -15,9 +15,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
-from locpipe.formats.tokenizer import Token, scan, verified
+from locpipe.formats.rawtext import RAW_TEXT, RCDATA, markup_end, raw_text_end, tag_at
+from locpipe.formats.tokenizer import Token, first_attributes, scan, verified
 from locpipe.units import (
     TAG_RE,
     VERBATIM_ELEMENTS,
@@ -81,6 +83,8 @@ OPAQUE_INLINE = frozenset(
         "embed",
         "iframe",
         "math",
+        "noembed",
+        "noframes",
         "noscript",
         "object",
         "script",
@@ -142,12 +146,18 @@ class Document:
 
 
 class _Tokenizer(HTMLParser):
-    """Collects tokens with their start offsets; ends are the next token's start."""
+    """Collects tokens with their start offsets; ends are the next token's start.
+
+    Raw text (``script``, ``title``...) is read by :mod:`locpipe.formats.rawtext`,
+    as browsers read it, not by html.parser; a repeated attribute is dropped
+    (the first one wins, as in browsers).
+    """
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
         self.text = text
         self.tokens: list[Token] = []
+        self._raw: Token | None = None  # the start tag of raw text just read
         self._data_parts: list[str] = []  # more data of the last token, not yet joined
         self._line_starts = [0]
         self._line_starts.extend(m.end() for m in re.finditer("\n", text))
@@ -169,14 +179,61 @@ class _Tokenizer(HTMLParser):
             self._data_parts = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        start = self._offset()
-        raw = self.get_starttag_text() or ""
-        self._add(Token("start", start, start + len(raw), tag=tag, attrs=attrs))
+        self._start_tag(tag, attrs, False)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start_tag(tag, attrs, True)
+
+    def _start_tag(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
         start = self._offset()
         raw = self.get_starttag_text() or ""
-        self._add(Token("start", start, start + len(raw), tag, attrs=attrs, self_closing=True))
+        raw_text = tag in RAW_TEXT  # "<script/>" opens a script all the same
+        token = Token(
+            "start",
+            start,
+            start + len(raw),
+            tag,
+            attrs=first_attributes(attrs),
+            self_closing=closed and not raw_text,
+        )
+        self._add(token)
+        if raw_text:
+            self._raw = token
+
+    def parse_starttag(self, i: int) -> int:
+        """A start tag; after a raw-text one, its content and end tag as a browser reads them."""
+        self._raw = None
+        end = super().parse_starttag(i)
+        token = self._raw
+        if token is None or end < 0:
+            return end
+        self._raw = None
+        self.clear_cdata_mode()  # html.parser's own reading of script and style
+        tag = token.tag
+        content_end, tag_end = raw_text_end(self.text, tag, token.end)
+        if content_end > token.end:
+            data = self.text[token.end : content_end]
+            if tag in RCDATA and "&" in data:
+                data = unescape(data)
+            self._add(Token("data", token.end, content_end, data=data))
+        if tag_end > content_end:
+            self._add(Token("end", content_end, tag_end, tag))
+        return i + (tag_end - token.start)
+
+    def parse_endtag(self, i: int) -> int:
+        """An end tag, up to its ``>`` as a browser reads it (quoted values and all).
+
+        html.parser ends it at the first ``>``: ``</a s="x>y">`` then left
+        ``y">`` as text, which a browser reads inside the tag.
+        """
+        rawdata = self.rawdata
+        if not rawdata[i + 2 : i + 3].isalpha() or not rawdata[i + 2 : i + 3].isascii():
+            return super().parse_endtag(i)
+        name, end, _ = tag_at(rawdata, i)
+        if not rawdata.endswith(">", 0, end):
+            return -1  # open at the end: read as text, then as the browser's tag
+        self.handle_endtag(name)
+        return end
 
     def handle_endtag(self, tag: str) -> None:
         self._add(Token("end", self._offset(), tag=tag))
@@ -200,26 +257,19 @@ class _Tokenizer(HTMLParser):
     unknown_decl = handle_decl
 
     def parse_marked_section(self, i: int, report: int = 1) -> int:
-        """``<![...`` sections; an unknown keyword is a bogus comment, as browsers read it.
+        """``<![...``: a bogus comment up to the first ``>``, as browsers read it in HTML.
 
-        (Python before 3.13 raises AssertionError on ``<![foo``, crashing the walk.)
-        Before raising, ``_markupbase._scan_name`` moves the parser's position
-        (``updatepos``) to the bad name, though ``goahead`` has not consumed
-        anything; the caller's own ``updatepos`` then counts those characters
-        twice and every later offset drifts past the source (a unit ending
-        before it starts).  So the position is put back first.
+        (html.parser reads ``<![if ...]>``, ``<![CDATA[...]]>`` to their ``]>``,
+        past a ``>`` that ends them in a browser: text a browser runs as a
+        script became units.  Before 3.13 it also raised AssertionError on
+        ``<![foo``, after moving its position: every later offset drifted.)
         """
-        position = self.lineno, self.offset
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:
-            self.lineno, self.offset = position
-            end = self.rawdata.find(">", i + 3)
-            if end < 0:
-                return -1
-            if report:
-                self.unknown_decl(self.rawdata[i + 3 : end])
-            return end + 1
+        end = self.rawdata.find(">", i + 3)
+        if end < 0:
+            return -1
+        if report:
+            self.unknown_decl(self.rawdata[i + 3 : end])
+        return end + 1
 
     def finish(self) -> list[Token]:
         self.close()
@@ -279,10 +329,76 @@ def tokenize(text: str) -> list[Token]:
 
 
 def tokenize_reference(text: str) -> list[Token]:
-    """The tokens as html.parser reads them (unchecked spans): the reference for :func:`scan`."""
-    tokenizer = _Tokenizer(text)
-    tokenizer.feed(text)
-    return tokenizer.finish()
+    """The tokens as html.parser reads them (unchecked spans): the reference for :func:`scan`.
+
+    Where html.parser gives up on a tag and reads it as text (``<im\0g ...``,
+    a tag open at the end), a browser reads a tag all the same, up to its
+    ``>`` (quoted values and all): that span becomes one token of kind
+    "other" (a raw-text element's start tag a "start" token, then its raw
+    text), and html.parser reads on from its end.  The same for a comment
+    or a bogus one (``<!--`` left open runs to the end of the page, ``<?x>``,
+    ``</ x>``).  No unit is ever made of text a browser reads as markup.
+    """
+    tokens: list[Token] = []
+    base = 0
+    while True:
+        part = _reference_part(text, base)
+        cut = _text_tag(text, part)
+        if cut is None:
+            tokens += part
+            return tokens
+        index, at = cut
+        tokens += part[:index]
+        token = part[index]
+        if at > token.start:
+            tokens.append(Token("data", token.start, at, data=unescape(text[token.start : at])))
+        if not (text[at + 1 : at + 2].isalpha() or text[at + 2 : at + 3].isalpha()):
+            base = markup_end(text, at)  # a comment or a bogus one
+            tokens.append(Token("other", at, base))
+            continue
+        name, end, closing = tag_at(text, at)
+        if closing or name not in RAW_TEXT:
+            tokens.append(Token("other", at, end))
+            base = end
+            continue
+        tokens.append(Token("start", at, end, name))
+        content_end, base = raw_text_end(text, name, end)
+        if content_end > end:
+            data = text[end:content_end]
+            tokens.append(
+                Token("data", end, content_end, data=unescape(data) if name in RCDATA else data)
+            )
+        if base > content_end:
+            tokens.append(Token("end", content_end, base, name))
+
+
+def _reference_part(text: str, base: int) -> list[Token]:
+    """html.parser's tokens of ``text[base:]``, at their places in ``text``."""
+    rest = text[base:] if base else text
+    tokenizer = _Tokenizer(rest)
+    tokenizer.feed(rest)
+    tokens = tokenizer.finish()
+    if base:
+        for token in tokens:
+            token.start += base
+            token.end += base
+    return tokens
+
+
+_TEXT_TAG_RE = re.compile(r"</?[a-zA-Z]|<[!?/]")
+
+
+def _text_tag(text: str, tokens: list[Token]) -> tuple[int, int] | None:
+    """The first text token holding what a browser reads as a tag: (its index, where)."""
+    for index, token in enumerate(tokens):
+        if token.kind != "data" or "<" not in token.data:  # (a span alone may have drifted)
+            continue
+        if index and tokens[index - 1].kind == "start" and tokens[index - 1].tag in RAW_TEXT:
+            continue  # raw text: read as browsers read it already
+        found = _TEXT_TAG_RE.search(text, token.start, token.end)
+        if found is not None:
+            return index, found.start()
+    return None
 
 
 def _says_notranslate(attrs: list[tuple[str, str | None]]) -> bool:
@@ -381,6 +497,11 @@ _SKIPPED = OPAQUE_INLINE | SKIP_BLOCK
 _UNIT_ATTRIBUTES = frozenset(TRANSLATABLE_ATTRIBUTES)
 
 
+def _closes(token: Token, tag: str) -> bool:
+    """True when ``token`` is the end tag of ``tag``."""
+    return token.kind == "end" and token.tag == tag
+
+
 def _start_of(unit: Unit) -> int:
     return unit.start
 
@@ -425,7 +546,13 @@ class _Walker:
                         self.flush(run)
                         run = []
                     i, end = self.skip(i)
-                    if inline:
+                    if inline and tag in RAW_TEXT and not _closes(tokens[i - 1], tag):
+                        # Raw text to the end of the document: whatever a translation
+                        # put after it would be read as its content (a script's).
+                        if run:
+                            self.flush(run)
+                            run = []
+                    elif inline:
                         run.append(Token("opaque", token.start, end, tag=tag))
                     continue
                 if attrs:
@@ -580,7 +707,7 @@ def _attribute_spans(text: str, token: Token) -> dict[str, tuple[int, int, str]]
             else:
                 spans[name] = (vstart, vstart + len(value), quote)
         pos = match.end()
-    if found != [name for name, _ in token.attrs]:
+    if list(dict.fromkeys(found)) != [name for name, _ in token.attrs]:
         return {}
     return spans
 

@@ -5,7 +5,9 @@
 ``convert_charrefs=True``, fed the whole text then closed), for the markup it
 is sure to read the same way: start tags with well-formed attributes, simple
 end tags, comments, ``<!DOCTYPE>``, text (character references unescaped the
-same way) and the raw content of ``script``/``style``.  On anything else (a
+same way) and the content of raw-text elements (``script``, ``title``..., read
+by :mod:`locpipe.formats.rawtext` as browsers read it, in both tokenizers).  A
+repeated attribute is dropped: the first one wins, as in browsers.  On anything else (a
 marked section, a processing instruction, a bogus comment, an odd tag, an
 unterminated construct...) it returns None and the caller uses the reference
 tokenizer for the whole document.
@@ -23,7 +25,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from html import unescape
 
-__all__ = ["Token", "scan", "verified"]
+from locpipe.formats.rawtext import RAW_TEXT, RCDATA, raw_text_end
+
+__all__ = ["Token", "first_attributes", "scan", "verified"]
 
 
 @dataclass(slots=True)
@@ -62,7 +66,7 @@ _TOKEN_RE = re.compile(_TOKEN)
 #: The same, all in group 1 (for findall: the groups shift by one).
 _PLAIN_RE = re.compile(f"({_TOKEN})")
 #: Where bulk reading stops: a comment or declaration, a raw-text element (maybe).
-_SPECIAL_RE = re.compile(r"<[!?]|<(?:[sS][cC][rR][iI][pP][tT]|[sS][tT][yY][lL][eE])")
+_SPECIAL_RE = re.compile(r"<[!?]|<(?:" + "|".join(sorted(RAW_TEXT)) + ")", re.IGNORECASE)
 #: Bulk reading holds the matches of a chunk at once: chunks of about this many
 #: characters, cut where a tag starts (in text, a token boundary; in an
 #: attribute value, the tag does not match and the scan goes token by token).
@@ -70,10 +74,6 @@ _CHUNK = 1 << 16
 _TAG_START_RE = re.compile(r"<[a-zA-Z/]")
 # _markupbase's comment end, and html.parser's end of raw text (set_cdata_mode).
 _COMMENT_CLOSE_RE = re.compile(r"--\s*>")
-_RAW_END_RE = {
-    "script": re.compile(r"</\s*script\s*>", re.I),
-    "style": re.compile(r"</\s*style\s*>", re.I),
-}
 
 #: SHA-256 of ``html/parser.py`` and ``_markupbase.py`` whose behaviour
 #: :func:`scan` reproduces (checked by tests/test_tokenizer_differential.py).
@@ -163,7 +163,7 @@ def _scan_plain(text: str, pos: int, stop: int, tokens: list[Token]) -> bool:
         else:
             tag = name.lower()
             self_closing = slash == "/"
-            if not self_closing and tag in _RAW_END_RE:
+            if tag in RAW_TEXT:
                 break  # raw text follows: not here
             attrs = _attributes(raw_attrs) if raw_attrs else []
             append(Token("start", pos, end, tag, "", attrs, self_closing))
@@ -181,7 +181,6 @@ def _scan_tokens(text: str, pos: int, stop: int, tokens: list[Token]) -> int:
     """
     append = tokens.append
     match = _TOKEN_RE.match
-    end_match = _END_RE.match
     while pos < stop:
         m = match(text, pos)
         if m is None:
@@ -202,26 +201,31 @@ def _scan_tokens(text: str, pos: int, stop: int, tokens: list[Token]) -> int:
             raw_attrs = m.group(3)
             attrs = _attributes(raw_attrs) if raw_attrs else []
             self_closing = m.group(4) == "/"
-            append(Token("start", pos, end, tag, "", attrs, self_closing))
-            if not self_closing and tag in _RAW_END_RE:
-                # html.parser's CDATA mode: text up to the first "</script>" (or "</style>")
-                close_match = _RAW_END_RE[tag].search(text, end)
-                if close_match is None:
-                    return -1  # html.parser drops the unterminated raw text
-                close_start = close_match.start()
-                close = end_match(text, close_start)
-                if close is None or close.end() != close_match.end():
-                    return -1  # e.g. "</ſcript>": text for html.parser, then more raw text
-                if close_start > end:
-                    append(Token("data", end, close_start, "", text[end:close_start]))
-                end = close_match.end()
-                append(Token("end", close_start, end, tag))
+            if tag in RAW_TEXT:  # "<script/>" opens a script all the same
+                append(Token("start", pos, end, tag, "", attrs, False))
+                end = _raw_text(text, tag, end, append)
+            else:
+                append(Token("start", pos, end, tag, "", attrs, self_closing))
         pos = end
     return pos
 
 
+def _raw_text(text: str, tag: str, pos: int, append: Callable[[Token], None]) -> int:
+    """Append the content and end tag of the raw-text element ``tag`` opened before ``pos``."""
+    content_end, tag_end = raw_text_end(text, tag, pos)
+    if content_end > pos:
+        data = text[pos:content_end]
+        if tag in RCDATA and "&" in data:
+            data = unescape(data)
+        append(Token("data", pos, content_end, "", data))
+    if tag_end > content_end:
+        append(Token("end", content_end, tag_end, tag))
+    return tag_end
+
+
 def _attributes(raw: str) -> list[tuple[str, str | None]]:
-    """A start tag's attributes as html.parser gives them: lowercased names, unescaped values."""
+    """A start tag's attributes as html.parser gives them (lowercased names, unescaped
+    values), the first of each name only."""
     attrs: list[tuple[str, str | None]] = []
     for name, equals, double, single, bare in _ATTRS_RE.findall(raw):
         value: str | None = None
@@ -230,7 +234,20 @@ def _attributes(raw: str) -> list[tuple[str, str | None]]:
             if "&" in value:
                 value = unescape(value)
         attrs.append((name.lower(), value))
-    return attrs
+    return first_attributes(attrs)
+
+
+def first_attributes(attrs: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """The attributes without repeated names: the first one wins, as in the HTML spec."""
+    if len(attrs) < 2:
+        return attrs
+    seen: set[str] = set()
+    first = []
+    for name, value in attrs:
+        if name not in seen:
+            seen.add(name)
+            first.append((name, value))
+    return first
 
 
 def _markup_declaration(text: str, pos: int, append: Callable[[Token], None]) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import polib
 
@@ -17,8 +18,12 @@ from locpipe.fsio import atomic_write_text, commit_writes, discard_writes
 from locpipe.manifest import remove_unproduced
 from locpipe.parallel import first_error, run_each
 from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Domain, Project
+from locpipe.qa import markup_findings
 from locpipe.state import Stamps, digest_bytes, file_digest, key
 from locpipe.units import Unit, unescape_text
+
+if TYPE_CHECKING:
+    from locpipe.site import ArticlePage
 
 
 @dataclass
@@ -616,6 +621,7 @@ def _page_html(
     catalog = _catalog(project, path) if language != article.language and path.exists() else None
     table = catalog_table(catalog, lazy.reviewed_only)
     rejected: list[Unit] = []
+    table = _usable(table, article.document.units, rejected)
     doc = article.document
     body = reassemble(
         article.text,
@@ -648,7 +654,100 @@ def _page_html(
         canonical=page_href(project, language, article.slug, language),
     )
     html = render_article(lazy.env, page, lazy.translations(language), site)
-    return html.encode("utf-8"), [title, description, [unit.msgid for unit in rejected]]
+    if table:
+        _check_page(
+            html,
+            lambda p: render_article(lazy.env, p, lazy.translations(language), site),
+            page,
+            article,
+            table,
+            project,
+            path,
+            catalog,
+        )
+    msgids = list(dict.fromkeys(unit.msgid for unit in rejected))
+    return html.encode("utf-8"), [title, description, msgids]
+
+
+def _check_page(
+    html: str,
+    render: Callable[[ArticlePage], str],
+    page: ArticlePage,
+    article: Article,
+    table: dict[str, str],
+    project: Project,
+    catalog_path: Path,
+    catalog: polib.POFile | None,
+) -> None:
+    """Refuse a page that html5lib reads with scripts or styles other than the source's,
+    or with an element, attribute or URL the page built without translations lacks.
+
+    The error names the translation responsible when one alone is (each is
+    tried on its own, only when the page failed).
+    """
+    from locpipe.pagecheck import differences, page_shape
+
+    doc = article.document
+    source_page = replace(
+        page,
+        body_html=article.text[doc.body[0] : doc.body[1]],
+        title=_plain(doc.unit_for("title"), {}),
+        description=_plain(doc.unit_for("meta[description]"), {}),
+    )
+    source_html = render(source_page)
+    if html == source_html:
+        return
+    source = page_shape(source_html)
+    found = differences(page_shape(html), source)
+    if not found:
+        return
+    where = f"{page.lang}/{page.slug}.html (from {project.relative(article.path)})"
+    for msgid in dict.fromkeys(u.msgid for u in doc.units if u.msgid in table):
+        if table[msgid] == msgid:
+            continue
+        one = {msgid: table[msgid]}
+        alone = replace(
+            page,
+            body_html=reassemble(
+                article.text, doc.units, lambda u, t=one: t.get(u.msgid), doc.body
+            ),
+            title=_plain(doc.unit_for("title"), one),
+            description=_plain(doc.unit_for("meta[description]"), one),
+        )
+        why = differences(page_shape(render(alone)), source)
+        if why:
+            entry = catalog.find(msgid) if catalog is not None else None
+            raise LocpipeError(
+                f"the translation of {msgid[:60]!r} is refused: the page {where} would have "
+                f"{'; '.join(why)}, which a browser reads as markup the source lacks",
+                catalog_path,
+                getattr(entry, "linenum", None),
+            )
+    raise LocpipeError(
+        f"the translations are refused: together (none alone) they give the page {where} "
+        f"{'; '.join(found)}, which a browser reads as markup the source lacks",
+        catalog_path,
+    )
+
+
+def _usable(table: dict[str, str], units: list[Unit], rejected: list[Unit]) -> dict[str, str]:
+    """The translations of ``units`` whose inline tags and placeholders are the source's.
+
+    The same condition as check's ``tags`` and ``placeholders``: the same
+    multiset (a tag repeated in a translation is not published, nor one left
+    out), well nested.  The others are left out (the source text shows) and
+    their units appended to ``rejected``.
+    """
+    usable = {}
+    for unit in units:
+        target = table.get(unit.msgid)
+        if target is None or unit.msgid in usable:
+            continue
+        if target != unit.msgid and markup_findings(unit.msgid, target):
+            rejected.append(unit)
+        else:
+            usable[unit.msgid] = target
+    return usable
 
 
 def _finish_mo(
