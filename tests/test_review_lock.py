@@ -19,7 +19,7 @@ from locpipe.cli import main
 from locpipe.lock import ProjectLock
 
 LOCPIPE = str(Path(sys.executable).with_name("locpipe"))
-PROMPT = "[a]ccept  [e]dit  [s]kip  [q]uit > "
+PROMPT = "[a]ccept  [e]dit  [s]kip  [u]ndo  [q]uit > "
 HAND = "Traduit à la main pendant la relecture."
 
 

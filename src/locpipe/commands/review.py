@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 
 import click
 import polib
 
 from locpipe.cli import Context, _run, pass_context
-from locpipe.steps.review import edit_with_editor, review, reviewer_identity
+from locpipe.review_context import Style
+from locpipe.steps.review import (
+    _failed_checks,
+    edit_with_editor,
+    editor_notes,
+    review,
+    reviewer_identity,
+)
+
+
+def use_color() -> bool:
+    """Colours on a terminal that has them, never when piped or when ``NO_COLOR`` is set."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM", "") in ("", "dumb"):
+        return False
+    return sys.stdout.isatty()
 
 
 def _ask(prompt: str) -> str | None:
@@ -22,7 +38,7 @@ def _ask(prompt: str) -> str | None:
 def _edit(text: str, entry: polib.POEntry) -> str | None:
     editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
     if editor:
-        edited = edit_with_editor(editor, text)
+        edited = edit_with_editor(editor, text, editor_notes(entry, _failed_checks(entry)))
         if edited is None:
             click.echo("the editor failed; nothing changed")
         return edited
@@ -50,7 +66,11 @@ def review_command(ctx: Context, language: str, article: str | None, reviewer: s
         project = ctx.project
         (lang,) = project.check_languages((language,))
         who = reviewer_identity(project.root, reviewer)
-        result = review(project, lang, article, who, _ask, click.echo, _edit, ctx.lock)
+        width = shutil.get_terminal_size((100, 24)).columns - 1
+        style = Style(color=use_color())
+        result = review(
+            project, lang, article, who, _ask, click.echo, _edit, ctx.lock, style, width
+        )
         if result.total:
             click.echo(
                 f"review: {result.accepted} accepted, {result.edited} edited, "

@@ -38,18 +38,18 @@ from locpipe.catalog import read_catalog, write_catalog
 from locpipe.display import visible
 from locpipe.errors import LocpipeError
 from locpipe.project import Project
+from locpipe.qa import QAContext, check_entry
+from locpipe.review_context import Style, editor_text, from_editor, surroundings, word_diff, wrapped
 from locpipe.state import file_digest
-from locpipe.steps.check import placeholders_in
 from locpipe.steps.export import domains_for, wanted
-from locpipe.units import tags_in
+from locpipe.steps.translate import MT_COMMENT, PREVIOUS_COMMENT, TM_COMMENT
 
 if TYPE_CHECKING:
     from locpipe.lock import ProjectLock
 
-try:  # the engine's comment, as steps/translate.py writes it
-    from locpipe.steps.translate import MT_COMMENT
-except ImportError:  # pragma: no cover
-    MT_COMMENT = "machine translation: "
+#: Comments that describe a draft's origin: they go when a human decides
+#: (the engine's name, the memory match, the text a sentence update replaced).
+_DRAFT_COMMENTS = (MT_COMMENT, TM_COMMENT, PREVIOUS_COMMENT)
 
 
 @dataclass(frozen=True)
@@ -79,56 +79,26 @@ def reasons(failed: list[Failed]) -> str:
 def _failed_checks(
     entry: polib.POEntry, project: Project | None = None, language: str = "", domain: str = ""
 ) -> list[Failed]:
-    """Failed checks of an entry's translation.
-
-    Uses :func:`locpipe.qa.check_entry` when that module is there; otherwise
-    compares the inline tags and the placeholders of msgid and msgstr.
-    """
+    """Failed checks of an entry's translation (:func:`locpipe.qa.check_entry`)."""
     if not entry.msgstr:
         return []
-    try:
-        from locpipe import qa
-    except ImportError:
-        qa = None
-    if qa is not None and hasattr(qa, "check_entry"):
-        context_class = getattr(qa, "QAContext", None)
-        if project is not None and hasattr(context_class, "for_catalog"):
-            ctx = context_class.for_catalog(project.config, language, domain)
-        elif context_class is not None:
-            ctx = context_class(language=language, domain=domain)
-        else:
-            ctx = None
-        return [
-            Failed(
-                getattr(f, "check", getattr(f, "name", "qa")),
-                getattr(f, "severity", "error"),
-                getattr(f, "message", str(f)),
-            )
-            for f in qa.check_entry(entry, ctx)
-        ]
-    found = []
-    for name, finder in (("tags", tags_in), ("placeholders", placeholders_in)):
-        source, target = finder(entry.msgid), finder(entry.msgstr)
-        if sorted(source) != sorted(target):
-            found.append(
-                Failed(
-                    name,
-                    "error",
-                    f"{'inline tags' if name == 'tags' else name} differ: source has "
-                    f"{' '.join(source) or 'none'}, translation has {' '.join(target) or 'none'}",
-                )
-            )
-    return found
+    if project is not None:
+        ctx = QAContext.for_catalog(project.config, language, domain)
+    else:
+        ctx = QAContext(language=language, domain=domain)
+    return [Failed(f.check, f.severity, f.message) for f in check_entry(entry, ctx)]
 
 
 def mark_reviewed(entry: polib.POEntry, text: str) -> None:
-    """Set a reviewed translation: no fuzzy, no previous msgid, no machine-translation comment."""
+    """Set a reviewed translation: no fuzzy, no previous msgid, and none of the comments
+    that described the draft (machine translation, translation memory, previous
+    translation): they were for deciding, and the decision is made."""
     entry.msgstr = text
     entry.flags = [f for f in entry.flags if f != "fuzzy"]
     entry.previous_msgid = None
     entry.previous_msgid_plural = None
     entry.previous_msgctxt = None
-    lines = [line for line in entry.tcomment.splitlines() if not line.startswith(MT_COMMENT)]
+    lines = [line for line in entry.tcomment.splitlines() if not line.startswith(_DRAFT_COMMENTS)]
     entry.tcomment = "\n".join(lines)
 
 
@@ -186,7 +156,93 @@ class ReviewResult:
         return self.total - self.accepted - self.edited
 
 
-HELP = "[a]ccept  [e]dit  [s]kip  [q]uit"
+HELP = "[a]ccept  [e]dit  [s]kip  [u]ndo  [q]uit"
+
+
+@dataclass
+class _Decision:
+    """What one decision changed, to undo it: the item and its entry as it was."""
+
+    index: int
+    kind: str  # accepted | edited | skipped | draft (an edit kept fuzzy)
+    before: dict[str, object]
+
+
+_KEPT = ("msgstr", "flags", "previous_msgid", "previous_msgid_plural", "previous_msgctxt",
+         "tcomment")  # fmt: skip
+
+
+def _snapshot(entry: polib.POEntry) -> dict[str, object]:
+    return {name: list(v) if isinstance(v := getattr(entry, name), list) else v for name in _KEPT}
+
+
+def _restore(entry: polib.POEntry, before: dict[str, object]) -> None:
+    for name, value in before.items():
+        setattr(entry, name, list(value) if isinstance(value, list) else value)
+
+
+def show_entry(
+    item: _Item,
+    number: int,
+    count: int,
+    language: str,
+    failed: list[Failed],
+    style: Style,
+    width: int,
+) -> list[str]:
+    """The lines that present one draft: its place, its neighbours, the source (with a
+    word diff against the source it was matched from), the draft and the checks.
+    Every piece of catalog text is made visible (:func:`locpipe.display.visible`)
+    before it is styled, so a catalog cannot send escapes to the terminal."""
+    entry = item.entry
+    around = surroundings(item.catalog, entry)
+    lines = [
+        "",
+        style.dim(
+            f"── {number}/{count} · {visible(item.domain)} · {language} · "
+            f"{visible(entry.comment or around.element)}"
+            + (f" (unit {around.position} of {around.total})" if around.position else "")
+        ),
+    ]
+
+    def field(label: str, text: str, styled=None) -> None:  # noqa: ANN001
+        for i, line in enumerate(wrapped(f"{label:<10}", visible(text), width)):
+            head, body = line[:10], line[10:]
+            lines.append((style.label(head) if i == 0 else head) + (styled or str)(body))
+
+    if around.before is not None:
+        before = around.before.msgstr or around.before.msgid
+        field("before:", before, style.dim)
+    if around.header:
+        guess = " (counted from the row's cells)" if around.header_guessed else ""
+        field("column:", around.header + guess, style.dim)
+    field("source:", entry.msgid)
+    if entry.previous_msgid is not None:
+        diff = word_diff(visible(entry.previous_msgid), visible(entry.msgid), style)
+        lines += [
+            (style.label(line[:10]) if i == 0 else line[:10]) + line[10:]
+            for i, line in enumerate(wrapped(f"{'changed:':<10}", diff, width + 40))
+        ]
+    field("draft:", entry.msgstr)
+    for line in entry.tcomment.splitlines():
+        if line.startswith(_DRAFT_COMMENTS):
+            field("", f"({line})", style.dim)
+    if around.after is not None:
+        field("after:", around.after.msgid, style.dim)
+    for f in failed:
+        field("check:", f"{f.check} ({f.severity}): {f.message}", style.warn)
+    return lines
+
+
+def editor_notes(entry: polib.POEntry, failed: list[Failed]) -> list[str]:
+    """The notes written below the draft in the $EDITOR file."""
+    notes = [f"source: {entry.msgid}"]
+    if entry.previous_msgid is not None:
+        notes.append(f"source before it changed: {entry.previous_msgid}")
+    if entry.comment:
+        notes.append(f"element: {entry.comment}")
+    notes += [f"check: {f.check} ({f.severity}): {f.message}" for f in failed]
+    return [visible(note) for note in notes]
 
 
 def _visibly(say: Callable[[str], None]) -> Callable[[str], None]:
@@ -203,6 +259,8 @@ def review(
     say: Callable[[str], None],
     edit: Callable[[str, polib.POEntry], str | None],
     lock: ProjectLock | None = None,
+    style: Style | None = None,
+    width: int = 100,
 ) -> ReviewResult:
     """The review loop over every draft of ``language`` (optionally one article).
 
@@ -211,7 +269,9 @@ def review(
     ``lock``, held on entry, is released while waiting for the reviewer and
     taken again to save each decision (see the module docstring).
     """
+    say_raw = say  # for lines whose catalog text show_entry made visible itself
     say = _visibly(say)
+    style = style or Style()
     items: list[_Item] = []
     digests: dict[Path, str | None] = {}  # each catalog as review last read or wrote it
     for domain in domains_for(project, language, article):
@@ -243,23 +303,26 @@ def review(
             digests[item.path] = file_digest(item.path)
         return True
 
-    for number, item in enumerate(items, 1):
+    decisions: dict[int, str] = {}  # item index -> its last decision (counted once)
+    history: list[_Decision] = []
+    index = 0
+
+    def tally() -> ReviewResult:
+        kinds = list(decisions.values())
+        result.accepted, result.edited = kinds.count("accepted"), kinds.count("edited")
+        result.skipped = kinds.count("skipped")
+        return result
+
+    while index < len(items):
+        item = items[index]
         entry = item.entry
         show = True
+        advance = True
         while True:
             failed = _failed_checks(entry, project, language, item.domain)
             if show:
-                say("")
-                say(f"── {number}/{len(items)} · {item.domain} · {language} · {entry.comment}")
-                say(f"source:   {entry.msgid}")
-                if entry.previous_msgid is not None:
-                    say(f"previous: {entry.previous_msgid}")
-                say(f"draft:    {entry.msgstr}")
-                for line in entry.tcomment.splitlines():
-                    if line.startswith(MT_COMMENT):
-                        say(f"          ({line})")
-                for f in failed:
-                    say(f"check:    {f.check} ({f.severity}): {f.message}")
+                for line in show_entry(item, index + 1, len(items), language, failed, style, width):
+                    say_raw(line)
             show = False
             answer = ask(f"{HELP} > ")
             if answer is None:
@@ -267,17 +330,34 @@ def review(
             key = answer.strip().lower()[:1]
             if key == "q":
                 result.quit = True
-                return result
+                return tally()
+            if key == "u":
+                if not history:
+                    say("nothing to undo")
+                    continue
+                last = history.pop()
+                target = items[last.index]
+                if last.kind != "skipped" and not save(
+                    target, lambda e, b=last.before: _restore(e, b)
+                ):
+                    continue
+                decisions.pop(last.index, None)
+                say(f"undone: the {last.kind} decision on {last.index + 1}/{len(items)}")
+                index, advance = last.index, False
+                break
             if key == "s":
-                result.skipped += 1
+                history.append(_Decision(index, "skipped", _snapshot(entry)))
+                decisions[index] = "skipped"
                 break
             if key == "a":
                 blocking = [f for f in failed if f.blocking]
                 if blocking:
                     say(f"cannot accept: {reasons(blocking)}; [e]dit it or [s]kip")
                     continue
+                before = _snapshot(entry)
                 if save(item, lambda e: mark_reviewed(e, e.msgstr)):
-                    result.accepted += 1
+                    history.append(_Decision(index, "accepted", before))
+                    decisions[index] = "accepted"
                 break
             if key == "e":
                 text = edit(entry.msgstr, entry)
@@ -288,12 +368,15 @@ def review(
                     msgid=entry.msgid, msgstr=text, msgctxt=entry.msgctxt, flags=entry.flags
                 )
                 candidate.tcomment = entry.tcomment
+                candidate.comment = entry.comment
                 found = _failed_checks(candidate, project, language, item.domain)
                 blocking = [f for f in found if f.blocking]
+                before = _snapshot(entry)
                 if blocking:
                     # kept as a draft: still fuzzy
                     if not save(item, lambda e, t=text: setattr(e, "msgstr", t)):
                         break
+                    history.append(_Decision(index, "draft", before))
                     entry = item.entry
                     say(f"saved as a draft (still fuzzy): {reasons(blocking)}")
                     show = True
@@ -301,10 +384,13 @@ def review(
                 if found:
                     say(f"warning: {reasons(found)}")
                 if save(item, lambda e, text=text: mark_reviewed(e, text)):
-                    result.edited += 1
+                    history.append(_Decision(index, "edited", before))
+                    decisions[index] = "edited"
                 break
             say(HELP)
-    return result
+        if advance:
+            index += 1
+    return tally()
 
 
 @contextmanager
@@ -345,18 +431,19 @@ def _reread(item: _Item, items: list[_Item], say: Callable[[str], None], shown: 
     return True
 
 
-def edit_with_editor(editor: str, text: str) -> str | None:
-    """Open ``text`` in ``editor`` (a command line); the saved text, or None if it failed."""
+def edit_with_editor(editor: str, text: str, notes: list[str] | None = None) -> str | None:
+    """Open ``text`` in ``editor`` (a command line), ``notes`` below a scissors line that
+    is cut off again; the saved translation, or None if the editor failed."""
     import shlex
     import tempfile
 
     fd, name = tempfile.mkstemp(prefix="locpipe-review-", suffix=".txt")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+            handle.write(editor_text(text, notes or []))
         proc = subprocess.run([*shlex.split(editor), name])
         if proc.returncode != 0:
             return None
-        return Path(name).read_text(encoding="utf-8").strip("\r\n")
+        return from_editor(Path(name).read_text(encoding="utf-8"))
     finally:
         os.unlink(name)
