@@ -69,7 +69,8 @@ def _live(catalog: polib.POFile) -> list[polib.POEntry]:
 
 
 def _element(entry: polib.POEntry) -> str:
-    return (entry.comment or "").split(", ")[0].split(" > ")[0].strip()
+    first = (entry.comment or "").split("\n")[0]
+    return first.split(", ")[0].split(" > ")[0].strip()
 
 
 def surroundings(catalog: polib.POFile, entry: polib.POEntry) -> Surroundings:

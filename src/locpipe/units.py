@@ -31,10 +31,30 @@ VERBATIM_COMMENT = "verbatim: copied from the source, never machine-translated"
 VERBATIM_JOIN = " > "
 
 
+#: An extracted-comment line naming what a kept-whole element hides:
+#: ``protected: <span/> = Dockerfile``.
+PROTECTED_NOTE = "protected: "
+
+
+def protected_notes(comment: str) -> dict[str, str]:
+    """The compact tag → hidden text of an entry's ``protected:`` comment lines."""
+    notes = {}
+    for line in comment.splitlines():
+        if line.startswith(PROTECTED_NOTE):
+            tag, _, text = line[len(PROTECTED_NOTE) :].partition(" = ")
+            notes[tag] = text
+    return notes
+
+
+def element_lines(comment: str) -> list[str]:
+    """The lines of an extracted comment that name elements (not the protected notes)."""
+    return [line for line in comment.splitlines() if not line.startswith(PROTECTED_NOTE)]
+
+
 def is_verbatim_element(comment: str) -> bool:
     """Whether an entry's extracted comment says the unit is code in every
     occurrence: each of its elements (joined by ", ") reads ``td > code``."""
-    parts = [part.strip() for line in comment.splitlines() for part in line.split(", ")]
+    parts = [part.strip() for line in element_lines(comment) for part in line.split(", ")]
     return bool(parts) and all(
         VERBATIM_JOIN in part and part.rpartition(VERBATIM_JOIN)[2] in VERBATIM_ELEMENTS
         for part in parts

@@ -133,12 +133,15 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-def to_inline(text: str) -> StringElem:
+def to_inline(text: str, hidden: dict[str, str] | None = None) -> StringElem:
     """A msgid or msgstr (compact form) as translate-toolkit placeables.
 
     A start tag closed by the matching end tag, in stack order, is a ``<g>``;
     any other start or end tag is a lone ``<bx/>`` or ``<ex/>``, so that even
-    badly nested tags come back as they were.
+    badly nested tags come back as they were.  ``hidden`` maps a void tag
+    (``<span/>``) to the text the element it stands for shows
+    (``translate="no"``): it becomes the ``<x/>``'s ``equiv-text``, which CAT
+    tools show in place of the code.
     """
     tokens = _tokens(text)
     partner: dict[int, int] = {}
@@ -162,8 +165,11 @@ def to_inline(text: str) -> StringElem:
             if kind == "text":
                 out.append(value)
             elif kind == "void":
-                ctype = _ctype(value, PLACEHOLDER_CTYPES)
-                out.append(inline.X(id=new_id(value), xml_attrib={"ctype": ctype}))
+                attributes = {"ctype": _ctype(value, PLACEHOLDER_CTYPES)}
+                shown = (hidden or {}).get(f"<{value}/>")
+                if shown:
+                    attributes["equiv-text"] = shown
+                out.append(inline.X(id=new_id(value), xml_attrib=attributes))
             elif kind == "open" and index in partner:
                 ident = new_id(value)
                 sub = build(index + 1, partner[index])
@@ -315,6 +321,7 @@ class XUnit:
     line: int | None = None  # when read: line of the <trans-unit> element
     reviewed: bool = False  # when read: the translator marked it done
     problem: str = ""  # when read: why the inline tags could not be read back
+    hidden: dict[str, str] = field(default_factory=dict)  # <span/> → what it shows
 
 
 @dataclass
@@ -342,9 +349,9 @@ def dump_xliff(files: list[XFile]) -> bytes:
         for item in xfile.units:
             unit = store.addsourceunit(item.msgid, xfile.domain, createifmissing=True)
             unit.setid(item.id or unit_id(item.msgctxt, item.msgid))
-            unit.rich_source = [to_inline(item.msgid)]
+            unit.rich_source = [to_inline(item.msgid, item.hidden)]
             if item.target:
-                unit.rich_target = [to_inline(item.target)]
+                unit.rich_target = [to_inline(item.target, item.hidden)]
                 if item.state == "translated":
                     unit.set_state_n(unit.S_TRANSLATED)
                     unit.markapproved(True)

@@ -27,6 +27,7 @@ from locpipe.catalog import format_catalog, new_catalog, read_catalog
 from locpipe.errors import LocpipeError
 from locpipe.fsio import atomic_write_bytes, atomic_write_text
 from locpipe.project import Domain, Project
+from locpipe.units import protected_notes
 from locpipe.xliff import XFile, XUnit, dump_xliff
 
 STATES = ("untranslated", "fuzzy", "translated")
@@ -185,6 +186,7 @@ def export(
                     state=entry_state(entry),
                     notes=notes,
                     locations=list(dict.fromkeys(f for f, _ in entry.occurrences)),
+                    hidden=protected_notes(entry.comment),
                 )
             )
         files.append(XFile(domain.name, domain.source_language, language, identity, units))

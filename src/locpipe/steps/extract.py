@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
 from locpipe.parallel import first_error, run_each
 from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Project
 from locpipe.state import digest_bytes, key
+from locpipe.units import PROTECTED_NOTE, collapse_space
+
+if TYPE_CHECKING:
+    from locpipe.units import Unit
 
 
 @dataclass
@@ -41,15 +48,48 @@ def _add(entries: dict[str, polib.POEntry], msgid: str, comment: str, where, fla
         entry.occurrences.append(where)
 
 
+#: Kept-whole elements whose text a translator never needs (or that have none).
+_NO_HIDDEN_TEXT = {"comment", "br", "img", "wbr", "hr", "input", "script", "style", "svg",
+                   "math", "canvas", "video", "audio", "iframe", "object", "embed", "template",
+                   "select", "textarea", "noscript"}  # fmt: skip
+_HIDDEN_LIMIT = 80
+_MARKUP = re.compile(r"<[^>]*>")
+
+
+def hidden_texts(text: str, unit: Unit) -> list[str]:
+    """``protected: <span/> = Dockerfile`` lines: what each kept-whole element of
+    ``unit`` (``translate="no"``, ``notranslate``) shows, so a translator can make
+    the sentence agree with it."""
+    notes = []
+    for name, placeholder in unit.placeholders.items():
+        if placeholder.kind != "void" or name.rstrip("0123456789") in _NO_HIDDEN_TEXT:
+            continue
+        shown = collapse_space(
+            html.unescape(_MARKUP.sub(" ", text[placeholder.start : placeholder.end]))
+        )
+        shown = shown.strip()
+        if shown:
+            if len(shown) > _HIDDEN_LIMIT:
+                shown = shown[: _HIDDEN_LIMIT - 1] + "…"
+            notes.append(f"{PROTECTED_NOTE}<{name}/> = {shown}")
+    return notes
+
+
 def article_template(project: Project, article: Article) -> polib.POFile:
     """The .pot of one article: its units in document order."""
     from locpipe.catalog import new_template
 
     pot = new_template()
     entries: dict[str, polib.POEntry] = {}
+    hidden: dict[str, list[str]] = {}
     source = project.relative(article.path)
     for unit in article.document.units:
         _add(entries, unit.msgid, unit.element, _occurrence(project, source, unit.line))
+        for note in hidden_texts(article.text, unit):
+            if note not in hidden.setdefault(unit.msgid, []):
+                hidden[unit.msgid].append(note)
+    for msgid, notes in hidden.items():
+        entries[msgid].comment = "\n".join([entries[msgid].comment, *notes])
     pot.extend(entries.values())
     return pot
 

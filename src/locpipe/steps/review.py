@@ -43,6 +43,7 @@ from locpipe.review_context import Style, editor_text, from_editor, surroundings
 from locpipe.state import file_digest
 from locpipe.steps.export import domains_for, wanted
 from locpipe.steps.translate import MT_COMMENT, PREVIOUS_COMMENT, TM_COMMENT
+from locpipe.units import element_lines, protected_notes
 
 if TYPE_CHECKING:
     from locpipe.lock import ProjectLock
@@ -200,7 +201,7 @@ def show_entry(
         "",
         style.dim(
             f"── {number}/{count} · {visible(item.domain)} · {language} · "
-            f"{visible(entry.comment or around.element)}"
+            f"{visible(element_lines(entry.comment)[0] if entry.comment else around.element)}"
             + (f" (unit {around.position} of {around.total})" if around.position else "")
         ),
     ]
@@ -217,6 +218,8 @@ def show_entry(
         guess = " (counted from the row's cells)" if around.header_guessed else ""
         field("column:", around.header + guess, style.dim)
     field("source:", entry.msgid)
+    for tag, shown in protected_notes(entry.comment).items():
+        field("hidden:", f"{tag} = {shown} (never translated)", style.dim)
     if entry.previous_msgid is not None:
         diff = word_diff(visible(entry.previous_msgid), visible(entry.msgid), style)
         lines += [
@@ -239,8 +242,13 @@ def editor_notes(entry: polib.POEntry, failed: list[Failed]) -> list[str]:
     notes = [f"source: {entry.msgid}"]
     if entry.previous_msgid is not None:
         notes.append(f"source before it changed: {entry.previous_msgid}")
-    if entry.comment:
-        notes.append(f"element: {entry.comment}")
+    lines = element_lines(entry.comment)
+    if lines:
+        notes.append(f"element: {', '.join(lines)}")
+    notes += [
+        f"{tag} = {shown} (never translated)"
+        for tag, shown in protected_notes(entry.comment).items()
+    ]
     notes += [f"check: {f.check} ({f.severity}): {f.message}" for f in failed]
     return [visible(note) for note in notes]
 

@@ -763,7 +763,10 @@ class _Lane:
             context.project.config.do_not_translate, backend.protector.glossary_for(job.target)
         )
         if backend.wants_titles and job.catalog is not None:
-            job.title = next((e.msgid for e in job.catalog if "title" in e.comment.split(", ")), "")
+            job.title = next(
+                (e.msgid for e in job.catalog if "title" in e.comment.split("\n")[0].split(", ")),
+                "",
+            )
         counts = result.per_language.setdefault(job.target, [0, 0])
         # Each piece is written when applied, and a write formats the whole catalog:
         # a large one is cut in at most SAVES_PER_CATALOG pieces of whole batches.
