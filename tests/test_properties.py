@@ -133,7 +133,7 @@ def test_catalog_write_read_write_is_byte_identical(po: polib.POFile):
     ]
 
 
-@pytest.mark.parametrize("target", ["fuzz_html", "fuzz_po", "fuzz_build"])
+@pytest.mark.parametrize("target", ["fuzz_html", "fuzz_po", "fuzz_build", "fuzz_xliff"])
 def test_fuzz_target_runs_briefly(target: str, tmp_path: Path):
     """The atheris targets, a bounded number of runs from the seed corpus."""
     corpus = tmp_path / "corpus"
