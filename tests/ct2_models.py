@@ -6,11 +6,12 @@ Transformer whose weights are set by hand so that it **copies** its input
 token by token, each token through ``mapping`` (a word dictionary):
 
 * token and position embeddings live in separate parts of the model's width
-  (one-hot tokens, ±1 random position codes); the encoder does nothing;
+  (one-hot source tokens, ±1 random position codes); the encoder does
+  nothing, the decoder's own tokens embed to zero (only positions matter);
 * the decoder's cross-attention lets position *t* attend to source position
   *t* (queries and keys read the position codes, values the source token,
-  written into a third "copy" part through ``mapping``);
-* the output projection reads the copy part, so the next token is the source
+  written through ``mapping`` into the decoder's token part);
+* the output projection reads the token part, so the next token is the source
   token at the decoder's position; the source's ``</s>`` ends the output.
 
 So ``il gatto dorme`` comes back as ``il cat dorme`` with ``{"gatto": "cat"}``
@@ -39,7 +40,7 @@ POSITIONS = 512
 CODE = 64  # width of the position codes
 
 
-def train_tokenizer() -> bytes:
+def train_tokenizer(*, byte_fallback: bool = True) -> bytes:
     """A SentencePiece model (serialized) that keeps the dictionary words whole."""
     import sentencepiece as spm
 
@@ -51,7 +52,7 @@ def train_tokenizer() -> bytes:
         vocab_size=320,
         hard_vocab_limit=False,
         model_type="unigram",
-        byte_fallback=True,
+        byte_fallback=byte_fallback,
         character_coverage=1.0,
         user_defined_symbols=words,
         minloglevel=2,
@@ -66,8 +67,14 @@ def build_model(
     layout: str = "opus-mt",
     mapping: Mapping[str, str] | None = None,
     languages: tuple[str, str] = ("it", "en"),
+    plain_target: bool = False,
 ) -> Path:
-    """Write a copying model to ``directory`` in the OPUS-MT or Argos layout."""
+    """Write a copying model to ``directory`` in the OPUS-MT or Argos layout.
+
+    ``plain_target`` gives an OPUS-MT model a target.spm without byte pieces,
+    as real Marian vocabularies: a character the model only knows as bytes
+    comes out as the unknown mark ``⁇``.
+    """
     import sentencepiece as spm
     from ctranslate2.specs import transformer_spec
 
@@ -77,8 +84,8 @@ def build_model(
     index = {piece: i for i, piece in enumerate(vocab)}
     table = {**DICTIONARY, **(mapping or {})}
     size = len(vocab)
-    t0, p0, c0 = 0, size, size + CODE  # token, position and copy parts
-    width = 2 * size + CODE
+    t0, p0 = 0, size  # token and position parts
+    width = size + CODE
     f32 = np.float32
     rng = np.random.default_rng(7)
     codes = rng.choice([-1.0, 1.0], size=(POSITIONS, CODE)).astype(f32)
@@ -106,8 +113,8 @@ def build_model(
         linear(layer.ffn.linear_1, np.zeros((width, 4)))
 
     encoder, decoder = spec.encoder, spec.decoder
-    for part in (encoder.embeddings[0], decoder.embeddings):
-        part.weight = embeddings.copy()
+    encoder.embeddings[0].weight = embeddings
+    decoder.embeddings.weight = np.zeros_like(embeddings)
     for part in (encoder, decoder):
         part.scale_embeddings = False
         part.position_encodings.encodings = positions.copy()
@@ -121,12 +128,12 @@ def build_model(
     key_value = np.zeros((2 * width, width))
     key_value[p0 : p0 + CODE, p0 : p0 + CODE] = np.eye(CODE)
     for piece, i in index.items():
-        key_value[width + c0 + index.get(table.get(piece, piece), i), t0 + i] = 1.0
+        key_value[width + t0 + index.get(table.get(piece, piece), i), t0 + i] = 1.0
     linear(layer.attention.linear[0], query)
     linear(layer.attention.linear[1], key_value)
     linear(layer.attention.linear[2], np.eye(width))
     projection = np.zeros((size, width))
-    projection[np.arange(size), c0 + np.arange(size)] = 10.0
+    projection[np.arange(size), t0 + np.arange(size)] = 10.0
     linear(decoder.projection, projection)
 
     spec.register_source_vocabulary(vocab)
@@ -144,6 +151,7 @@ def build_model(
         metadata = {"package_version": "1.0", "from_code": languages[0], "to_code": languages[1]}
         (directory / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
     else:
-        for name in ("source.spm", "target.spm"):
-            (directory / name).write_bytes(proto)
+        (directory / "source.spm").write_bytes(proto)
+        target = train_tokenizer(byte_fallback=False) if plain_target else proto
+        (directory / "target.spm").write_bytes(target)
     return directory
