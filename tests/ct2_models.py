@@ -68,12 +68,14 @@ def build_model(
     mapping: Mapping[str, str] | None = None,
     languages: tuple[str, str] = ("it", "en"),
     plain_target: bool = False,
+    target_tokens: tuple[str, ...] = (),
 ) -> Path:
     """Write a copying model to ``directory`` in the OPUS-MT or Argos layout.
 
     ``plain_target`` gives an OPUS-MT model a target.spm without byte pieces,
     as real Marian vocabularies: a character the model only knows as bytes
-    comes out as the unknown mark ``⁇``.
+    comes out as it is (``<0xF0>``).  ``target_tokens`` (``">>fra<<"``) make
+    a multilingual model; copied like any token unless ``mapping`` says.
     """
     import sentencepiece as spm
     from ctranslate2.specs import transformer_spec
@@ -81,6 +83,7 @@ def build_model(
     proto = train_tokenizer()
     processor = spm.SentencePieceProcessor(model_proto=proto)
     vocab = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    vocab += target_tokens
     index = {piece: i for i, piece in enumerate(vocab)}
     table = {**DICTIONARY, **(mapping or {})}
     size = len(vocab)

@@ -12,6 +12,7 @@ import importlib.util
 import os
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,12 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         # "⟦" (E2 9F A6) becomes "⟧" (E2 9F A7): every marker is broken
         "markers": build_model(base / "markers", mapping={"<0xA6>": "<0xA7>"}),
         "plain": build_model(base / "plain", plain_target=True),
+        # multilingual: each target token comes out as a sign, to show it was sent
+        "multi": build_model(
+            base / "opus-mt-it-ROMANCE",
+            target_tokens=(">>fra<<", ">>es<<", ">>pt_br<<"),
+            mapping={">>fra<<": "<0x21>", ">>es<<": "<0x3F>", ">>pt_br<<": "<0x2A>"},
+        ),
     }
 
 
@@ -120,6 +127,15 @@ def test_unknown_characters_are_refused_not_drafted(models):
     assert outcomes[1].text == "Ciao mondo"
 
 
+def test_a_multilingual_model_gets_the_target_token_first(models):
+    engine = backend(models["multi"])
+    assert engine.translate(["Il gatto"], "it", "fr") == ["! Il cat"]  # >>fra<< (ISO 639-3)
+    assert engine.translate(["Il gatto"], "it", "es") == ["? Il cat"]  # >>es<<
+    assert engine.translate(["Il gatto"], "it", "pt_BR") == ["* Il cat"]  # >>pt_br<<
+    with pytest.raises(LocpipeError, match=r"no target token for 'de' \(it has: >>es<<"):
+        engine.check_pair("it", "de")
+
+
 def test_models_per_pair_and_relative_paths_from_the_config(models, tmp_path: Path):
     shutil.copytree(models["opus"], tmp_path / "models" / "it-en")
     config = tmp_path / "locpipe.toml"
@@ -130,6 +146,19 @@ def test_models_per_pair_and_relative_paths_from_the_config(models, tmp_path: Pa
     assert engine.describe("it", "en").startswith("ctranslate2 it-en (")
     with pytest.raises(LocpipeError, match=r"no model for it → fr.*\[mt.ctranslate2\]"):
         engine.check_pair("it", "fr")
+
+
+def test_the_readme_configuration_is_valid(tmp_path: Path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Offline neural models", 1)[1]
+    block = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = tmp_path / "locpipe.toml"
+    config.write_text(block, encoding="utf-8")
+    data = tomllib.loads(block)
+    assert data["backend"] == "ctranslate2"
+    engine = get_backend("ctranslate2", options={"mt": parse_settings(data["mt"], config)})
+    assert engine.model_dir("it", "fr") == tmp_path / "models/translate-it_fr-1_9"
+    assert engine.model_dir("fr", "en") == tmp_path / "models/opus-mt-it-en"  # the default
 
 
 def test_models_must_be_a_table_of_strings(tmp_path: Path):

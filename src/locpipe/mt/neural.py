@@ -15,7 +15,8 @@ Relative paths start at the folder of ``locpipe.toml``; a pair missing from
 * **OPUS-MT** converted by ``ct2-transformers-converter`` or
   ``ct2-opus-mt-converter``: ``model.bin`` (+ ``config.json``, vocabulary)
   next to ``source.spm`` and ``target.spm``; the source gets the ``</s>``
-  Marian models were trained with;
+  Marian models were trained with, and the target token (``>>fra<<``) a
+  multilingual model needs;
 * **Argos Translate** package (an unzipped ``.argosmodel``): ``model/`` (the
   CTranslate2 model) and ``sentencepiece.model``; its ``metadata.json``
   languages are checked against the pair.
@@ -44,7 +45,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from locpipe.errors import LocpipeError
-from locpipe.mt.http import EngineError
+from locpipe.mt.http import EngineError, TransientError
+from locpipe.mt.languages import ISO1_TO_3
 from locpipe.mt.memory import split_sentences
 from locpipe.mt.online import OnlineBackend
 from locpipe.mt.settings import Limits
@@ -117,14 +119,36 @@ def _argos_languages(root: Path) -> tuple[str, str] | None:
     return str(codes[0]), str(codes[1])
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def _read_json_value(path: Path) -> Any:
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        return json.loads(path.read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise LocpipeError(f"unreadable JSON: {exc}", path) from None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    data = _read_json_value(path)
     if not isinstance(data, dict):
         raise LocpipeError("expected a JSON object", path)
     return data
+
+
+def _source_vocabulary(model: Path) -> list[str]:
+    """The source tokens of a CTranslate2 model folder (JSON list or one per line)."""
+    for name in ("shared_vocabulary", "source_vocabulary"):
+        path = model / f"{name}.json"
+        if path.is_file():
+            data = _read_json_value(path)
+            if not isinstance(data, list) or not all(isinstance(t, str) for t in data):
+                raise LocpipeError("expected a JSON list of tokens", path)
+            return data
+        path = model / f"{name}.txt"
+        if path.is_file():
+            try:
+                return path.read_bytes().decode("utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise LocpipeError(f"unreadable vocabulary: {exc}", path) from None
+    return []
 
 
 def _modules() -> tuple[Any, Any]:
@@ -162,6 +186,28 @@ class NeuralModel:
         except (RuntimeError, ValueError, OSError) as exc:
             raise LocpipeError(f"cannot load the CTranslate2 model: {exc}", files.model) from None
         self.description = f"ctranslate2 {files.root.name} ({self._digest(config)})"
+        #: A multilingual OPUS-MT model's target tokens (``>>fra<<``): one starts the source.
+        self.target_tokens = {
+            token
+            for token in _source_vocabulary(files.model)
+            if token.startswith(">>") and token.endswith("<<")
+        }
+
+    def prefix(self, target: str) -> list[str]:
+        """The target-language token a multilingual model needs, or nothing."""
+        if not self.target_tokens:
+            return []
+        base = _base(target)
+        rest = target[len(base) :]
+        iso3 = ISO1_TO_3.get(base, base)
+        for code in (target, target.lower(), f"{iso3}{rest}", base, iso3):
+            if f">>{code}<<" in self.target_tokens:
+                return [f">>{code}<<"]
+        known = ", ".join(sorted(self.target_tokens)[:30])
+        raise LocpipeError(
+            f"this multilingual model has no target token for {target!r} (it has: {known})",
+            self.files.root,
+        )
 
     @staticmethod
     def _spm(sentencepiece: Any, path: Path) -> Any:
@@ -178,11 +224,12 @@ class NeuralModel:
             parts.append(config.read_bytes().hex())
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:8]
 
-    def translate(self, sentences: list[str], batch_size: int) -> list[str]:
-        """Each sentence translated (greedy sentences cut: ``max_batch_size``)."""
+    def translate(self, sentences: list[str], target: str, batch_size: int) -> list[str]:
+        """Each sentence translated into ``target``, ``batch_size`` at a time."""
         if not sentences:
             return []
-        tokens = [self.source.encode(s, out_type=str) + self.suffix for s in sentences]
+        prefix = self.prefix(target)
+        tokens = [prefix + self.source.encode(s, out_type=str) + self.suffix for s in sentences]
         longest = max(len(t) for t in tokens)
         results = self.translator.translate_batch(
             tokens,
@@ -273,6 +320,7 @@ class CTranslate2Backend(OnlineBackend):
                             files.root / "metadata.json",
                         )
                 model = self.models[path] = NeuralModel(files)
+        model.prefix(target)  # a multilingual model must know the target
         return model
 
     def check_pair(self, source: str, target: str) -> None:
@@ -290,9 +338,9 @@ class CTranslate2Backend(OnlineBackend):
         cores = [s.core for unit in segments for s in unit if s.core]
         self.sentences_sent += len(cores)
         try:
-            outputs = iter(model.translate(cores, self.limits.batch_units))
-        except (RuntimeError, ValueError) as exc:
-            raise EngineError(f"the model failed: {exc}") from None
+            outputs = iter(model.translate(cores, target, self.limits.batch_units))
+        except (RuntimeError, ValueError, MemoryError) as exc:  # not cached: tried next run
+            raise TransientError(f"the model failed: {exc}") from None
         return [
             "".join(s.lead + (next(outputs) if s.core else "") + s.trail for s in unit)
             for unit in segments
