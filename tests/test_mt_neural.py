@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import sys
 import tomllib
@@ -213,7 +214,16 @@ def test_an_argos_package_for_other_languages_is_refused(models):
     assert error.value.path == models["argos"] / "metadata.json"
 
 
+def _backends_row() -> list[str]:
+    """The cells of the ctranslate2 row of `locpipe backends`."""
+    result = CliRunner().invoke(main, ["backends"])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("ctranslate2"))
+    return re.split(r"\s{2,}", row, maxsplit=3)
+
+
 def test_missing_packages_name_the_extra(models, monkeypatch: pytest.MonkeyPatch):
+    assert _backends_row()[1:3] == ["offline neural", "yes"]
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # import fails
     real = importlib.util.find_spec
     monkeypatch.setattr(
@@ -221,9 +231,8 @@ def test_missing_packages_name_the_extra(models, monkeypatch: pytest.MonkeyPatch
     )
     usable, why = CTranslate2Backend.availability()
     assert not usable and "locpipe[neural]" in why
-    result = CliRunner().invoke(main, ["backends"])
-    row = next(line for line in result.output.splitlines() if line.startswith("ctranslate2"))
-    assert " no " in row and "locpipe[neural]" in row
+    row = _backends_row()
+    assert row[2] == "no" and "locpipe[neural]" in row[3]
     with pytest.raises(
         LocpipeError, match=r"'ctranslate2' is not installed: pip install 'locpipe\[neural\]'"
     ):
