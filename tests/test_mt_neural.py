@@ -128,6 +128,15 @@ def test_unknown_characters_are_refused_not_drafted(models):
     assert outcomes[1].text == "Ciao mondo"
 
 
+def test_a_sentence_the_model_fails_on_fails_alone_and_is_tried_again_next_run(models):
+    engine = backend(models["opus"])
+    too_long = "x" * 600  # more tokens than the test model has positions (512)
+    outcomes = engine.translate_outcomes([too_long, "Il gatto"], "it", "en")
+    assert outcomes[0].text is None and outcomes[0].transient  # not cached as failed
+    assert "the model failed" in (outcomes[0].error or "")
+    assert outcomes[1].text == "Il cat"  # the rest of the batch is not lost
+
+
 def test_a_multilingual_model_gets_the_target_token_first(models):
     engine = backend(models["multi"])
     assert engine.translate(["Il gatto"], "it", "fr") == ["! Il cat"]  # >>fra<< (ISO 639-3)

@@ -47,7 +47,7 @@ from typing import Any, ClassVar
 from locpipe.errors import LocpipeError
 from locpipe.mt.http import EngineError, TransientError
 from locpipe.mt.languages import ISO1_TO_3
-from locpipe.mt.memory import split_sentences
+from locpipe.mt.memory import Segment, split_sentences
 from locpipe.mt.online import OnlineBackend
 from locpipe.mt.settings import Limits
 
@@ -237,6 +237,7 @@ class NeuralModel:
             beam_size=BEAM_SIZE,
             replace_unknowns=True,
             max_decoding_length=min(1024, 2 * longest + 16),
+            max_input_length=0,  # never cut a long sentence silently: translate it whole
         )
         # A piece the target model lacks comes back as it is: its "▁" is still a space.
         return [str(self.target.decode(r.hypotheses[0])).replace("▁", " ") for r in results]
@@ -255,6 +256,31 @@ def _refused(source: str, output: str) -> EngineError | None:
     if len(output) > _LONGEST * len(source) + _SLACK:
         return EngineError("the model's output is far longer than the text (a runaway decoder)")
     return None
+
+
+#: What a failing ``translate_batch`` raises (an input too long for the model, memory).
+_MODEL_ERRORS = (RuntimeError, ValueError, MemoryError)
+
+
+class _Failed(str):
+    """In place of a unit's output: the model failed on it (``reason`` says how)."""
+
+    reason: str
+
+    def __new__(cls, reason: str) -> _Failed:
+        made = super().__new__(cls, "")
+        made.reason = reason
+        return made
+
+
+def _cores(units: list[list[Segment]]) -> list[str]:
+    return [s.core for unit in units for s in unit if s.core]
+
+
+def _joined(units: list[list[Segment]], outputs: list[str]) -> list[str]:
+    """Each unit's sentences replaced by their translations, spacing kept."""
+    found = iter(outputs)
+    return ["".join(s.lead + (next(found) if s.core else "") + s.trail for s in u) for u in units]
 
 
 def _base(lang: str) -> str:
@@ -334,24 +360,29 @@ class CTranslate2Backend(OnlineBackend):
 
     def send(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
         model = self.model_for(source, target)
-        segments = [split_sentences(text, source) for text in texts]
-        cores = [s.core for unit in segments for s in unit if s.core]
-        self.sentences_sent += len(cores)
+        units = [split_sentences(text, source) for text in texts]
+        self.sentences_sent += sum(1 for unit in units for s in unit if s.core)
         try:
-            outputs = iter(model.translate(cores, target, self.limits.batch_units))
-        except (RuntimeError, ValueError, MemoryError) as exc:  # not cached: tried next run
-            raise TransientError(f"the model failed: {exc}") from None
-        return [
-            "".join(s.lead + (next(outputs) if s.core else "") + s.trail for s in unit)
-            for unit in segments
-        ]
+            return _joined(units, model.translate(_cores(units), target, self.limits.batch_units))
+        except _MODEL_ERRORS:
+            pass  # one sentence may be at fault: each unit alone, so only its own fails
+        outputs: list[str] = []
+        for unit in units:
+            try:
+                outputs += _joined([unit], model.translate(_cores([unit]), target, 1))
+            except _MODEL_ERRORS as exc:  # not cached: tried again next run
+                outputs.append(_Failed(f"the model failed: {exc}"))
+        return outputs
 
     def _run(self, rendered: Mapping[int, str], src: str, tgt: str) -> dict[int, str | EngineError]:
-        """The base batches; then an empty or runaway output, or one with an unknown-token
-        mark, fails its unit (the model is deterministic: the same next time)."""
+        """The base batches; then a unit the model failed on, or an empty or runaway
+        output, or one with an unknown-token mark, fails alone (the model is
+        deterministic: a refused output comes back the same next time)."""
         results = super()._run(rendered, src, tgt)
         for i, out in results.items():
-            if isinstance(out, str):
+            if isinstance(out, _Failed):
+                results[i] = TransientError(out.reason)
+            elif isinstance(out, str):
                 results[i] = _refused(rendered[i], out) or out
         return results
 
