@@ -24,11 +24,13 @@ Relative paths start at the folder of ``locpipe.toml``; a pair missing from
 Texts are masked exactly as for the online engines (:mod:`locpipe.mt.protect`,
 items as ``⟦N⟧``), cut into sentences (the models are trained on sentences),
 tokenized with SentencePiece and sent as one ``translate_batch`` per batch of
-units.  The output is untrusted: a marker lost or duplicated, other digits,
-markup the source did not have, an unknown-token mark (``⁇``) or a runaway
-answer fail verification, and the unit goes through the run-by-run fallback
-(the text between protected items, translated alone); when that fails too it
-stays untranslated, with the reason.
+units.  The output is untrusted: a marker lost or duplicated, other digits
+or markup the source did not have fail verification, and the unit goes
+through the run-by-run fallback (the text between protected items, translated
+alone); when that fails too it stays untranslated, with the reason.  An
+empty or runaway output, or one with an unknown-token mark (``⁇``), fails its
+unit at once; a sentence the model raises an error on fails its unit alone,
+as a transient failure (not cached).
 """
 
 from __future__ import annotations
