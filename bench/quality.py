@@ -26,6 +26,11 @@ reference alike.  An output that fails verification counts as an empty
 string (what the catalog holds) in the main columns; ``same units`` rescores
 a variant against ``raw`` on only the units the variant translated.
 
+Other engines the machine has are scored on the same units as ``draft``:
+``ctranslate2`` with the model directory named by
+``LOCPIPE_BENCH_CT2_MODEL_EN`` (``_FR``, ``_ES``: one per target); without
+one, the report says it was not available.
+
 Usage: ``.venv/bin/python bench/quality.py [--out bench/QUALITY.md]
 [--no-write] [--details] [--bootstrap N]``.
 """
@@ -35,6 +40,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import platform
 import re
 import subprocess
@@ -52,6 +58,7 @@ import sacrebleu  # noqa: E402
 from sacrebleu.metrics import BLEU, CHRF  # noqa: E402
 
 from locpipe.config import load_config  # noqa: E402
+from locpipe.errors import LocpipeError  # noqa: E402
 from locpipe.formats.html import walk  # noqa: E402
 from locpipe.mt.apertium import (  # noqa: E402
     ApertiumBackend,
@@ -61,6 +68,7 @@ from locpipe.mt.apertium import (  # noqa: E402
     translate_batch,
 )
 from locpipe.mt.protect import Masked  # noqa: E402
+from locpipe.mt.settings import parse_settings  # noqa: E402
 from locpipe.units import TAG_RE, tags_well_nested  # noqa: E402
 
 SOURCE = "it"
@@ -254,6 +262,78 @@ def run_route(target: str, chain: str, samples: list[Sample], config) -> dict[st
     return outputs
 
 
+#: Environment variable naming the ctranslate2 model of a target language.
+CT2_MODEL_ENV = "LOCPIPE_BENCH_CT2_MODEL_{}"
+
+
+def run_ctranslate2(samples: list[Sample], config) -> list[dict]:
+    """The ctranslate2 backend, as ``locpipe translate`` builds it, per target that has a
+    model; a row saying why for the others."""
+    from locpipe.mt.neural import CTranslate2Backend
+
+    usable, why = CTranslate2Backend.availability()
+    rows: list[dict] = []
+    for target in ROUTES:
+        var = CT2_MODEL_ENV.format(target.upper())
+        path = os.environ.get(var, "")
+        row: dict = {"engine": "ctranslate2", "target": target}
+        if not usable or not path:
+            row["missing"] = why if not usable else f"set {var} to a model directory"
+            rows.append(row)
+            continue
+        settings = parse_settings({"ctranslate2": {"models": {f"{SOURCE}-{target}": path}}})
+        started = time.perf_counter()
+        try:
+            with CTranslate2Backend(
+                do_not_translate=config.do_not_translate,
+                glossary=config.glossary,
+                options={"mt": settings},
+            ) as engine:
+                out = engine.translate([s.msgid for s in samples], SOURCE, target)
+                row["engine"] = engine.describe(SOURCE, target)
+        except LocpipeError as exc:
+            row["missing"] = str(exc)
+            rows.append(row)
+            continue
+        scorer = Scorer([s.refs[target] for s in samples])
+        row["chrf"], row["bleu"] = scorer.score(scorer.stats(out))
+        row["translated"] = sum(o is not None for o in out)
+        row["tags"] = sum(tags_intact(s.msgid, o) for s, o in zip(samples, out, strict=True))
+        row["seconds"] = time.perf_counter() - started
+        rows.append(row)
+    return rows
+
+
+def other_engines(result: dict) -> list[str]:
+    """The report's section on the engines besides Apertium."""
+    n = len(result["samples"])
+    apertium = {r.target: r.chrf for r in result["rows"] if r.default and r.variant == "draft"}
+    lines = [
+        "## Other engines",
+        "",
+        "Each as `locpipe translate` builds it (do-not-translate terms, glossary, "
+        "verification), on the same units; a unit that fails verification counts as empty.",
+        "",
+        "| engine | target | chrF | BLEU | translated | tags intact | seconds "
+        "| Apertium draft chrF (default route) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    missing = []
+    for row in result["engines"]:
+        if "missing" in row:
+            missing.append(f"- {row['engine']} → {row['target']}: not available ({row['missing']})")
+            continue
+        ref = apertium.get(row["target"])
+        lines.append(
+            f"| {row['engine']} | {row['target']} | {row['chrf']:.1f} | {row['bleu']:.1f} "
+            f"| {row['translated']}/{n} | {row['tags']}/{n} | {row['seconds']:.1f} "
+            f"| {'—' if ref is None else f'{ref:.1f}'} |"
+        )
+    if len(lines) == 6:
+        lines = lines[:3]  # no engine measured: no empty table
+    return lines + ([""] if missing else []) + missing
+
+
 @dataclass
 class Row:
     target: str
@@ -377,6 +457,7 @@ def measure(args) -> dict:
                 )
         result.setdefault("defaults", {})[target] = default
     default_backend.close()
+    result["engines"] = run_ctranslate2(samples, config)
     result["config"] = config
     return result
 
@@ -504,6 +585,7 @@ def report(result: dict, elapsed: float) -> str:
             f"- {t}: `{c}` needs {', '.join(m)} (not in /usr/share/apertium/modes)"
             for t, c, m in result["missing"]
         ]
+    out += ["", *other_engines(result)]
     out += ["", "## Pivot chain per language", ""]
     for comp in result["compare"]:
         winner = comp["a"] if comp["chrf_a"] >= comp["chrf_b"] else comp["b"]

@@ -124,5 +124,5 @@ def test_backend_table_names_every_engine() -> None:
     from locpipe.mt.online import ONLINE_BACKENDS
 
     backends = locpipe.mt.BACKENDS
-    assert set(backends) == {"pseudo", "apertium", "openai", *ONLINE_BACKENDS}
+    assert set(backends) == {"pseudo", "apertium", "openai", "ctranslate2", *ONLINE_BACKENDS}
     assert all(cls.name == name for name, cls in backends.items())

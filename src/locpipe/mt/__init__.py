@@ -29,6 +29,7 @@ BACKEND_CLASSES: dict[str, str] = {
     "google": "locpipe.mt.online:GoogleBackend",
     "mymemory": "locpipe.mt.online:MyMemoryBackend",
     "openai": "locpipe.mt.llm:OpenAIChatBackend",
+    "ctranslate2": "locpipe.mt.neural:CTranslate2Backend",
 }
 
 

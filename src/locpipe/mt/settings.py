@@ -17,6 +17,9 @@ max_backoff = 30      # longest wait between attempts (also caps Retry-After)
 url = "http://localhost:5000"
 batch_units = 50
 batch_chars = 20000
+
+[mt.ctranslate2]      # a table of strings: one model directory per language pair
+models = { "it-en" = "models/opus-mt-it-en" }
 ```
 
 Credentials are never read from here: see :mod:`locpipe.mt.online`.
@@ -61,6 +64,8 @@ class MTSettings:
     #: Limit values given in ``[mt]`` (they apply to every engine).
     limits: Mapping[str, Any] | None = None
     engines: Mapping[str, Mapping[str, Any]] | None = None
+    #: The folder of locpipe.toml: relative paths in ``[mt.NAME]`` start there.
+    root: Path | None = None
 
     def engine(self, name: str) -> dict[str, Any]:
         return dict((self.engines or {}).get(name, {}))
@@ -76,6 +81,8 @@ _LIMIT_KEYS = {f.name: f.type for f in fields(Limits)}
 _SWITCHES = ("cache", "memory", "sentences")
 #: Engine-specific keys allowed in ``[mt.NAME]`` besides the limits.
 ENGINE_KEYS = {"url", "region", "formality", "model", "email"}
+#: Engine-specific keys whose value is a table of strings (``models = { "it-en" = "…" }``).
+ENGINE_TABLES = {"models"}
 
 
 def url_problem(url: str) -> str | None:
@@ -162,8 +169,16 @@ def parse_settings(raw: Mapping[str, Any] | None, path: Path | None = None) -> M
                     if problem is not None:
                         raise LocpipeError(f"mt.{key}.url {problem}", path, _line(path, sub))
                     table[sub] = subvalue
+                elif sub in ENGINE_TABLES:
+                    if not isinstance(subvalue, dict) or not all(
+                        isinstance(v, str) for v in subvalue.values()
+                    ):
+                        raise LocpipeError(
+                            f"mt.{key}.{sub} must be a table of strings", path, _line(path, sub)
+                        )
+                    table[sub] = dict(subvalue)
                 else:
-                    known = ", ".join(sorted({*_LIMIT_KEYS, *ENGINE_KEYS}))
+                    known = ", ".join(sorted({*_LIMIT_KEYS, *ENGINE_KEYS, *ENGINE_TABLES}))
                     raise LocpipeError(
                         f"unknown key 'mt.{key}.{sub}'; known keys: {known}", path, _line(path, sub)
                     )
@@ -178,4 +193,5 @@ def parse_settings(raw: Mapping[str, Any] | None, path: Path | None = None) -> M
     for key in ("max_in_flight", "batch_units", "batch_chars"):
         if limits.get(key) == 0:
             raise LocpipeError(f"mt.{key} must be at least 1", path, _line(path, key))
-    return MTSettings(limits=limits, engines=engines, **switches)
+    root = path.parent if path is not None else None
+    return MTSettings(limits=limits, engines=engines, root=root, **switches)
