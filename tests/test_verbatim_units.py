@@ -171,3 +171,21 @@ def test_apertium_changes_no_code_unit(project: Path) -> None:
             "Il file <code>/etc/passwd</code> contiene un record per ogni utente del sistema."
         ]
         assert "<code>/etc/passwd</code>" in inline.msgstr and inline.msgstr != inline.msgid
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("[Nota]", False),  # DocBook's admonition labels: language (the real manual had 3 kinds)
+        ("[Avvertimento]", False),
+        ("(opzionale)", False),
+        ("[a-z]*", True),
+        ("${HOME}", True),
+        ("/home/", True),
+        ("[-e]", True),
+    ],
+)
+def test_a_bracketed_word_is_language_not_code(text: str, code: bool) -> None:
+    from locpipe.mt.protect import Protector, is_verbatim
+
+    assert is_verbatim(Protector([]).mask(text, "fr")) is code

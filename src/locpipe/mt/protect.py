@@ -54,6 +54,7 @@ _DIGITS_RE = re.compile(r"\d+")
 #: A word that is code, not language: it holds a path, variable or glob character,
 #: or is a command-line option.
 _CODE_WORD_RE = re.compile(r"\S*[/\\_=*$~@{}\[\]|#^<>]\S*|-{1,2}[^\W\d_][\w-]*[.,;:]?")
+_BRACKETED_WORD_RE = re.compile(r"[\[(]+[^\W\d_]+(?:[-'’][^\W\d_]+)*[\])]+[.,;:!?]?")
 _PLAIN_WORD_RE = re.compile(r"(?<!\S)[^\W\d_]+[.,;:!?]?(?!\S)")
 _CODE_SPAN_RE = re.compile(rf"<({'|'.join(VERBATIM_ELEMENTS)})(\d*)>.*?</\1\2>")
 #: Characters a translation may not bring in unless its source has them: C0 and C1
@@ -272,7 +273,12 @@ def _same_markup(source: str, source_tags: list[str], output: str, output_tags: 
 
 
 def is_code_word(word: str) -> bool:
-    """Whether a word is code, not language: a path, variable, glob or option."""
+    """Whether a word is code, not language: a path, variable, glob or option.
+
+    A plain word in brackets or parentheses (``[Nota]``, DocBook's admonition
+    labels; ``(opzionale)``) is language: it goes to the engine."""
+    if _BRACKETED_WORD_RE.fullmatch(word):
+        return False
     return _CODE_WORD_RE.fullmatch(word) is not None
 
 
