@@ -40,6 +40,18 @@ def copy_sample_site(destination: Path, *, with_locales: bool = False) -> Path:
     return destination
 
 
+def extract_and_update(folder: Path) -> Path:
+    """Run ``extract`` and ``update`` on the site in ``folder`` (every language)."""
+    from click.testing import CliRunner
+
+    from locpipe.cli import main
+
+    for command in ("extract", "update"):
+        result = CliRunner().invoke(main, ["-C", str(folder), command])
+        assert result.exit_code == 0, result.output
+    return folder
+
+
 def copy_many_articles(destination: Path, copies: int) -> Path:
     """The sample site plus ``copies`` copies of one article (each with its own title)."""
     copy_sample_site(destination)

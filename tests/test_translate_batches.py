@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 import locpipe.steps.translate as step
-from conftest import copy_sample_site, require_tool
+from conftest import copy_sample_site, extract_and_update, require_tool
 from locpipe.cli import main
 from locpipe.errors import LocpipeError
 from locpipe.mt.base import Backend
@@ -84,10 +84,7 @@ class Parallel(Recording):
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("site")
     copy_sample_site(folder)
-    for command in ("extract", "update"):
-        result = CliRunner().invoke(main, ["-C", str(folder), command])
-        assert result.exit_code == 0, result.output
-    return folder
+    return extract_and_update(folder)
 
 
 @pytest.fixture

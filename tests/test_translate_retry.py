@@ -16,10 +16,8 @@ from pathlib import Path
 
 import polib
 import pytest
-from click.testing import CliRunner
 
-from conftest import copy_sample_site
-from locpipe.cli import main
+from conftest import copy_sample_site, extract_and_update
 from locpipe.mt.base import Backend
 from locpipe.mt.cache import MTCache, fingerprint
 from locpipe.mt.protect import PUA_TOKENS, Protector, restore
@@ -50,10 +48,7 @@ class Flaky(Backend):
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("site")
     copy_sample_site(folder)
-    for command in ("extract", "update"):
-        result = CliRunner().invoke(main, ["-C", str(folder), command])
-        assert result.exit_code == 0, result.output
-    return folder
+    return extract_and_update(folder)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_sample_site, require_tool
+from conftest import copy_sample_site, extract_and_update, require_tool
 from locpipe.cli import main
 from locpipe.formats.html import walk
 from locpipe.mt.base import Backend
@@ -74,10 +74,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("site")
     copy_sample_site(folder)
     (folder / "source_articles" / "utenti.html").write_text(MANUAL, encoding="utf-8")
-    for command in ("extract", "update"):
-        result = CliRunner().invoke(main, ["-C", str(folder), command])
-        assert result.exit_code == 0, result.output
-    return folder
+    return extract_and_update(folder)
 
 
 @pytest.fixture

@@ -499,6 +499,15 @@ def extra_flags(flags: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+def _width(value: str, i: int) -> tuple[int, int]:
+    """After a python-format width or precision at ``i``: (next offset, 1 if it was ``*``)."""
+    if i < len(value) and value[i] == "*":
+        return i + 1, 1
+    while i < len(value) and value[i].isascii() and value[i].isdigit():
+        i += 1
+    return i, 0
+
+
 def _python_directives(value: str) -> set[int]:
     """Offsets inside (not at the start of) the python-format directives gettext accepts.
 
@@ -527,24 +536,15 @@ def _python_directives(value: str) -> set[int]:
             i += 1
         while i < n and value[i] in "-+ #0":
             i += 1
-        if i < n and value[i] == "*":
-            if named:
-                break
-            unnamed += 1
-            i += 1
-        else:
-            while i < n and value[i].isascii() and value[i].isdigit():
-                i += 1
+        i, star = _width(value, i)  # the field width
+        if star and named:
+            break
+        unnamed += star
         if i < n and value[i] == ".":
-            i += 1
-            if i < n and value[i] == "*":
-                if named:
-                    break
-                unnamed += 1
-                i += 1
-            else:
-                while i < n and value[i].isascii() and value[i].isdigit():
-                    i += 1
+            i, star = _width(value, i + 1)  # the precision
+            if star and named:
+                break
+            unnamed += star
         if i < n and value[i] in "hlL":
             i += 1
         if i >= n or value[i] not in "%csridouxXeEfgG":
