@@ -41,7 +41,7 @@ from locpipe.project import Project
 from locpipe.qa import QAContext, check_entry
 from locpipe.review_context import Style, editor_text, from_editor, surroundings, word_diff, wrapped
 from locpipe.state import file_digest
-from locpipe.steps.export import domains_for, wanted
+from locpipe.steps.export import domains_for, has_text, wanted
 from locpipe.steps.translate import MT_COMMENT, PREVIOUS_COMMENT, TM_COMMENT
 from locpipe.units import element_lines, protected_notes
 
@@ -78,23 +78,33 @@ def reasons(failed: list[Failed]) -> str:
 
 
 def _failed_checks(
-    entry: polib.POEntry, project: Project | None = None, language: str = "", domain: str = ""
+    entry: polib.POEntry,
+    project: Project | None = None,
+    language: str = "",
+    domain: str = "",
+    nplurals: int | None = None,
 ) -> list[Failed]:
-    """Failed checks of an entry's translation (:func:`locpipe.qa.check_entry`)."""
-    if not entry.msgstr:
+    """Failed checks of an entry's translation (:func:`locpipe.qa.check_entry`); with
+    ``nplurals`` (the catalog's) a plural entry's forms are counted too."""
+    if not has_text(entry):
         return []
     if project is not None:
         ctx = QAContext.for_catalog(project.config, language, domain)
     else:
         ctx = QAContext(language=language, domain=domain)
+    ctx.nplurals = nplurals
     return [Failed(f.check, f.severity, f.message) for f in check_entry(entry, ctx)]
 
 
-def mark_reviewed(entry: polib.POEntry, text: str) -> None:
-    """Set a reviewed translation: no fuzzy, no previous msgid, and none of the comments
-    that described the draft (machine translation, translation memory, previous
-    translation): they were for deciding, and the decision is made."""
-    entry.msgstr = text
+def mark_reviewed(entry: polib.POEntry, text: str, forms: list[str] | None = None) -> None:
+    """Set a reviewed translation (``forms``: a plural entry's ``msgstr[n]``): no fuzzy,
+    no previous msgid, and none of the comments that described the draft (machine
+    translation, translation memory, previous translation): they were for deciding, and
+    the decision is made."""
+    if forms is not None:
+        entry.msgstr_plural = dict(enumerate(forms))
+    else:
+        entry.msgstr = text
     entry.flags = [f for f in entry.flags if f != "fuzzy"]
     entry.previous_msgid = None
     entry.previous_msgid_plural = None
@@ -105,7 +115,7 @@ def mark_reviewed(entry: polib.POEntry, text: str) -> None:
 
 def is_draft(entry: polib.POEntry) -> bool:
     """A machine draft or a msgmerge fuzzy match: has a translation, marked fuzzy."""
-    return wanted(entry) and bool(entry.msgstr) and "fuzzy" in entry.flags
+    return wanted(entry) and has_text(entry) and "fuzzy" in entry.flags
 
 
 def reviewer_identity(root: Path, given: str | None = None) -> str:
