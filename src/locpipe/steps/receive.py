@@ -65,7 +65,7 @@ from locpipe.steps.export import (
     project_identity,
     wanted,
 )
-from locpipe.steps.review import _failed_checks, mark_reviewed, reasons
+from locpipe.steps.review import _failed_checks, mark_reviewed, reasons, without_draft_comments
 from locpipe.xliff import load_xliff, unit_id
 
 #: Unknown entries named in the report (the others are only counted).
@@ -267,8 +267,9 @@ def _probe(entry: polib.POEntry | None, incoming: Incoming) -> polib.POEntry:
     if incoming.forms is not None:
         probe.msgid_plural = entry.msgid_plural if entry is not None else incoming.msgid_plural
         probe.msgstr_plural = dict(enumerate(incoming.forms))
-    if entry is not None:
-        probe.tcomment, probe.flags = entry.tcomment, list(entry.flags)
+    if entry is not None:  # the translator's text is a human's: no draft comments
+        probe.tcomment = without_draft_comments(entry.tcomment)
+        probe.flags = list(entry.flags)
     return probe
 
 

@@ -111,8 +111,14 @@ def mark_reviewed(entry: polib.POEntry, text: str, forms: list[str] | None = Non
     entry.previous_msgid = None
     entry.previous_msgid_plural = None
     entry.previous_msgctxt = None
-    lines = [line for line in entry.tcomment.splitlines() if not line.startswith(_DRAFT_COMMENTS)]
-    entry.tcomment = "\n".join(lines)
+    entry.tcomment = without_draft_comments(entry.tcomment)
+
+
+def without_draft_comments(tcomment: str) -> str:
+    """A translator comment without the lines that describe a draft's origin: what a
+    human's text is checked with (the ``moved`` check is for machine drafts only)."""
+    lines = [line for line in tcomment.splitlines() if not line.startswith(_DRAFT_COMMENTS)]
+    return "\n".join(lines)
 
 
 def is_draft(entry: polib.POEntry) -> bool:
@@ -451,7 +457,7 @@ def review(
                     candidate.msgstr = ""
                     candidate.msgid_plural = entry.msgid_plural
                     candidate.msgstr_plural = dict(enumerate(forms))
-                candidate.tcomment = entry.tcomment
+                candidate.tcomment = without_draft_comments(entry.tcomment)
                 candidate.comment = entry.comment
                 found = _failed_checks(candidate, project, language, item.domain, nplurals)
                 blocking = [f for f in found if f.blocking]
