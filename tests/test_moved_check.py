@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import polib
 import pytest
+from click.testing import CliRunner
 
 from conftest import copy_sample_site
 from locpipe.catalog import read_catalog, write_catalog
+from locpipe.cli import main
 from locpipe.project import Project
 from locpipe.qa import MACHINE_MARK, QAContext, check_entry
 from locpipe.steps.review import review
@@ -85,3 +87,24 @@ def test_review_shows_it_on_the_draft_and_not_on_the_reviewer_s_text(tmp_path):
     assert result.edited == 1 and "warning:" not in text
     edited = next(e for e in read_catalog(path) if e.msgid == SOURCE)
     assert edited.msgstr == MOVED and "fuzzy" not in edited.flags
+
+
+def test_a_translator_s_merged_text_is_not_flagged(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    copy_sample_site(site, with_locales=True)
+    path = site / "locales/fr/LC_MESSAGES/propagazione-dns.po"
+    po = read_catalog(path)
+    draft = next(e for e in po if "fuzzy" in e.flags and MT_COMMENT in e.tcomment)
+    draft.msgid, draft.msgstr = SOURCE, MOVED
+    write_catalog(path, po)
+    sent = tmp_path / "fr.po"
+    args = ["-C", str(site), "export", "--lang", "fr", "--article", "propagazione-dns"]
+    assert CliRunner().invoke(main, [*args, "-o", str(sent)]).exit_code == 0
+    theirs = polib.pofile(str(sent))
+    entry = next(e for e in theirs if e.msgid == SOURCE)
+    entry.flags.remove("fuzzy")
+    theirs.save(str(sent))
+    result = CliRunner().invoke(main, ["-C", str(site), "merge", str(sent)])
+    assert result.exit_code == 0, result.output
+    assert "1 merged" in result.output and "moved" not in result.output
