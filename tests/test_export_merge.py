@@ -61,10 +61,18 @@ def key(e: polib.POEntry) -> str:
     return unit_id(e.msgctxt, e.msgid)
 
 
-def live(project: Path) -> dict[str, list[tuple[str | None, str, str]]]:
-    """Every catalog's live entries: (msgctxt, msgid, msgstr)."""
+def text(e: polib.POEntry) -> str | tuple[str, ...]:
+    """An entry's msgstr, or its plural forms."""
+    if e.msgid_plural:
+        forms = tuple(e.msgstr_plural[i] for i in sorted(e.msgstr_plural))
+        return forms if any(forms) else ""
+    return e.msgstr
+
+
+def live(project: Path) -> dict[str, list[tuple[str | None, str, str | tuple[str, ...]]]]:
+    """Every catalog's live entries: (msgctxt, msgid, msgstr or plural forms)."""
     return {
-        str(p): [(e.msgctxt, e.msgid, e.msgstr) for e in read_catalog(p) if not e.obsolete]
+        str(p): [(e.msgctxt, e.msgid, text(e)) for e in read_catalog(p) if not e.obsolete]
         for p in sorted((project / "locales").rglob("*.po"))
     }
 

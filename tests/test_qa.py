@@ -41,7 +41,8 @@ def test_every_check_has_a_name_severity_and_explanation():
     assert list(CHECKS) == [
         "tags", "placeholders", "urls", "emails", "numbers", "dnt", "invisible", "code",
         "glossary", "unchanged", "whitespace", "punctuation", "doublespace", "doublewords",
-        "length", "french-spacing", "acronyms", "code-case", "plurals", "obsolete-only",
+        "length", "french-spacing", "acronyms", "code-case", "moved", "plurals",
+        "obsolete-only",
     ]  # fmt: skip
     for check in CHECKS.values():
         assert check.severity in ("error", "warning") and check.description

@@ -60,3 +60,35 @@ def plural_forms(language: str) -> str:
         return get_plural(language).plural_forms
     except Exception as exc:  # babel.core.UnknownLocaleError derives from Exception only
         raise LocpipeError(f"unknown language {language!r}: {exc}") from exc
+
+
+#: The numbers tried to find examples of each form: 1 upwards first, 0 last, so that
+#: English reads "form 1 (n = 2, 3…)" rather than "(n = 0, 2…)".
+_EXAMPLE_NUMBERS = (*range(1, 1001), 0)
+
+
+def form_labels(header: str, nforms: int) -> list[str]:
+    """A label per plural form with example numbers from a ``Plural-Forms`` value:
+    ``["form 0 (n = 1)", "form 1 (n = 2, 3…)"]``.  The header comes from a catalog
+    (untrusted): it is compiled by the standard library's ``gettext.c2py``, which
+    accepts only C arithmetic on ``n``; one it refuses gives plain ``form 0``…"""
+    import gettext
+    import re
+
+    labels = [f"form {i}" for i in range(nforms)]
+    match = re.search(r"plural\s*=\s*([^;]+)", header or "")
+    if match is None:
+        return labels
+    try:
+        rule = gettext.c2py(match.group(1).strip())
+        found: dict[int, list[int]] = {}
+        for n in _EXAMPLE_NUMBERS:
+            found.setdefault(int(rule(n)), []).append(n)
+    except Exception:  # noqa: BLE001 - an expression c2py or arithmetic refuses
+        return labels
+    for i in range(nforms):
+        numbers = found.get(i, [])
+        if numbers:
+            shown = ", ".join(str(n) for n in sorted(numbers[:2]))
+            labels[i] += f" (n = {shown}{'…' if len(numbers) > 2 else ''})"
+    return labels

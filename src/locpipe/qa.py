@@ -99,6 +99,30 @@ _ROMAN_RE = re.compile(r"[IVXLCDM]+")
 _CODE_TOKEN_RE = re.compile(r"(?<![\w.:/=-])\w+(?:[:=/_.]\w+)+(?![\w:/=])")
 #: How many letters an inflected form may add to a glossary word ("résolveur" → "résolveurs").
 _INFLECTION = 3
+#: The translator comment ``translate`` writes on a machine draft
+#: (:data:`locpipe.steps.translate.MT_COMMENT`).
+MACHINE_MARK = "machine translation:"
+#: Void tags that are markup, not hidden text (the ``moved`` check leaves them).
+_NOT_PROTECTED = {"br", "img", "wbr", "hr", "input"}
+_MOVED_NAME_RE = re.compile(r"<([a-z]+)")
+_PAIRED_TAG_RE = re.compile(r"</?[a-z]+\d*>")
+_MOVED_TOKEN_RE = re.compile(r"<[a-z]+\d*/>|\w+’?|[^\w\s]")
+#: Articles, determiners and prepositions (Italian, French, Spanish, Portuguese, English,
+#: German), lower case; a protected element after one of these is its object.  One list
+#: for every language: a check context knows the target language, not the source's.
+_FUNCTION_TEXT = """
+    il lo la i gli le un uno una un’ l’ di del dello della dei degli delle d’ a al allo alla
+    ai agli alle da dal dallo dalla dai dagli dalle in nel nello nella nei negli nelle su sul
+    sullo sulla sui sugli sulle con col per tra fra come ogni questo questa quel quella
+    les une des du de au aux à en par pour sur sous avec dans chez vers entre ce cet cette
+    ces chaque son sa ses leur leurs notre votre comme
+    el los las unos unas al por para sobre bajo hacia desde entre cada este esta ese esa su
+    sus como o os um uma do dos das no na nos nas pelo pela em
+    the a an of to at for with by from on into onto as each every this that these those its
+    their our your via like
+    der die das dem den des ein eine einem einen einer eines im am vom zum zur mit von für
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _NPLURALS_RE = re.compile(r"nplurals\s*=\s*(\d+)")
 #: Characters a reader does not see that change or hide what is shown: C0 controls
 #: but tab and line feed, DEL, C1 controls, bidi embeddings, overrides and isolates
@@ -154,6 +178,8 @@ class QAContext:
     french_spacing: bool = False
     #: The entry being checked is all code (extracted comment ``td > code``).
     verbatim: bool = False
+    #: The translation is a machine draft (a ``# machine translation:`` comment).
+    machine: bool = False
 
     @property
     def is_ui(self) -> bool:
@@ -495,6 +521,45 @@ def _length(source: str, target: str, ctx: QAContext) -> list[str]:
     return []
 
 
+def _moved(source: str, target: str, ctx: QAContext) -> list[str]:
+    """A machine draft's protected element (a void tag standing for a kept-whole element,
+    ``<span/>``; not ``<br/>``/``<img/>``) that followed an article or preposition in the
+    source ("del <span/>": the element is its object) and, in the draft, is separated
+    from an article or preposition by exactly one other word ("du crée <span/>"): the
+    engine moved it, as a blank, past a word it reordered, leaving the article dangling.
+    A human-reviewed translation is never flagged (``ctx.machine``)."""
+    if not ctx.machine or "/>" not in source:
+        return []
+    src, tgt = _moved_tokens(source), _moved_tokens(target)
+    moved = []
+    for tag in dict.fromkeys(t for t in src if t.endswith("/>")):
+        if _MOVED_NAME_RE.match(tag).group(1) in _NOT_PROTECTED or src.count(tag) != 1:
+            continue
+        if tgt.count(tag) != 1:
+            continue  # missing or repeated: the tags check says so
+        was, now = _word_before(src, tag), _word_before(tgt, tag)
+        if was not in _FUNCTION_WORDS or now is None or now in _FUNCTION_WORDS:
+            continue
+        index = tgt.index(tag)
+        if index >= 2 and tgt[index - 2] in _FUNCTION_WORDS:
+            moved.append(f"{tgt[index - 2]} {now} {tag} (in the source: {was} {tag})")
+    return [f"protected element moved past a word: {'; '.join(moved)}"] if moved else []
+
+
+def _moved_tokens(text: str) -> list[str]:
+    """Words (lower case, elided ``l’`` kept whole), void tags and punctuation marks; the
+    paired inline tags (``<strong>``) dropped: they sit inside words' phrases."""
+    text = _PAIRED_TAG_RE.sub("", text).replace("'", "’")
+    return [t.lower() for t in _MOVED_TOKEN_RE.findall(text)]
+
+
+def _word_before(tokens: list[str], tag: str) -> str | None:
+    """The word right before ``tag``; None at the start or after punctuation or a tag."""
+    index = tokens.index(tag)
+    before = tokens[index - 1] if index else ""
+    return before if before[:1].isalnum() or before[:1] == "_" else None
+
+
 CHECKS: dict[str, Check] = {
     c.name: c
     for c in (
@@ -530,6 +595,12 @@ CHECKS: dict[str, Check] = {
             WARNING,
             "code-like text (alpine:3.20, v=spf1) changed its letter case",
             _code_case,
+        ),
+        Check(
+            "moved",
+            WARNING,
+            "machine draft: a protected element (<span/>) was moved away from its word",
+            _moved,
         ),
         Check("plurals", ERROR, "the number of plural forms is wrong for the language"),
         Check(
@@ -628,6 +699,8 @@ def check_entry(entry: polib.POEntry, ctx: QAContext) -> list[Finding]:
         add(CHECKS["plurals"], message)
     if is_verbatim_element(entry.comment):
         ctx = replace(ctx, verbatim=True)
+    if any(line.startswith(MACHINE_MARK) for line in (entry.tcomment or "").splitlines()):
+        ctx = replace(ctx, machine=True)
     for source, target in _pairs(entry, ctx.nplurals):
         for check in CHECKS.values():
             if check.func is None or check.name in ignored:

@@ -322,6 +322,9 @@ class XUnit:
     reviewed: bool = False  # when read: the translator marked it done
     problem: str = ""  # when read: why the inline tags could not be read back
     hidden: dict[str, str] = field(default_factory=dict)  # <span/> → what it shows
+    #: A plural entry: its ``msgid_plural``, and its forms (``msgstr[n]``) in ``targets``.
+    msgid_plural: str | None = None
+    targets: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -347,26 +350,70 @@ def dump_xliff(files: list[XFile]) -> bytes:
         node.set("target-language", to_bcp47(xfile.target_language))
         node.set("product-name", xfile.product)
         for item in xfile.units:
-            unit = store.addsourceunit(item.msgid, xfile.domain, createifmissing=True)
-            unit.setid(item.id or unit_id(item.msgctxt, item.msgid))
-            unit.rich_source = [to_inline(item.msgid, item.hidden)]
-            if item.target:
-                unit.rich_target = [to_inline(item.target, item.hidden)]
-                if item.state == "translated":
-                    unit.set_state_n(unit.S_TRANSLATED)
-                    unit.markapproved(True)
-                else:
-                    unit.set_state_n(unit.S_NEEDS_REVIEW)
-                    unit.xmlelement.set("approved", "no")
+            ident = item.id or unit_id(item.msgctxt, item.msgid)
+            if item.msgid_plural is not None:
+                _plural_group(store, xfile.domain, item, ident)
+                continue
+            unit = _trans_unit(store, xfile.domain, item, ident, item.msgid, item.target)
             for origin, text in item.notes:
                 unit.addnote(text, origin=origin)
-            if item.msgctxt is not None:
-                _context_group(unit.xmlelement, "information", "x-po-msgctxt", item.msgctxt)
-            for location in item.locations:
-                _context_group(unit.xmlelement, "location", "sourcefile", location)
+            _contexts(unit.xmlelement, item)
     if not files:
         raise LocpipeError("nothing to write")
     return bytes(store)
+
+
+def _trans_unit(store: _File12, domain: str, item: XUnit, ident: str, source: str, target: str):
+    """A ``<trans-unit>`` for ``source`` (and ``target``, in ``item``'s state)."""
+    unit = store.addsourceunit(source, domain, createifmissing=True)
+    unit.setid(ident)
+    unit.rich_source = [to_inline(source, item.hidden)]
+    if target:
+        unit.rich_target = [to_inline(target, item.hidden)]
+        if item.state == "translated":
+            unit.set_state_n(unit.S_TRANSLATED)
+            unit.markapproved(True)
+        else:
+            unit.set_state_n(unit.S_NEEDS_REVIEW)
+            unit.xmlelement.set("approved", "no")
+    return unit
+
+
+def _contexts(element: etree._Element, item: XUnit) -> None:
+    if item.msgctxt is not None:
+        _context_group(element, "information", "x-po-msgctxt", item.msgctxt)
+    for location in item.locations:
+        _context_group(element, "location", "sourcefile", location)
+
+
+def plural_sources(msgid: str, msgid_plural: str, nforms: int) -> list[str]:
+    """The source of each form: the msgid for form 0, the msgid_plural for the others
+    (a language of one form has only the msgid_plural, as gettext's ``msgfmt`` reads it)."""
+    if nforms == 1:
+        return [msgid_plural]
+    return [msgid] + [msgid_plural] * (nforms - 1)
+
+
+def _plural_group(store: _File12, domain: str, item: XUnit, ident: str) -> None:
+    """A plural entry as translate-toolkit's ``po2xliff`` writes it: a ``<group
+    restype="x-gettext-plurals">`` (the entry's id, its contexts and notes) holding one
+    trans-unit per form, ids ``ID[0]``, ``ID[1]``…  The contexts and notes come before
+    the trans-units, as the strict schema wants them."""
+    targets = item.targets or [""]
+    sources = plural_sources(item.msgid, item.msgid_plural or "", len(targets))
+    group = etree.Element(f"{{{NS}}}group", id=ident, restype="x-gettext-plurals")
+    _contexts(group, item)
+    for origin, text in item.notes:
+        note = etree.SubElement(group, f"{{{NS}}}note", {"from": origin})
+        note.text = text
+    units = [
+        _trans_unit(store, domain, item, f"{ident}[{i}]", source, target)
+        for i, (source, target) in enumerate(zip(sources, targets, strict=True))
+    ]
+    first = units[0].xmlelement
+    first.addprevious(group)
+    for unit in units:
+        group.append(unit.xmlelement)
 
 
 def _context_group(unit: etree._Element, purpose: str, kind: str, value: str) -> None:
@@ -425,6 +472,56 @@ def _read_unit(element: etree._Element, ns: str) -> XUnit:
     )
 
 
+def _is_plural(element: etree._Element | None) -> bool:
+    """A ``<group restype="x-gettext-plurals">``: one plural entry, a trans-unit per form."""
+    return (
+        element is not None
+        and etree.QName(element).localname == "group"
+        and element.get("restype") == "x-gettext-plurals"
+    )
+
+
+def _is_entry(element: etree._Element, ns: str) -> bool:
+    """A trans-unit outside a plural group, or a plural group: one catalog entry."""
+    if element.tag == f"{{{ns}}}trans-unit":
+        return not _is_plural(element.getparent())
+    return _is_plural(element)
+
+
+_FORM_ID_RE = re.compile(r"(.*)\[(\d+)\]")
+
+
+def _read_plural(group: etree._Element, ns: str) -> XUnit:
+    """A plural group read back: the msgid and msgid_plural from the sources of forms 0
+    and 1, the forms in :attr:`XUnit.targets`, reviewed when every form is.  Forms whose
+    ids say another order (``ID[1]`` first) are a problem, not reordered silently."""
+    ident = group.get("id") or ""
+    forms = [_read_unit(u, ns) for u in group.iterchildren(f"{{{ns}}}trans-unit")]
+    msgctxt = None
+    for child in group.iterchildren(f"{{{ns}}}context-group"):
+        for context in child.iterchildren(f"{{{ns}}}context"):
+            if context.get("context-type") == "x-po-msgctxt":
+                msgctxt = "".join(context.itertext())
+    problems = [f"form {i}: {u.problem}" for i, u in enumerate(forms) if u.problem]
+    for i, unit in enumerate(forms):
+        match = _FORM_ID_RE.fullmatch(unit.id)
+        if match and (match.group(1) != ident or int(match.group(2)) != i):
+            problems.append(f"trans-unit {unit.id!r} is form {i} of plural group {ident!r}")
+            break
+    sources = [u.msgid for u in forms]
+    return XUnit(
+        msgid=sources[0] if sources else "",
+        msgctxt=msgctxt if msgctxt is not None else (forms[0].msgctxt if forms else None),
+        target=forms[0].target if forms else "",
+        id=ident,
+        line=group.sourceline,
+        reviewed=bool(forms) and all(u.reviewed for u in forms),
+        problem="; ".join(problems),
+        msgid_plural=sources[1] if len(sources) > 1 else (sources[0] if sources else ""),
+        targets=[u.target for u in forms],
+    )
+
+
 _XLIFF_NS = "urn:oasis:names:tc:xliff:document:"
 
 
@@ -458,7 +555,7 @@ def load_xliff(path: Path) -> list[XFile]:
         events = etree.iterparse(
             str(path),
             events=("start", "end"),
-            tag=("{*}xliff", "{*}file", "{*}trans-unit"),
+            tag=("{*}xliff", "{*}file", "{*}group", "{*}trans-unit"),
             resolve_entities=False,
             no_network=True,
         )
@@ -473,7 +570,7 @@ def load_xliff(path: Path) -> list[XFile]:
                         target_language=element.get("target-language") or "",
                         product=element.get("product-name") or "",
                     )
-            elif element.tag == f"{{{ns}}}trans-unit":
+            elif _is_entry(element, ns):
                 _take_unit(element, ns, files)
     except etree.XMLSyntaxError as exc:
         raise LocpipeError(f"not valid XML: {exc.msg}", path, exc.lineno) from None
@@ -490,7 +587,8 @@ def _take_unit(element: etree._Element, ns: str, files: dict[etree._Element, XFi
     if node is None or node not in files:
         return
     if next(element.iterancestors(f"{{{ns}}}trans-unit"), None) is None:
-        files[node].units.append(_read_unit(element, ns))
+        read = _read_plural if _is_plural(element) else _read_unit
+        files[node].units.append(read(element, ns))
     parent = element.getparent()
     if parent is not None and parent.tag in (f"{{{ns}}}body", f"{{{ns}}}group"):
         element.clear(keep_tail=True)

@@ -10,13 +10,16 @@ import click
 import polib
 
 from locpipe.cli import Context, _run, pass_context
+from locpipe.display import visible
 from locpipe.review_context import Style
 from locpipe.steps.review import (
     _failed_checks,
     edit_with_editor,
     editor_notes,
+    forms_text,
     review,
     reviewer_identity,
+    text_forms,
 )
 
 
@@ -42,8 +45,26 @@ def _edit(text: str, entry: polib.POEntry) -> str | None:
         if edited is None:
             click.echo("the editor failed; nothing changed")
         return edited
+    if entry.msgid_plural:
+        return _edit_forms(text)
     click.echo("Type the translation on one line (an empty line keeps the draft):")
     return _ask("> ")
+
+
+def _edit_forms(text: str) -> str | None:
+    """Inline, a plural entry's forms one after the other (an empty line keeps a form)."""
+    blocks = text.split("\n")
+    labels = [line for line in blocks if line.startswith("=== form ")]
+    forms = text_forms(text, len(labels)) or []
+    click.echo("Type each form on one line (an empty line keeps the draft's):")
+    out = []
+    for label, form in zip(labels, forms, strict=True):
+        click.echo(visible(f"{label.strip('= ')}: {form}"))
+        answer = _ask("> ")
+        if answer is None:
+            return None
+        out.append(answer.strip() or form)
+    return forms_text(out, [label.strip("= ") for label in labels])
 
 
 @click.command(name="review")

@@ -12,8 +12,9 @@ and refuse a file meant for another project or language:
   and ``product-name``; inline tags are ``<g>``/``<x/>`` elements that CAT
   tools protect, not text (see :mod:`locpipe.xliff`).
 
-Plural entries are left out (the sample site has none; a translator can work
-on them in the ``.po`` catalog itself).
+Plural entries travel too: in PO as they are (``msgid_plural``, ``msgstr[n]``),
+in XLIFF as translate-toolkit's ``po2xliff`` writes them, a ``<group
+restype="x-gettext-plurals">`` with one trans-unit per form (see :mod:`locpipe.xliff`).
 """
 
 from __future__ import annotations
@@ -56,9 +57,21 @@ def file_format(path: Path) -> str:
     raise LocpipeError("unknown format: name the file .po, .xlf or .xliff", path)
 
 
+def has_text(entry: polib.POEntry) -> bool:
+    """Whether an entry has a translation: its msgstr, or any of its plural forms."""
+    if entry.msgid_plural:
+        return any(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
+def plural_list(entry: polib.POEntry) -> list[str]:
+    """The ``msgstr[n]`` forms of a plural entry, in order."""
+    return [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+
+
 def entry_state(entry: polib.POEntry) -> str:
     """``untranslated``, ``fuzzy`` (a draft: machine or msgmerge) or ``translated`` (reviewed)."""
-    if not entry.msgstr:
+    if not has_text(entry):
         return "untranslated"
     return "fuzzy" if "fuzzy" in entry.flags else "translated"
 
@@ -93,8 +106,8 @@ def domains_for(project: Project, language: str, article: str | None) -> list[Do
 
 
 def wanted(entry: polib.POEntry) -> bool:
-    """Live, singular, non-header entries."""
-    return not entry.obsolete and not entry.msgid_plural and entry.msgid != ""
+    """Live, non-header entries (singular or plural)."""
+    return not entry.obsolete and entry.msgid != ""
 
 
 @dataclass
@@ -119,6 +132,8 @@ def _po_entry(entry: polib.POEntry, msgctxt: str | None) -> polib.POEntry:
     copy = polib.POEntry(
         msgid=entry.msgid,
         msgstr=entry.msgstr,
+        msgid_plural=entry.msgid_plural,
+        msgstr_plural=dict(entry.msgstr_plural),
         msgctxt=msgctxt,
         comment=entry.comment,
         tcomment=entry.tcomment,
@@ -127,6 +142,7 @@ def _po_entry(entry: polib.POEntry, msgctxt: str | None) -> polib.POEntry:
     )
     copy.previous_msgid = entry.previous_msgid
     copy.previous_msgctxt = entry.previous_msgctxt
+    copy.previous_msgid_plural = entry.previous_msgid_plural
     return copy
 
 
@@ -183,6 +199,8 @@ def export(
                     msgid=entry.msgid,
                     msgctxt=entry.msgctxt,
                     target=entry.msgstr,
+                    msgid_plural=entry.msgid_plural or None,
+                    targets=plural_list(entry),
                     state=entry_state(entry),
                     notes=notes,
                     locations=list(dict.fromkeys(f for f, _ in entry.occurrences)),

@@ -53,17 +53,19 @@ from locpipe.catalog import extra_flags, read_catalog, write_catalog
 from locpipe.config import normalize_language
 from locpipe.errors import LocpipeError
 from locpipe.project import Project
-from locpipe.qa import IGNORE_MARK
+from locpipe.qa import IGNORE_MARK, nplurals_of
 from locpipe.steps.export import (
     ALL_DOMAINS,
     CTXT_SEP,
     DOMAIN_HEADER,
     PROJECT_HEADER,
     file_format,
+    has_text,
+    plural_list,
     project_identity,
     wanted,
 )
-from locpipe.steps.review import _failed_checks, mark_reviewed, reasons
+from locpipe.steps.review import _failed_checks, mark_reviewed, reasons, without_draft_comments
 from locpipe.xliff import load_xliff, unit_id
 
 #: Unknown entries named in the report (the others are only counted).
@@ -85,6 +87,9 @@ class Incoming:
     id: str = ""
     problem: str = ""  # why the translation cannot be read (XLIFF inline tags)
     flags: tuple[str, ...] = ()  # flags gettext does not know (Weblate's, PO files only)
+    #: A plural entry's msgid_plural and forms (``msgstr[n]`` in order); None for a singular.
+    msgid_plural: str | None = None
+    forms: list[str] | None = None
 
 
 @dataclass
@@ -144,15 +149,18 @@ def _read_po(path: Path, shown: str) -> _Transfer:
                 )
             name, _, rest = ctxt.partition(CTXT_SEP)
             ctxt = rest if CTXT_SEP in entry.msgctxt else None
+        plural = bool(entry.msgid_plural)
         entries.append(
             Incoming(
                 name,
                 ctxt,
                 entry.msgid,
                 entry.msgstr,
-                bool(entry.msgstr) and "fuzzy" not in entry.flags,
+                has_text(entry) and "fuzzy" not in entry.flags,
                 f"{shown}:{entry.linenum}",
                 flags=tuple(f for f in extra_flags(entry.flags) if not f.startswith(IGNORE_MARK)),
+                msgid_plural=entry.msgid_plural if plural else None,
+                forms=plural_list(entry) if plural else None,
             )
         )
     return _Transfer(
@@ -181,6 +189,8 @@ def _read_xliff(path: Path, shown: str) -> _Transfer:
             f"{shown}:{u.line} (unit {u.id})" if u.id else f"{shown}:{u.line}",
             u.id,
             u.problem,
+            msgid_plural=u.msgid_plural,
+            forms=list(u.targets) if u.msgid_plural is not None else None,
         )
         for f in files
         for u in f.units
@@ -240,6 +250,29 @@ def receive(
     return result
 
 
+def _text(entry: polib.POEntry) -> str:
+    """An entry's translation as one string (plural forms joined by `` | ``), to compare
+    and to show."""
+    return " | ".join(plural_list(entry)) if entry.msgid_plural else entry.msgstr
+
+
+def _probe(entry: polib.POEntry | None, incoming: Incoming) -> polib.POEntry:
+    """The translator's text as a catalog entry, to be checked (with the catalog's own
+    ``# locpipe-ignore`` comment and flags, if the catalog has the entry)."""
+    probe = polib.POEntry(
+        msgid=entry.msgid if entry is not None else incoming.msgid,
+        msgctxt=incoming.msgctxt,
+        msgstr=incoming.msgstr if incoming.forms is None else "",
+    )
+    if incoming.forms is not None:
+        probe.msgid_plural = entry.msgid_plural if entry is not None else incoming.msgid_plural
+        probe.msgstr_plural = dict(enumerate(incoming.forms))
+    if entry is not None:  # the translator's text is a human's: no draft comments
+        probe.tcomment = without_draft_comments(entry.tcomment)
+        probe.flags = list(entry.flags)
+    return probe
+
+
 def _previous_keys(live: Iterable[polib.POEntry]) -> set[tuple[str | None, str]]:
     """(msgctxt, msgid) of the sources ``update`` replaced: the ``#|`` lines of live entries.
 
@@ -288,14 +321,15 @@ def _merge_catalog(
         if incoming.problem:
             result.refused.append(Item(incoming.where, domain, incoming.msgid, incoming.problem))
             continue
-        probe = polib.POEntry(
-            msgid=entry.msgid if entry is not None else incoming.msgid,
-            msgctxt=incoming.msgctxt,
-            msgstr=incoming.msgstr,
-        )
-        if entry is not None:  # the catalog's own `# locpipe-ignore: numbers` holds
-            probe.tcomment, probe.flags = entry.tcomment, list(entry.flags)
-        found = _failed_checks(probe, project, language, domain)
+        ours_plural = entry is not None and bool(entry.msgid_plural)
+        if entry is not None and ours_plural != (incoming.forms is not None):
+            kind = "plural" if ours_plural else "singular"
+            result.refused.append(
+                Item(incoming.where, domain, incoming.msgid, f"the catalog's entry is {kind}")
+            )
+            continue
+        probe = _probe(entry, incoming)
+        found = _failed_checks(probe, project, language, domain, nplurals_of(catalog))
         blocking = [f for f in found if f.blocking]
         if blocking:
             result.refused.append(Item(incoming.where, domain, incoming.msgid, reasons(blocking)))
@@ -303,26 +337,25 @@ def _merge_catalog(
         if entry is None:
             old = dead.get(key)
             if old is None:
-                gone = polib.POEntry(
-                    msgid=incoming.msgid, msgctxt=incoming.msgctxt, msgstr=incoming.msgstr
-                )
+                gone = probe
+                gone.tcomment, gone.flags = "", []
                 gone.obsolete = True
                 catalog.append(gone)
                 dead[key] = gone
                 changed = True
                 detail = "source no longer in the article; kept as obsolete"
-            elif old.msgstr == incoming.msgstr:
+            elif _text(old) == _text(probe):
                 detail = "source no longer in the article; already kept as obsolete"
-            elif prefer == "theirs":
-                old.msgstr = incoming.msgstr
+            elif prefer == "theirs" and bool(old.msgid_plural) == bool(probe.msgid_plural):
+                old.msgstr, old.msgstr_plural = probe.msgstr, dict(probe.msgstr_plural)
                 changed = True
                 detail = "source no longer in the article; obsolete entry updated"
             else:
                 detail = "source no longer in the article; a different obsolete translation kept"
             result.stale.append(Item(incoming.where, domain, incoming.msgid, detail))
             continue
-        ours_reviewed = bool(entry.msgstr) and "fuzzy" not in entry.flags
-        if ours_reviewed and entry.msgstr == incoming.msgstr:
+        ours_reviewed = has_text(entry) and "fuzzy" not in entry.flags
+        if ours_reviewed and _text(entry) == _text(probe):
             result.unchanged += 1
             continue
         if ours_reviewed:
@@ -332,13 +365,13 @@ def _merge_catalog(
                     incoming.where,
                     domain,
                     entry.msgid,
-                    f"ours {_short(entry.msgstr)!r}, theirs {_short(incoming.msgstr)!r} "
+                    f"ours {_short(_text(entry))!r}, theirs {_short(_text(probe))!r} "
                     f"({'theirs taken' if taken else 'ours kept'})",
                 )
             )
             if not taken:
                 continue
-        mark_reviewed(entry, incoming.msgstr)
+        mark_reviewed(entry, incoming.msgstr, incoming.forms)
         entry.flags += [f for f in incoming.flags if f not in entry.flags]
         result.merged += 1
         if found:

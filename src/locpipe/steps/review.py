@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -37,11 +38,12 @@ import polib
 from locpipe.catalog import read_catalog, write_catalog
 from locpipe.display import visible
 from locpipe.errors import LocpipeError
+from locpipe.plurals import form_labels
 from locpipe.project import Project
-from locpipe.qa import QAContext, check_entry
+from locpipe.qa import QAContext, check_entry, nplurals_of
 from locpipe.review_context import Style, editor_text, from_editor, surroundings, word_diff, wrapped
 from locpipe.state import file_digest
-from locpipe.steps.export import domains_for, wanted
+from locpipe.steps.export import domains_for, has_text, plural_list, wanted
 from locpipe.steps.translate import MT_COMMENT, PREVIOUS_COMMENT, TM_COMMENT
 from locpipe.units import element_lines, protected_notes
 
@@ -78,34 +80,50 @@ def reasons(failed: list[Failed]) -> str:
 
 
 def _failed_checks(
-    entry: polib.POEntry, project: Project | None = None, language: str = "", domain: str = ""
+    entry: polib.POEntry,
+    project: Project | None = None,
+    language: str = "",
+    domain: str = "",
+    nplurals: int | None = None,
 ) -> list[Failed]:
-    """Failed checks of an entry's translation (:func:`locpipe.qa.check_entry`)."""
-    if not entry.msgstr:
+    """Failed checks of an entry's translation (:func:`locpipe.qa.check_entry`); with
+    ``nplurals`` (the catalog's) a plural entry's forms are counted too."""
+    if not has_text(entry):
         return []
     if project is not None:
         ctx = QAContext.for_catalog(project.config, language, domain)
     else:
         ctx = QAContext(language=language, domain=domain)
+    ctx.nplurals = nplurals
     return [Failed(f.check, f.severity, f.message) for f in check_entry(entry, ctx)]
 
 
-def mark_reviewed(entry: polib.POEntry, text: str) -> None:
-    """Set a reviewed translation: no fuzzy, no previous msgid, and none of the comments
-    that described the draft (machine translation, translation memory, previous
-    translation): they were for deciding, and the decision is made."""
-    entry.msgstr = text
+def mark_reviewed(entry: polib.POEntry, text: str, forms: list[str] | None = None) -> None:
+    """Set a reviewed translation (``forms``: a plural entry's ``msgstr[n]``): no fuzzy,
+    no previous msgid, and none of the comments that described the draft (machine
+    translation, translation memory, previous translation): they were for deciding, and
+    the decision is made."""
+    if forms is not None:
+        entry.msgstr_plural = dict(enumerate(forms))
+    else:
+        entry.msgstr = text
     entry.flags = [f for f in entry.flags if f != "fuzzy"]
     entry.previous_msgid = None
     entry.previous_msgid_plural = None
     entry.previous_msgctxt = None
-    lines = [line for line in entry.tcomment.splitlines() if not line.startswith(_DRAFT_COMMENTS)]
-    entry.tcomment = "\n".join(lines)
+    entry.tcomment = without_draft_comments(entry.tcomment)
+
+
+def without_draft_comments(tcomment: str) -> str:
+    """A translator comment without the lines that describe a draft's origin: what a
+    human's text is checked with (the ``moved`` check is for machine drafts only)."""
+    lines = [line for line in tcomment.splitlines() if not line.startswith(_DRAFT_COMMENTS)]
+    return "\n".join(lines)
 
 
 def is_draft(entry: polib.POEntry) -> bool:
     """A machine draft or a msgmerge fuzzy match: has a translation, marked fuzzy."""
-    return wanted(entry) and bool(entry.msgstr) and "fuzzy" in entry.flags
+    return wanted(entry) and has_text(entry) and "fuzzy" in entry.flags
 
 
 def reviewer_identity(root: Path, given: str | None = None) -> str:
@@ -169,17 +187,49 @@ class _Decision:
     before: dict[str, object]
 
 
-_KEPT = ("msgstr", "flags", "previous_msgid", "previous_msgid_plural", "previous_msgctxt",
-         "tcomment")  # fmt: skip
+_KEPT = ("msgstr", "msgstr_plural", "flags", "previous_msgid", "previous_msgid_plural",
+         "previous_msgctxt", "tcomment")  # fmt: skip
+
+
+def _copied(value: object) -> object:
+    if isinstance(value, list):
+        return list(value)
+    return dict(value) if isinstance(value, dict) else value
 
 
 def _snapshot(entry: polib.POEntry) -> dict[str, object]:
-    return {name: list(v) if isinstance(v := getattr(entry, name), list) else v for name in _KEPT}
+    return {name: _copied(getattr(entry, name)) for name in _KEPT}
 
 
 def _restore(entry: polib.POEntry, before: dict[str, object]) -> None:
     for name, value in before.items():
-        setattr(entry, name, list(value) if isinstance(value, list) else value)
+        setattr(entry, name, _copied(value))
+
+
+#: The line above each form in the text a plural entry is edited as (``=== form 1 (n = 2,
+#: 3…) ===``): one block per form, in order.
+_FORM_LINE_RE = re.compile(r"^=== form (\d+)\b.*===[ \t]*$", re.M)
+
+
+def labels_of(catalog: polib.POFile, entry: polib.POEntry) -> list[str]:
+    """The labels of a plural entry's forms, with example numbers (``form 0 (n = 1)``)."""
+    return form_labels(catalog.metadata.get("Plural-Forms", ""), len(entry.msgstr_plural))
+
+
+def forms_text(forms: list[str], labels: list[str]) -> str:
+    """A plural entry's forms as the text edited in $EDITOR: a ``=== label ===`` line
+    above each form."""
+    return "\n".join(f"=== {label} ===\n{form}" for label, form in zip(labels, forms, strict=True))
+
+
+def text_forms(text: str, count: int) -> list[str] | None:
+    """The forms of a text written by :func:`forms_text` (edited); None unless it has
+    ``count`` blocks numbered 0, 1… in order."""
+    marks = list(_FORM_LINE_RE.finditer(text))
+    if [int(m.group(1)) for m in marks] != list(range(count)) or text[: marks[0].start()].strip():
+        return None
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return [text[m.end() : end].strip("\r\n") for m, end in zip(marks, ends, strict=True)]
 
 
 def show_entry(
@@ -218,6 +268,8 @@ def show_entry(
         guess = " (counted from the row's cells)" if around.header_guessed else ""
         field("column:", around.header + guess, style.dim)
     field("source:", entry.msgid)
+    if entry.msgid_plural:
+        field("plural:", entry.msgid_plural)
     for tag, shown in protected_notes(entry.comment).items():
         field("hidden:", f"{tag} = {shown} (never translated)", style.dim)
     if entry.previous_msgid is not None:
@@ -226,7 +278,13 @@ def show_entry(
             (style.label(line[:10]) if i == 0 else line[:10]) + line[10:]
             for i, line in enumerate(wrapped(f"{'changed:':<10}", diff, width + 40))
         ]
-    field("draft:", entry.msgstr)
+    if entry.msgid_plural:
+        forms = plural_list(entry)
+        for label, form in zip(labels_of(item.catalog, entry), forms, strict=True):
+            lines.append(style.label(visible(f"{label}:")))
+            field("", form)
+    else:
+        field("draft:", entry.msgstr)
     for line in entry.tcomment.splitlines():
         if line.startswith(_DRAFT_COMMENTS):
             field("", f"({line})", style.dim)
@@ -240,6 +298,11 @@ def show_entry(
 def editor_notes(entry: polib.POEntry, failed: list[Failed]) -> list[str]:
     """The notes written below the draft in the $EDITOR file."""
     notes = [f"source: {entry.msgid}"]
+    if entry.msgid_plural:
+        notes += [
+            f"plural source: {entry.msgid_plural}",
+            "one block per plural form: keep the === form N === lines",
+        ]
     if entry.previous_msgid is not None:
         notes.append(f"source before it changed: {entry.previous_msgid}")
     lines = element_lines(entry.comment)
@@ -326,8 +389,9 @@ def review(
         entry = item.entry
         show = True
         advance = True
+        nplurals = nplurals_of(item.catalog)
         while True:
-            failed = _failed_checks(entry, project, language, item.domain)
+            failed = _failed_checks(entry, project, language, item.domain, nplurals)
             if show:
                 for line in show_entry(item, index + 1, len(items), language, failed, style, width):
                     say_raw(line)
@@ -363,26 +427,44 @@ def review(
                     say(f"cannot accept: {reasons(blocking)}; [e]dit it or [s]kip")
                     continue
                 before = _snapshot(entry)
-                if save(item, lambda e: mark_reviewed(e, e.msgstr)):
+                if save(item, lambda e: mark_reviewed(e, e.msgstr, _forms(e))):
                     history.append(_Decision(index, "accepted", before))
                     decisions[index] = "accepted"
                 break
             if key == "e":
-                text = edit(entry.msgstr, entry)
+                forms: list[str] | None = None
+                if entry.msgid_plural:
+                    labels = labels_of(item.catalog, entry)
+                    text = edit(forms_text(plural_list(entry), labels), entry)
+                    forms = None if text is None else text_forms(text, len(labels))
+                    if text is not None and forms is None:
+                        say(
+                            f"edit cancelled: expected {len(labels)} blocks, one per form, "
+                            "each under its === form N === line; nothing changed"
+                        )
+                        continue
+                    if forms is not None and not any(f.strip() for f in forms):
+                        text = None
+                else:
+                    text = edit(entry.msgstr, entry)
                 if text is None or not text.strip():
                     say("edit cancelled; nothing changed")
                     continue
                 candidate = polib.POEntry(
                     msgid=entry.msgid, msgstr=text, msgctxt=entry.msgctxt, flags=entry.flags
                 )
-                candidate.tcomment = entry.tcomment
+                if forms is not None:
+                    candidate.msgstr = ""
+                    candidate.msgid_plural = entry.msgid_plural
+                    candidate.msgstr_plural = dict(enumerate(forms))
+                candidate.tcomment = without_draft_comments(entry.tcomment)
                 candidate.comment = entry.comment
-                found = _failed_checks(candidate, project, language, item.domain)
+                found = _failed_checks(candidate, project, language, item.domain, nplurals)
                 blocking = [f for f in found if f.blocking]
                 before = _snapshot(entry)
                 if blocking:
                     # kept as a draft: still fuzzy
-                    if not save(item, lambda e, t=text: setattr(e, "msgstr", t)):
+                    if not save(item, lambda e, t=text, f=forms: _set_draft(e, t, f)):
                         break
                     history.append(_Decision(index, "draft", before))
                     entry = item.entry
@@ -391,7 +473,7 @@ def review(
                     continue
                 if found:
                     say(f"warning: {reasons(found)}")
-                if save(item, lambda e, text=text: mark_reviewed(e, text)):
+                if save(item, lambda e, text=text, f=forms: mark_reviewed(e, text, f)):
                     history.append(_Decision(index, "edited", before))
                     decisions[index] = "edited"
                 break
@@ -399,6 +481,23 @@ def review(
         if advance:
             index += 1
     return tally()
+
+
+def _forms(entry: polib.POEntry) -> list[str] | None:
+    """A plural entry's forms (None for a singular one)."""
+    return plural_list(entry) if entry.msgid_plural else None
+
+
+def _text(entry: polib.POEntry) -> tuple[str, ...]:
+    return (entry.msgstr, *plural_list(entry))
+
+
+def _set_draft(entry: polib.POEntry, text: str, forms: list[str] | None) -> None:
+    """An edit that fails a blocking check: saved, still a draft (fuzzy)."""
+    if forms is None:
+        entry.msgstr = text
+    else:
+        entry.msgstr_plural = dict(enumerate(forms))
 
 
 @contextmanager
@@ -428,7 +527,7 @@ def _reread(item: _Item, items: list[_Item], say: Callable[[str], None], shown: 
         if other.path == item.path and other is not item:
             other.catalog = fresh
             other.entry = entries.get(_key(other.entry), other.entry)
-    if mine is None or not is_draft(mine) or mine.msgstr != item.entry.msgstr:
+    if mine is None or not is_draft(mine) or _text(mine) != _text(item.entry):
         item.catalog, item.entry = fresh, mine or item.entry
         say(
             f"{shown}: this entry was changed by another command while you were reviewing; "
