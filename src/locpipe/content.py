@@ -3,8 +3,10 @@
 A page's units inside an element the selector matches (``main``,
 ``article``, ``#content``...) belong to the article's domain; the units of
 its ``<body>`` outside every such element (header, navigation, tag cloud,
-footer: repeated on every page) belong to the shared ``site`` domain.  The
-units of ``<head>`` (title, description) are the page's own.
+footer: repeated on every page) belong to the shared ``site`` domain.  Outside
+the body, the page's ``<title>`` and ``<meta>`` descriptions are its own; other
+units there (``<link title>`` of the home, previous and next pages) are chrome.
+A page in which the selector matches nothing is all its own.
 
 The selector is matched by soupsieve on a tree BeautifulSoup's ``html.parser``
 builds, which records where each element starts (``sourceline``,
@@ -72,12 +74,21 @@ def chrome_units(
     if selector is None:
         return []
     spans = content_spans(text, selector)
+    if not spans:
+        return []  # a page without such an element (a home page, a list): all its own
     lows = [start for start, _ in spans]
     chrome = []
     for unit in units:
         if not (body[0] <= unit.start and unit.end <= body[1]):
-            continue  # <head>: the page's own title and description
+            if not _own_head_unit(unit):
+                chrome.append(unit)
+            continue
         i = bisect_right(lows, unit.start) - 1
         if i < 0 or unit.end > spans[i][1]:
             chrome.append(unit)
     return chrome
+
+
+def _own_head_unit(unit: Unit) -> bool:
+    """A unit of ``<head>`` that describes this page alone: its title, its ``<meta>``."""
+    return unit.element == "title" or unit.element.startswith("meta[")

@@ -91,12 +91,20 @@ def find_marks(text: str) -> Marks:
     return marks
 
 
-def alternates_html(alternates: Sequence[tuple[str, str]]) -> str:
-    """``<link rel="alternate" hreflang href>`` lines, escaped."""
+def alternates_html(alternates: Sequence[tuple[str, str]], indent: str = "") -> str:
+    """``<link rel="alternate" hreflang href>`` lines, escaped, each followed by a
+    new line and ``indent`` (the indentation of what follows them)."""
     return "".join(
-        f'<link rel="alternate" hreflang="{escape(code)}" href="{escape(href)}">\n'
+        f'<link rel="alternate" hreflang="{escape(code)}" href="{escape(href)}">\n{indent}'
         for code, href in alternates
     )
+
+
+def _indent(text: str, at: int) -> str:
+    """The white space from the start of ``at``'s line to ``at``, if only white space."""
+    start = text.rfind("\n", 0, at) + 1
+    before = text[start:at]
+    return before if not before.strip(" \t") else ""
 
 
 def switcher_html(languages: Sequence[Switch]) -> str:
@@ -128,7 +136,8 @@ def render_page(
     for start, end in marks.alternates:
         edits.append((start, end, ""))
     if marks.alternates_at is not None and alternates:
-        edits.append((marks.alternates_at, marks.alternates_at, alternates_html(alternates)))
+        at = marks.alternates_at
+        edits.append((at, at, alternates_html(alternates, _indent(text, at))))
     if marks.switcher_at is not None and len(languages) > 1:
         edits.append((marks.switcher_at, marks.switcher_at, switcher_html(languages)))
     edits.sort(key=lambda edit: (edit[0], edit[1]))
