@@ -248,3 +248,14 @@ def test_a_page_without_the_content_element_keeps_all_its_strings(site: Path):
     run(site, "build")
     page = (site / "build/en/chi-siamo.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html><html lang=en><head>")
+
+
+def test_report_and_weblate_see_the_site_domain(site: Path):
+    run(site, "extract")
+    run(site, "update")
+    run(site, "report")
+    report = (site / "build/report/index.html").read_text(encoding="utf-8")
+    assert '<tr class="catalog" data-catalog="en/site">' in report
+    assert '<a class="page" href="../en/dns.html"' in report
+    assert "site.html" not in report  # the chrome has no page of its own
+    assert "it finds: ui, site, ch02, dns, posta" in run(site, "weblate-config").output

@@ -124,8 +124,10 @@ def scan_site(folder: Path) -> SiteScan:
 
 def _found_page(path: Path) -> FoundPage:
     problem = ""
-    if not _SLUG_RE.match(path.stem) or path.stem == "ui":
-        problem = "its name cannot be a slug (letters, digits, . _ -; not 'ui'): rename it"
+    if not _SLUG_RE.match(path.stem) or path.stem in ("ui", "site"):
+        problem = (
+            "its name cannot be a slug (letters, digits, . _ -; not 'ui' or 'site'): rename it"
+        )
     elif path.stem == "index":
         problem = "build writes each language's article list to index.html: rename it"
     try:
