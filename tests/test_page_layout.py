@@ -259,3 +259,34 @@ def test_report_and_weblate_see_the_site_domain(site: Path):
     assert '<a class="page" href="../en/dns.html"' in report
     assert "site.html" not in report  # the chrome has no page of its own
     assert "it finds: ui, site, ch02, dns, posta" in run(site, "weblate-config").output
+
+
+def test_page_layout_updates_hreflang_and_canonical_in_place(site: Path):
+    config = (site / "locpipe.toml").read_text(encoding="utf-8")
+    config += '\n[site]\nbase_url = "https://gufo.example.org"\n'
+    (site / "locpipe.toml").write_text(config, encoding="utf-8")
+    (site / "pages/rete.html").write_text(
+        '<!DOCTYPE html>\n<html lang="it-IT">\n<head>\n  <title>La rete di casa</title>\n'
+        '  <link rel="canonical" href="https://vecchio.example.org/rete/">\n'
+        '  <link rel="alternate" hreflang="it" href="https://vecchio.example.org/rete/">\n'
+        '  <link rel="alternate" hreflang="fr" href="https://vecchio.example.org/fr/reseau/">\n'
+        '  <link rel="stylesheet" href="/tema.css">\n</head>\n'
+        '<body><div data-locpipe-languages class="lingue"></div>'
+        "<main><p>Il router collega la casa alla rete.</p></main></body>\n</html>\n",
+        encoding="utf-8",
+    )
+    run(site, "all")
+    page = (site / "build/en/rete.html").read_text(encoding="utf-8")
+    base = "https://gufo.example.org"
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">\n<head>\n')
+    assert (
+        f'  <link rel="canonical" href="{base}/en/rete.html">\n'
+        f'  <link rel="alternate" hreflang="it" href="{base}/it/rete.html">\n'
+        f'  <link rel="alternate" hreflang="en" href="{base}/en/rete.html">\n'
+        f'  <link rel="alternate" hreflang="es" href="{base}/es/rete.html">\n'
+        f'  <link rel="alternate" hreflang="x-default" href="{base}/it/rete.html">\n'
+        '  <link rel="stylesheet" href="/tema.css">\n</head>\n'
+    ) in page
+    assert "vecchio.example.org" not in page
+    assert page.count("locpipe-languages") == 2  # the marker and the switcher in it
+    assert '<div data-locpipe-languages class="lingue"><nav class="locpipe-languages">' in page

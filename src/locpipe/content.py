@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from functools import lru_cache
 
 from locpipe.units import Unit
 
@@ -30,7 +31,8 @@ def _line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
-def content_spans(text: str, selector: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)  # build asks once per language of a page
+def content_spans(text: str, selector: str) -> tuple[tuple[int, int], ...]:
     """The source spans (start of the start tag, end of the element) the selector matches."""
     import soupsieve
     from bs4 import BeautifulSoup
@@ -54,7 +56,7 @@ def content_spans(text: str, selector: str) -> list[tuple[int, int]]:
         bound = len(text) if bound is None else bound
         close = text.lower().rfind(f"</{element.name.lower()}", start, bound)
         spans.append((start, close if close > start else bound))
-    return _merged(spans)
+    return tuple(_merged(spans))
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -7,6 +7,7 @@ of :mod:`locpipe.pagecheck` compares like with like):
 - ``<html lang>`` is set to the page's language (added when missing);
 - the source's own ``<link rel="alternate" hreflang>`` are replaced by the
   page's alternates, where the first one stood, else just before ``</head>``;
+- the ``href`` of a ``<link rel="canonical">`` is the page's own URL;
 - a language switcher ``<nav class="locpipe-languages">`` goes right after
   the ``<body>`` start tag, or inside the element marked ``data-locpipe-languages``.
 
@@ -16,6 +17,7 @@ back byte for byte.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -49,11 +51,17 @@ class Marks:
     alternates: list[tuple[int, int]] = field(default_factory=list)
     alternates_at: int | None = None
     switcher_at: int | None = None
+    #: (start, end) of the ``href`` value of ``<link rel="canonical">``.
+    canonical: tuple[int, int] | None = None
 
 
 def _is_alternate(attrs: dict[str, str | None]) -> bool:
     rel = (attrs.get("rel") or "").lower().split()
     return "alternate" in rel and attrs.get("hreflang") is not None
+
+
+def _is_canonical(attrs: dict[str, str | None]) -> bool:
+    return "canonical" in (attrs.get("rel") or "").lower().split()
 
 
 def find_marks(text: str) -> Marks:
@@ -75,7 +83,10 @@ def find_marks(text: str) -> Marks:
             elif token.tag == "head" and head_start_end is None:
                 head_start_end = token.end
             elif token.tag == "link" and _is_alternate(attrs):
-                marks.alternates.append((token.start, token.end))
+                marks.alternates.append(_whole_line(text, token.start, token.end))
+            elif token.tag == "link" and _is_canonical(attrs) and marks.canonical is None:
+                href = attribute_spans(text, token).get("href")
+                marks.canonical = href[:2] if href is not None and href[2] else None
             elif token.tag == "body" and body_end is None:
                 body_end = token.end
             if SWITCHER_MARK in attrs and marks.switcher_at is None:
@@ -91,20 +102,29 @@ def find_marks(text: str) -> Marks:
     return marks
 
 
+def _whole_line(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` grown to its whole line when it stands alone on it."""
+    line = text.rfind("\n", 0, start) + 1
+    stop = text.find("\n", end)
+    if text[line:start].strip(" \t") or stop < 0 or text[end:stop].strip(" \t\r"):
+        return start, end
+    return line, stop + 1
+
+
 def alternates_html(alternates: Sequence[tuple[str, str]], indent: str = "") -> str:
-    """``<link rel="alternate" hreflang href>`` lines, escaped, each followed by a
-    new line and ``indent`` (the indentation of what follows them)."""
+    """``<link rel="alternate" hreflang href>`` lines, escaped, each after ``indent``."""
     return "".join(
-        f'<link rel="alternate" hreflang="{escape(code)}" href="{escape(href)}">\n{indent}'
+        f'{indent}<link rel="alternate" hreflang="{escape(code)}" href="{escape(href)}">\n'
         for code, href in alternates
     )
 
 
-def _indent(text: str, at: int) -> str:
-    """The white space from the start of ``at``'s line to ``at``, if only white space."""
+def _line_start(text: str, at: int) -> tuple[int, str]:
+    """Where ``at``'s line starts and its indentation, when only white space precedes
+    ``at`` on it; else ``(at, "")``."""
     start = text.rfind("\n", 0, at) + 1
     before = text[start:at]
-    return before if not before.strip(" \t") else ""
+    return (start, before) if not before.strip(" \t") else (at, "")
 
 
 def switcher_html(languages: Sequence[Switch]) -> str:
@@ -125,6 +145,7 @@ def render_page(
     lang: str,
     alternates: Sequence[tuple[str, str]],
     languages: Sequence[Switch],
+    canonical: str,
     rejected: list[Unit] | None = None,
 ) -> str:
     """The whole source page with its units translated and its language set."""
@@ -133,11 +154,15 @@ def render_page(
     if marks.lang is not None:
         value = escape(lang)
         edits.append((*marks.lang, f' lang="{value}"' if marks.lang_insert else value))
+    if marks.canonical is not None:
+        edits.append((*marks.canonical, escape(canonical)))
     for start, end in marks.alternates:
         edits.append((start, end, ""))
     if marks.alternates_at is not None and alternates:
-        at = marks.alternates_at
-        edits.append((at, at, alternates_html(alternates, _indent(text, at))))
+        at, indent = _line_start(text, marks.alternates_at)
+        if marks.alternates:  # where the first stood: take the next line's indentation
+            indent = re.match(r"[ \t]*", text[at:]).group()
+        edits.append((at, at, alternates_html(alternates, indent)))
     if marks.switcher_at is not None and len(languages) > 1:
         edits.append((marks.switcher_at, marks.switcher_at, switcher_html(languages)))
     edits.sort(key=lambda edit: (edit[0], edit[1]))

@@ -714,7 +714,14 @@ def _make_page(
             Switch(link.hreflang, link.native_name, link.href, link.current) for link in links
         ]
         return render_page(
-            article.text, doc.units, lookup, html_lang(language), alternates, switches, rejected
+            article.text,
+            doc.units,
+            lookup,
+            html_lang(language),
+            alternates,
+            switches,
+            page_href(project, language, article.slug, language),
+            rejected,
         )
     table = {u.msgid: t for u in doc.units if (t := lookup(u)) is not None}
     page = ArticlePage(
