@@ -4,7 +4,8 @@ Besides the translations, four things change, each escaped and each the
 same in the page built with identity translations (so the html5lib check
 of :mod:`locpipe.pagecheck` compares like with like):
 
-- ``<html lang>`` is set to the page's language (added when missing);
+- ``<html lang>`` is set to the page's language (added when missing), and
+  ``<html dir>`` to its direction (added only for a right-to-left language);
 - the source's own ``<link rel="alternate" hreflang>`` are replaced by the
   page's alternates, where the first one stood, else just before ``</head>``;
 - the ``href`` of a ``<link rel="canonical">`` is the page's own URL;
@@ -48,6 +49,9 @@ class Marks:
     #: (start, end) of the ``<html lang>`` value, or (at, at) where `` lang=""`` goes.
     lang: tuple[int, int] | None = None
     lang_insert: bool = False
+    #: (start, end) of the ``<html dir>`` value, or (at, at) where `` dir=""`` goes.
+    dir: tuple[int, int] | None = None
+    dir_insert: bool = False
     alternates: list[tuple[int, int]] = field(default_factory=list)
     alternates_at: int | None = None
     switcher_at: int | None = None
@@ -80,6 +84,11 @@ def find_marks(text: str) -> Marks:
                 elif "lang" not in attrs:
                     at = token.start + len("<html")
                     marks.lang, marks.lang_insert = (at, at), True
+                if "dir" in spans:
+                    marks.dir = spans["dir"][:2]
+                elif "dir" not in attrs:
+                    at = token.start + len("<html")
+                    marks.dir, marks.dir_insert = (at, at), True
             elif token.tag == "head" and head_start_end is None:
                 head_start_end = token.end
             elif token.tag == "link" and _is_alternate(attrs):
@@ -143,6 +152,7 @@ def render_page(
     units: Sequence[Unit],
     translate: Translate,
     lang: str,
+    direction: str,
     alternates: Sequence[tuple[str, str]],
     languages: Sequence[Switch],
     canonical: str,
@@ -154,6 +164,9 @@ def render_page(
     if marks.lang is not None:
         value = escape(lang)
         edits.append((*marks.lang, f' lang="{value}"' if marks.lang_insert else value))
+    if marks.dir is not None and not (marks.dir_insert and direction == "ltr"):
+        value = escape(direction)
+        edits.append((*marks.dir, f' dir="{value}"' if marks.dir_insert else value))
     if marks.canonical is not None:
         edits.append((*marks.canonical, escape(canonical)))
     for start, end in marks.alternates:

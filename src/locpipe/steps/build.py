@@ -695,7 +695,7 @@ def _make_page(
     rejected: list[Unit] | None,
 ) -> str:
     """A page in the configured layout, each unit translated by ``lookup``."""
-    from locpipe.site import ArticlePage, html_lang, language_links, render_article
+    from locpipe.site import ArticlePage, html_lang, language_links, render_article, text_direction
 
     doc = article.document
     alternates = [
@@ -718,6 +718,7 @@ def _make_page(
             doc.units,
             lookup,
             html_lang(language),
+            text_direction(language),
             alternates,
             switches,
             page_href(project, language, article.slug, language),
