@@ -295,9 +295,13 @@ def test_page_layout_updates_hreflang_and_canonical_in_place(site: Path):
 def test_page_layout_sets_dir_for_a_right_to_left_language(tmp_path: Path):
     site = write_site(tmp_path / "site", CONFIG.replace('"en", "es"', '"en", "ar"'))
     run(site, "all")
-    assert (site / "build/ar/dns.html").read_text(encoding="utf-8").startswith(
-        '<!DOCTYPE html>\n<html dir="rtl" lang="ar">\n'
+    assert (
+        (site / "build/ar/dns.html")
+        .read_text(encoding="utf-8")
+        .startswith('<!DOCTYPE html>\n<html dir="rtl" lang="ar">\n')
     )
-    assert (site / "build/en/dns.html").read_text(encoding="utf-8").startswith(
-        '<!DOCTYPE html>\n<html lang="en">\n'
+    assert (
+        (site / "build/en/dns.html")
+        .read_text(encoding="utf-8")
+        .startswith('<!DOCTYPE html>\n<html lang="en">\n')
     )
