@@ -305,3 +305,27 @@ def test_page_layout_sets_dir_for_a_right_to_left_language(tmp_path: Path):
         .read_text(encoding="utf-8")
         .startswith('<!DOCTYPE html>\n<html lang="en">\n')
     )
+
+
+def test_template_layout_also_takes_the_chrome_from_site_po(tmp_path: Path):
+    site = write_site(tmp_path / "site", CONFIG.replace('layout = "page"', 'layout = "template"'))
+    run(site, "extract")
+    run(site, "update")
+    path = site / "locales/en/LC_MESSAGES/site.po"
+    catalog = read_catalog(path)
+    catalog.find("Il Gufo Tecnico, ti spiega le cose difficili").msgstr = "The Tech Owl explains"
+    write_catalog(path, catalog)
+    run(site, "build")
+    page = (site / "build/en/posta.html").read_text(encoding="utf-8")
+    assert '<p class="motto">The Tech Owl explains</p>' in page
+    assert "Tutti gli articoli" in page  # the site's template around the body
+
+
+def test_a_broken_site_po_stops_the_build_naming_it(site: Path):
+    run(site, "extract")
+    run(site, "update")
+    path = site / "locales/en/LC_MESSAGES/site.po"
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Avanti"\nmsgstr "x\n', "utf-8")
+    result = run(site, "build", code=2)
+    assert "locales/en/LC_MESSAGES/site.po" in result.output
+    assert not (site / "build/en/dns.html").exists()
