@@ -329,3 +329,21 @@ def test_a_broken_site_po_stops_the_build_naming_it(site: Path):
     result = run(site, "build", code=2)
     assert "locales/en/LC_MESSAGES/site.po" in result.output
     assert not (site / "build/en/dns.html").exists()
+
+
+def test_a_refused_chrome_translation_is_reported_once_against_site_po(site: Path):
+    run(site, "extract")
+    run(site, "update")
+    path = site / "locales/en/LC_MESSAGES/site.po"
+    catalog = read_catalog(path)
+    cloud = "<a1>DNS</a1> | <a2>Posta elettronica</a2> | <a3>Nome di dominio</a3>"
+    catalog.find(cloud).msgstr = "<a1>DNS</a1> | <a2>E-mail</a2>"  # a link lost
+    write_catalog(path, catalog)
+    output = CliRunner().invoke(main, ["-C", str(site), "build"]).output
+    warnings = [line for line in output.splitlines() if "has inline tags" in line]
+    assert len(warnings) == 1  # the tag cloud of two pages, said once
+    assert warnings[0].startswith("locpipe: warning: locales/en/LC_MESSAGES/site.po: ")
+    for name in ("dns.html", "posta.html"):
+        assert '<a href="/t/nome">Nome di dominio</a>' in (site / "build/en" / name).read_text(
+            encoding="utf-8"
+        )

@@ -409,11 +409,17 @@ def _look_up_mo(
 
 
 def _page_data(data: object) -> list | None:
-    """[title, description, rejected msgids] of a page's stamp; None when it has no such thing."""
-    if not (isinstance(data, list) and len(data) == 3):
+    """[title, description, rejected msgids of the article's catalog, of site.po] of a
+    page's stamp; None when it has no such thing."""
+    if not (isinstance(data, list) and len(data) == 4):
         return None
-    title, description, rejected = data
-    if isinstance(title, str) and isinstance(description, str) and isinstance(rejected, list):
+    title, description, rejected, site_rejected = data
+    if (
+        isinstance(title, str)
+        and isinstance(description, str)
+        and isinstance(rejected, list)
+        and isinstance(site_rejected, list)
+    ):
         return data
     return None
 
@@ -421,7 +427,7 @@ def _page_data(data: object) -> list | None:
 class _Made(NamedTuple):
     """A file a worker prepared: its temp file (None: the file has these bytes
     already), the digest of the bytes, and for a page [title, description,
-    rejected msgids] for the index and the report."""
+    rejected msgids of the article, of site.po] for the index and the report."""
 
     tmp: str | None
     digest: str
@@ -531,7 +537,7 @@ def _finish(
                 if stale_page.exists():
                     stale_page.unlink()
                     result.removed.append(stale_page)
-    rejected: dict[tuple[str, str], list[str]] = {}
+    rejected: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     for language in selected:
         stamps = _language_stamps(project, language)
         try:
@@ -542,10 +548,16 @@ def _finish(
         finally:
             stamps.save()
         made.done(language)
+    shared: set[tuple[str, str]] = set()  # (language, msgid) of site.po, each said once
     for info in plan.infos:  # in the order of the articles, as the pages were planned
         for language in selected:
-            for msgid in rejected.get((language, info.slug), ()):
+            msgids, site_msgids = rejected.get((language, info.slug), ((), ()))
+            for msgid in msgids:
                 result.rejected.append((project.catalog_path(language, info.slug), msgid))
+            for msgid in site_msgids:
+                if (language, msgid) not in shared:
+                    shared.add((language, msgid))
+                    result.rejected.append((project.catalog_path(language, SITE_DOMAIN), msgid))
 
 
 def _finish_pages(
@@ -556,7 +568,7 @@ def _finish_pages(
     todo: _Todo,
     made: dict[str, _Made],
     language: str,
-    rejected: dict[tuple[str, str], list[str]],
+    rejected: dict[tuple[str, str], tuple[list[str], list[str]]],
 ) -> list[tuple[str, str, str, str]]:
     """Commit a language's pages and stamp them; its index entries."""
     pages = [
@@ -579,9 +591,9 @@ def _finish_pages(
                 {page_path: m.digest},
                 data=data,
             )
-        title, description, msgids = data
-        if msgids:
-            rejected[language, info.slug] = msgids
+        title, description, msgids, site_msgids = data
+        if msgids or site_msgids:
+            rejected[language, info.slug] = (msgids, site_msgids)
         entries.append((info.slug, title, description, f"{info.slug}.html"))
     return entries
 
@@ -637,7 +649,8 @@ def _page_html(
     language: str,
     published_in: list[str],
 ) -> tuple[bytes, list]:
-    """One page's HTML, and [title, description, rejected msgids] for the index and report.
+    """One page's HTML, and [title, description, rejected msgids of the article,
+    of site.po] for the index and the report.
 
     The units outside the ``content`` selector (the chrome) take their
     translations from the shared ``site`` catalog, the others from the
@@ -679,9 +692,10 @@ def _page_html(
     table = tables[article.slug]
     title = _plain(doc.unit_for("title"), table)
     description = _plain(doc.unit_for("meta[description]"), table)
-    msgids = list(dict.fromkeys(unit.msgid for unit in rejected))
+    msgids = list(dict.fromkeys(u.msgid for u in rejected if id(u) not in chrome))
+    site_msgids = list(dict.fromkeys(u.msgid for u in rejected if id(u) in chrome))
     encoding = article.encoding if project.config.layout == "page" else "utf-8"
-    return html.encode(encoding, "xmlcharrefreplace"), [title, description, msgids]
+    return html.encode(encoding, "xmlcharrefreplace"), [title, description, msgids, site_msgids]
 
 
 def _make_page(
