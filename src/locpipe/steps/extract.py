@@ -131,15 +131,24 @@ def site_template(project: Project, paths: list[Path]) -> polib.POFile:
     error = first_error(outcomes)
     if error is not None:
         raise error
-    for done in outcomes:
-        article, units = done.value
-        _add_units(project, article, units, entries, hidden)
+    for path, done in zip(paths, outcomes, strict=True):
+        source = project.relative(path)
+        for msgid, element, line, notes in done.value:
+            _add(entries, msgid, element, _occurrence(project, source, line))
+            for note in notes:
+                if note not in hidden.setdefault(msgid, []):
+                    hidden[msgid].append(note)
     return _template(entries, hidden)
 
 
-def _chrome_article(project: Project, path: Path) -> tuple[Article, list[Unit]]:
+def _chrome_article(project: Project, path: Path) -> list[tuple[str, str, int, list[str]]]:
+    """(msgid, element, line, hidden-text notes) of an article's chrome units (small:
+    what a worker sends back, not the article)."""
     article = project.read_article(path)
-    return article, chrome_of(project, article)
+    return [
+        (unit.msgid, unit.element, unit.line, hidden_texts(article.text, unit))
+        for unit in chrome_of(project, article)
+    ]
 
 
 def ui_template(project: Project) -> polib.POFile:
