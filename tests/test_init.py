@@ -106,7 +106,8 @@ def test_init_from_site_adopts_a_folder_of_pages(tmp_path: Path):
     assert config["paths"]["source_articles"] == "pages"
     assert config["source_language"] == "it"
     assert config["languages"][:1] == ["it"] and "fr" in config["languages"]
-    assert '# layout = "page"' in text  # ready for the page layout, not set
+    assert config["layout"] == "page"  # the pages keep their own look
+    assert config["content"] == "article"  # suggested: every sample page has one
     assert not (tmp_path / "source_articles").exists()
     run(tmp_path, "all", "--backend", "pseudo")
     assert (tmp_path / "build/en/qu-est-ce-que-dmarc.html").is_file()

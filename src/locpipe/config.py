@@ -15,6 +15,9 @@ from locpipe.mt.settings import parse_settings
 
 CONFIG_NAME = "locpipe.toml"
 LOCATIONS = ("file", "line", "none")
+#: How a page is built: the source page itself with its units spliced, or the
+#: article's body rendered into the site's templates.
+LAYOUTS = ("template", "page")
 
 _TOP_KEYS = {
     "source_language",
@@ -29,6 +32,8 @@ _TOP_KEYS = {
     "glossary",
     "mt",
     "qa",
+    "layout",
+    "content",
 }
 _PATH_KEYS = {"source_articles", "templates", "locales", "build"}
 _SITE_KEYS = {"name", "email", "base_url"}
@@ -70,6 +75,11 @@ class Config:
     ui_length_ratio: float = 1.6
     #: Languages whose translations are checked for French spacing (``fr`` covers ``fr_BE``).
     french_spacing: tuple[str, ...] = ("fr",)
+    #: "template" (the body in templates/article.html) or "page" (the page itself).
+    layout: str = "template"
+    #: CSS selector of each page's own content; None: the whole page. Units
+    #: outside it (the chrome) go to the shared ``site`` domain.
+    content: str | None = None
 
 
 #: A plain language code (``fr``, ``ast``): canonical as it is when Babel has data for it.
@@ -316,6 +326,16 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
             path,
             _key_line(text, "french_spacing"),
         )
+    layout = _expect(data.get("layout", "template"), str, "layout", text, path)
+    if layout not in LAYOUTS:
+        raise LocpipeError(
+            f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}",
+            path,
+            _key_line(text, "layout"),
+        )
+    content = data.get("content")
+    if content is not None:
+        content = _selector(_expect(content, str, "content", text, path), text, path)
     return Config(
         path=path,
         source_language=source,
@@ -331,4 +351,29 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
         mt=mt,
         ui_length_ratio=float(ratio),
         french_spacing=tuple(spacing),
+        layout=layout,
+        content=content,
     )
+
+
+def _selector(value: str, text: str, path: Path) -> str:
+    """A CSS selector soupsieve can compile, stripped; else an error at its line."""
+    import soupsieve
+
+    selector = value.strip()
+    if not selector:
+        raise LocpipeError(
+            'content must be a CSS selector (e.g. "main, article, #content")',
+            path,
+            _key_line(text, "content"),
+        )
+    try:
+        soupsieve.compile(selector)
+    except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise LocpipeError(
+            f"content: {selector!r} is not a CSS selector ({first})",
+            path,
+            _key_line(text, "content"),
+        ) from None
+    return selector

@@ -16,6 +16,7 @@ import polib
 
 from locpipe.cachedir import check_cache_folder
 from locpipe.config import Config, load_config, normalize_language
+from locpipe.content import SITE_DOMAIN
 from locpipe.errors import LocpipeError
 from locpipe.parallel import available_cpus, first_error, run_each
 from locpipe.state import Stamps, code_digest, digest_bytes, file_digest, key, tree_digest
@@ -316,9 +317,10 @@ class Project:
         for entry in entries:
             path = folder / entry.name
             slug = path.stem
-            if not _SLUG_RE.match(slug) or slug == UI_DOMAIN:
+            if not _SLUG_RE.match(slug) or slug in self.shared_domains:
                 raise LocpipeError(
-                    f"article name {slug!r} cannot be a slug (letters, digits, . _ -; not 'ui')",
+                    f"article name {slug!r} cannot be a slug (letters, digits, . _ -; "
+                    f"not {' or '.join(repr(d) for d in self.shared_domains)})",
                     path,
                 )
             # The folder's entry says whether it is a link (no stat); only a link is resolved.
@@ -447,6 +449,11 @@ class Project:
             yield self.read_article(info.path)
 
     # -- domains ------------------------------------------------------------
+    @property
+    def shared_domains(self) -> tuple[str, ...]:
+        """The domains that are no article's: ``ui``, and ``site`` with a ``content`` selector."""
+        return (UI_DOMAIN, SITE_DOMAIN) if self.config.content is not None else (UI_DOMAIN,)
+
     def targets(self, source_language: str, only: tuple[str, ...] = ()) -> tuple[str, ...]:
         return tuple(
             lang
@@ -458,6 +465,8 @@ class Project:
         """Every domain with its target languages (optionally limited to ``only``)."""
         source = self.config.source_language
         result = [Domain(UI_DOMAIN, source, self.targets(source, only))]
+        if self.config.content is not None:
+            result.append(Domain(SITE_DOMAIN, source, self.targets(source, only)))
         for article in self.article_infos:
             result.append(
                 Domain(article.slug, article.language, self.targets(article.language, only))

@@ -124,8 +124,10 @@ def scan_site(folder: Path) -> SiteScan:
 
 def _found_page(path: Path) -> FoundPage:
     problem = ""
-    if not _SLUG_RE.match(path.stem) or path.stem == "ui":
-        problem = "its name cannot be a slug (letters, digits, . _ -; not 'ui'): rename it"
+    if not _SLUG_RE.match(path.stem) or path.stem in ("ui", "site"):
+        problem = (
+            "its name cannot be a slug (letters, digits, . _ -; not 'ui' or 'site'): rename it"
+        )
     elif path.stem == "index":
         problem = "build writes each language's article list to index.html: rename it"
     try:
@@ -170,16 +172,26 @@ def config_text(
     source_articles: str,
     site_name: str,
     from_site: bool = False,
+    content: str | None = None,
 ) -> str:
-    """A commented ``locpipe.toml``."""
-    layout = (
-        "# Coming soon: build each page from the page itself, keeping the site's own\n"
-        "# <head>, header and footer. Until then each page's <body> goes into\n"
-        "# templates/article.html.\n"
-        '# layout = "page"\n'
-        if from_site
-        else ""
-    )
+    """A commented ``locpipe.toml`` (``content``: the selector suggested for the pages)."""
+    layout = ""
+    if from_site:
+        selector = (
+            f"content = {_toml_string(content)}\n"
+            if content
+            else '# content = "main, article, #content"\n'
+        )
+        layout = (
+            "# Build each page from the page itself: its own <head>, header and footer\n"
+            "# stay; <html lang>, hreflang links and a language switcher are set.\n"
+            '# (layout = "template" puts each page\'s <body> into templates/article.html.)\n'
+            'layout = "page"\n'
+            "# Each page's own content (a CSS selector): strings outside it (navigation,\n"
+            "# header, footer, repeated on every page) go to one shared catalog, site.po,\n"
+            "# translated once. Without it every string is the page's own.\n"
+            f"{selector}"
+        )
     return f"""\
 # locpipe configuration. README: "Localize your own site" and "Configuration".
 
@@ -287,12 +299,61 @@ def plan_project(
     plan.folders = [root / "templates", articles]
     name = site_name if site_name is not None else root.resolve().name
     plan.files[root / CONFIG_NAME] = config_text(
-        source_language, languages, relative, name, from_site=source_articles is not None
+        source_language,
+        languages,
+        relative,
+        name,
+        from_site=source_articles is not None,
+        content=suggest_content(source_articles) if source_articles is not None else None,
     )
     plan.files[root / ".gitignore"] = gitignore_text(root / ".gitignore")
     for template in TEMPLATE_NAMES:
         plan.files[root / "templates" / template] = template_text(template, source_language)
     return plan
+
+
+#: Where sites keep a page's own content, most specific first: HTML5, ARIA,
+#: common themes (Hugo, Jekyll), Sphinx, MkDocs, DocBook's chunked HTML.
+CONTENT_CANDIDATES = (
+    "main",
+    "article",
+    "[role=main]",
+    "#content",
+    "div.body",
+    ".md-content",
+    "div.book, div.part, div.preface, div.chapter, div.appendix, div.glossary, "
+    "div.bibliography, div.index, div.article, div.reference, div.refentry",
+)
+_SUGGEST_PAGES = 20
+
+
+def suggest_content(folder: Path) -> str | None:
+    """A selector of each page's own content: for each of the folder's pages (the
+    first twenty), the first of :data:`CONTENT_CANDIDATES` it holds; None when
+    fewer than half of the pages hold one."""
+    import soupsieve
+    from bs4 import BeautifulSoup
+
+    pages = [
+        p
+        for p in sorted(folder.glob("*"))
+        if p.suffix.lower() in (".html", ".htm") and p.is_file() and not p.is_symlink()
+    ][:_SUGGEST_PAGES]
+    found: set[str] = set()
+    matched = 0
+    for page in pages:
+        try:
+            soup = BeautifulSoup(page.read_bytes(), "html.parser")
+        except (OSError, ValueError):
+            continue
+        for candidate in CONTENT_CANDIDATES:
+            if soupsieve.select_one(candidate, soup) is not None:
+                found.add(candidate)
+                matched += 1
+                break
+    if not found or matched * 2 < len(pages):
+        return None
+    return ", ".join(c for c in CONTENT_CANDIDATES if c in found)
 
 
 def choose_languages(

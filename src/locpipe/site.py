@@ -404,7 +404,8 @@ def html_lang(code: str) -> str:
     return code.replace("_", "-")
 
 
-def _text_direction(code: str) -> str:
+def text_direction(code: str) -> str:
+    """``rtl`` for a right-to-left language, else ``ltr``."""
     try:
         order = Locale.parse(code).character_order
     except (ValueError, UnknownLocaleError):
@@ -482,7 +483,7 @@ def _common_context(lang: str, site: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "lang": lang,
         "html_lang": html_lang(lang),
-        "text_direction": _text_direction(lang),
+        "text_direction": text_direction(lang),
         "site": SITE_DEFAULTS | dict(site),
     }
 

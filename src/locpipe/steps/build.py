@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import polib
 
 from locpipe.assets import asset_paths, copy_assets
+from locpipe.content import SITE_DOMAIN
 from locpipe.drafts import is_stale
 from locpipe.errors import LocpipeError
 from locpipe.formats.html import reassemble
@@ -21,9 +22,6 @@ from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Domain, Project
 from locpipe.qa import markup_findings
 from locpipe.state import Stamps, digest_bytes, file_digest, key
 from locpipe.units import Unit, unescape_text
-
-if TYPE_CHECKING:
-    from locpipe.site import ArticlePage
 
 
 @dataclass
@@ -185,6 +183,7 @@ class _Lazy:
         self.reviewed_only = reviewed_only
         self._env = None
         self._translations: dict[str, object] = {}
+        self._site: dict[str, tuple[dict[str, str], polib.POFile | None]] = {}
 
     @property
     def env(self):
@@ -204,6 +203,16 @@ class _Lazy:
                 catalog, include_fuzzy=not self.reviewed_only
             )
         return self._translations[language]
+
+    def site(self, language: str) -> tuple[dict[str, str], polib.POFile | None]:
+        """The ``site`` domain's translations (the shared chrome) and its catalog."""
+        if language not in self._site:
+            catalog = None
+            if self.project.config.content is not None:
+                path = self.project.catalog_path(language, SITE_DOMAIN)
+                catalog = _catalog(self.project, path) if path.exists() else None
+            self._site[language] = (catalog_table(catalog, self.reviewed_only), catalog)
+        return self._site[language]
 
 
 def build(
@@ -248,6 +257,7 @@ def build(
     # Made before the pages (and before workers fork: they inherit them).
     for language in {language for stale in todo.pages.values() for language in stale}:
         lazy.translations(language)
+        lazy.site(language)
     if todo.pages:
         lazy.env  # noqa: B018
     made = _render(project, lazy, site, plan, todo)
@@ -300,6 +310,7 @@ class _Plan:
     languages: tuple[str, ...]
     digests: dict[tuple[str, str], str | None]  # (language, slug) → catalog digest
     ui_digests: dict[str, str | None]
+    site_digests: dict[str, str | None]
     held: dict[tuple[str, str], HeldBack]
     templates: str
     reviewed_only: bool
@@ -313,6 +324,7 @@ class _Plan:
             info.digest,
             self.digests[language, info.slug],
             self.ui_digests[language],
+            self.site_digests[language],
             self.templates,
             self.reviewed_only,
             self.published_in(info.slug),
@@ -333,12 +345,19 @@ def _plan(
     ui_digests = {
         language: file_digest(project.catalog_path(language, UI_DOMAIN)) for language in selected
     }
+    site_digests = {
+        language: file_digest(project.catalog_path(language, SITE_DOMAIN))
+        if project.config.content is not None
+        else None
+        for language in selected
+    }
     held = _held(project, infos, digests, reviewed_only, threshold)
     return _Plan(
         infos,
         tuple(project.config.languages),
         digests,
         ui_digests,
+        site_digests,
         held,
         project.templates_digest,
         reviewed_only,
@@ -390,11 +409,17 @@ def _look_up_mo(
 
 
 def _page_data(data: object) -> list | None:
-    """[title, description, rejected msgids] of a page's stamp; None when it has no such thing."""
-    if not (isinstance(data, list) and len(data) == 3):
+    """[title, description, rejected msgids of the article's catalog, of site.po] of a
+    page's stamp; None when it has no such thing."""
+    if not (isinstance(data, list) and len(data) == 4):
         return None
-    title, description, rejected = data
-    if isinstance(title, str) and isinstance(description, str) and isinstance(rejected, list):
+    title, description, rejected, site_rejected = data
+    if (
+        isinstance(title, str)
+        and isinstance(description, str)
+        and isinstance(rejected, list)
+        and isinstance(site_rejected, list)
+    ):
         return data
     return None
 
@@ -402,7 +427,7 @@ def _page_data(data: object) -> list | None:
 class _Made(NamedTuple):
     """A file a worker prepared: its temp file (None: the file has these bytes
     already), the digest of the bytes, and for a page [title, description,
-    rejected msgids] for the index and the report."""
+    rejected msgids of the article, of site.po] for the index and the report."""
 
     tmp: str | None
     digest: str
@@ -476,7 +501,7 @@ def _render(
         return pages, compile_mo(domain)
 
     infos = {info.slug: info for info in plan.infos}
-    domains = [UI_DOMAIN] if UI_DOMAIN in todo.mo else []
+    domains = [d for d in (UI_DOMAIN, SITE_DOMAIN) if d in todo.mo]
     domains += [i.slug for i in plan.infos if i.slug in todo.pages or i.slug in todo.mo]
     outcomes = run_each(render, domains, project.jobs)
     made = _Prepared()
@@ -512,7 +537,7 @@ def _finish(
                 if stale_page.exists():
                     stale_page.unlink()
                     result.removed.append(stale_page)
-    rejected: dict[tuple[str, str], list[str]] = {}
+    rejected: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     for language in selected:
         stamps = _language_stamps(project, language)
         try:
@@ -523,10 +548,16 @@ def _finish(
         finally:
             stamps.save()
         made.done(language)
+    shared: set[tuple[str, str]] = set()  # (language, msgid) of site.po, each said once
     for info in plan.infos:  # in the order of the articles, as the pages were planned
         for language in selected:
-            for msgid in rejected.get((language, info.slug), ()):
+            msgids, site_msgids = rejected.get((language, info.slug), ((), ()))
+            for msgid in msgids:
                 result.rejected.append((project.catalog_path(language, info.slug), msgid))
+            for msgid in site_msgids:
+                if (language, msgid) not in shared:
+                    shared.add((language, msgid))
+                    result.rejected.append((project.catalog_path(language, SITE_DOMAIN), msgid))
 
 
 def _finish_pages(
@@ -537,7 +568,7 @@ def _finish_pages(
     todo: _Todo,
     made: dict[str, _Made],
     language: str,
-    rejected: dict[tuple[str, str], list[str]],
+    rejected: dict[tuple[str, str], tuple[list[str], list[str]]],
 ) -> list[tuple[str, str, str, str]]:
     """Commit a language's pages and stamp them; its index entries."""
     pages = [
@@ -560,9 +591,9 @@ def _finish_pages(
                 {page_path: m.digest},
                 data=data,
             )
-        title, description, msgids = data
-        if msgids:
-            rejected[language, info.slug] = msgids
+        title, description, msgids, site_msgids = data
+        if msgids or site_msgids:
+            rejected[language, info.slug] = (msgids, site_msgids)
         entries.append((info.slug, title, description, f"{info.slug}.html"))
     return entries
 
@@ -606,6 +637,10 @@ def _build_index(
     stamps.record(f"{language}/index", inputs, [path])
 
 
+#: domain → msgid → translation: the tables a page is made with.
+Tables = dict[str, dict[str, str]]
+
+
 def _page_html(
     project: Project,
     lazy: _Lazy,
@@ -614,70 +649,119 @@ def _page_html(
     language: str,
     published_in: list[str],
 ) -> tuple[bytes, list]:
-    """One page's HTML, and [title, description, rejected msgids] for the index and report."""
-    from locpipe.site import ArticlePage, language_links, render_article
+    """One page's HTML, and [title, description, rejected msgids of the article,
+    of site.po] for the index and the report.
+
+    The units outside the ``content`` selector (the chrome) take their
+    translations from the shared ``site`` catalog, the others from the
+    article's.
+    """
+    from locpipe.steps.extract import chrome_of
 
     path = project.catalog_path(language, article.slug)
-    catalog = _catalog(project, path) if language != article.language and path.exists() else None
-    table = catalog_table(catalog, lazy.reviewed_only)
-    rejected: list[Unit] = []
-    table = _usable(table, article.document.units, rejected)
+    own = language != article.language
+    catalog = _catalog(project, path) if own and path.exists() else None
     doc = article.document
-    body = reassemble(
-        article.text,
-        doc.units,
-        lambda unit, t=table: t.get(unit.msgid),
-        span=doc.body,
-        rejected=rejected,
-    )
+    chrome = {id(unit) for unit in chrome_of(project, article)} if own else set()
+    rejected: list[Unit] = []
+    tables: Tables = {
+        article.slug: _usable(
+            catalog_table(catalog, lazy.reviewed_only),
+            [u for u in doc.units if id(u) not in chrome],
+            rejected,
+        )
+    }
+    catalogs = {article.slug: (path, catalog)}
+    if chrome:
+        site_table, site_catalog = lazy.site(language)
+        tables[SITE_DOMAIN] = _usable(
+            site_table, [u for u in doc.units if id(u) in chrome], rejected
+        )
+        catalogs[SITE_DOMAIN] = (project.catalog_path(language, SITE_DOMAIN), site_catalog)
+
+    def make(chosen: Tables, rejected: list[Unit] | None = None) -> str:
+        def lookup(unit: Unit) -> str | None:
+            domain = SITE_DOMAIN if id(unit) in chrome else article.slug
+            return chosen.get(domain, {}).get(unit.msgid)
+
+        return _make_page(project, lazy, site, article, language, published_in, lookup, rejected)
+
+    html = make(tables, rejected)
+    if any(tables.values()):
+        _check_page(html, make, article, language, tables, project, catalogs)
+    table = tables[article.slug]
     title = _plain(doc.unit_for("title"), table)
     description = _plain(doc.unit_for("meta[description]"), table)
+    msgids = list(dict.fromkeys(u.msgid for u in rejected if id(u) not in chrome))
+    site_msgids = list(dict.fromkeys(u.msgid for u in rejected if id(u) in chrome))
+    encoding = article.encoding if project.config.layout == "page" else "utf-8"
+    return html.encode(encoding, "xmlcharrefreplace"), [title, description, msgids, site_msgids]
+
+
+def _make_page(
+    project: Project,
+    lazy: _Lazy,
+    site: dict[str, str],
+    article: Article,
+    language: str,
+    published_in: list[str],
+    lookup: Callable[[Unit], str | None],
+    rejected: list[Unit] | None,
+) -> str:
+    """A page in the configured layout, each unit translated by ``lookup``."""
+    from locpipe.site import ArticlePage, html_lang, language_links, render_article, text_direction
+
+    doc = article.document
     alternates = [
-        (code.replace("_", "-"), page_href(project, code, article.slug, language))
-        for code in published_in
+        (html_lang(code), page_href(project, code, article.slug, language)) for code in published_in
     ]
     alternates.append(("x-default", page_href(project, article.language, article.slug, language)))
+    links = language_links(
+        published_in,
+        language,
+        lambda code, s=article.slug, here=language: page_href(project, code, s, here),
+    )
+    if project.config.layout == "page":
+        from locpipe.pagelayout import Switch, render_page
+
+        switches = [
+            Switch(link.hreflang, link.native_name, link.href, link.current) for link in links
+        ]
+        return render_page(
+            article.text,
+            doc.units,
+            lookup,
+            html_lang(language),
+            text_direction(language),
+            alternates,
+            switches,
+            page_href(project, language, article.slug, language),
+            rejected,
+        )
+    table = {u.msgid: t for u in doc.units if (t := lookup(u)) is not None}
     page = ArticlePage(
         slug=article.slug,
         lang=language,
-        title=title,
-        description=description,
-        body_html=body,
+        title=_plain(doc.unit_for("title"), table),
+        description=_plain(doc.unit_for("meta[description]"), table),
+        body_html=reassemble(article.text, doc.units, lookup, span=doc.body, rejected=rejected),
         published=_published(article),
         alternates=alternates,
-        languages=language_links(
-            published_in,
-            language,
-            lambda code, s=article.slug, here=language: page_href(project, code, s, here),
-        ),
+        languages=links,
         keywords=[k.strip() for k in doc.meta.get("keywords", "").split(",") if k.strip()],
         canonical=page_href(project, language, article.slug, language),
     )
-    html = render_article(lazy.env, page, lazy.translations(language), site)
-    if table:
-        _check_page(
-            html,
-            lambda p: render_article(lazy.env, p, lazy.translations(language), site),
-            page,
-            article,
-            table,
-            project,
-            path,
-            catalog,
-        )
-    msgids = list(dict.fromkeys(unit.msgid for unit in rejected))
-    return html.encode("utf-8"), [title, description, msgids]
+    return render_article(lazy.env, page, lazy.translations(language), site)
 
 
 def _check_page(
     html: str,
-    render: Callable[[ArticlePage], str],
-    page: ArticlePage,
+    make: Callable[[Tables], str],
     article: Article,
-    table: dict[str, str],
+    language: str,
+    tables: Tables,
     project: Project,
-    catalog_path: Path,
-    catalog: polib.POFile | None,
+    catalogs: dict[str, tuple[Path, polib.POFile | None]],
 ) -> None:
     """Refuse a page that html5lib reads with scripts or styles other than the source's,
     or with an element, attribute or URL the page built without translations lacks.
@@ -687,46 +771,32 @@ def _check_page(
     """
     from locpipe.pagecheck import differences, page_shape
 
-    doc = article.document
-    source_page = replace(
-        page,
-        body_html=article.text[doc.body[0] : doc.body[1]],
-        title=_plain(doc.unit_for("title"), {}),
-        description=_plain(doc.unit_for("meta[description]"), {}),
-    )
-    source_html = render(source_page)
+    source_html = make({})
     if html == source_html:
         return
     source = page_shape(source_html)
     found = differences(page_shape(html), source)
     if not found:
         return
-    where = f"{page.lang}/{page.slug}.html (from {project.relative(article.path)})"
-    for msgid in dict.fromkeys(u.msgid for u in doc.units if u.msgid in table):
-        if table[msgid] == msgid:
-            continue
-        one = {msgid: table[msgid]}
-        alone = replace(
-            page,
-            body_html=reassemble(
-                article.text, doc.units, lambda u, t=one: t.get(u.msgid), doc.body
-            ),
-            title=_plain(doc.unit_for("title"), one),
-            description=_plain(doc.unit_for("meta[description]"), one),
-        )
-        why = differences(page_shape(render(alone)), source)
-        if why:
-            entry = catalog.find(msgid) if catalog is not None else None
-            raise LocpipeError(
-                f"the translation of {msgid[:60]!r} is refused: the page {where} would have "
-                f"{'; '.join(why)}, which a browser reads as markup the source lacks",
-                catalog_path,
-                getattr(entry, "linenum", None),
-            )
+    where = f"{language}/{article.slug}.html (from {project.relative(article.path)})"
+    for domain, table in tables.items():
+        for msgid in dict.fromkeys(u.msgid for u in article.document.units if u.msgid in table):
+            if table[msgid] == msgid:
+                continue
+            why = differences(page_shape(make({domain: {msgid: table[msgid]}})), source)
+            if why:
+                catalog_path, catalog = catalogs[domain]
+                entry = catalog.find(msgid) if catalog is not None else None
+                raise LocpipeError(
+                    f"the translation of {msgid[:60]!r} is refused: the page {where} would "
+                    f"have {'; '.join(why)}, which a browser reads as markup the source lacks",
+                    catalog_path,
+                    getattr(entry, "linenum", None),
+                )
     raise LocpipeError(
         f"the translations are refused: together (none alone) they give the page {where} "
         f"{'; '.join(found)}, which a browser reads as markup the source lacks",
-        catalog_path,
+        catalogs[article.slug][0],
     )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
+from locpipe.content import SITE_DOMAIN, chrome_units
 from locpipe.parallel import first_error, run_each
 from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Project
 from locpipe.state import digest_bytes, key
@@ -75,23 +76,79 @@ def hidden_texts(text: str, unit: Unit) -> list[str]:
     return notes
 
 
-def article_template(project: Project, article: Article) -> polib.POFile:
-    """The .pot of one article: its units in document order."""
-    from locpipe.catalog import new_template
+def chrome_of(project: Project, article: Article) -> list[Unit]:
+    """The units of ``article`` that belong to the shared ``site`` domain.
 
-    pot = new_template()
-    entries: dict[str, polib.POEntry] = {}
-    hidden: dict[str, list[str]] = {}
+    Those outside the ``content`` selector, in an article of the project's
+    source language (the ``site`` domain has that source language).
+    """
+    if article.language != project.config.source_language:
+        return []
+    doc = article.document
+    return chrome_units(article.text, doc.units, doc.body, project.config.content)
+
+
+def _add_units(
+    project: Project,
+    article: Article,
+    units: list[Unit],
+    entries: dict[str, polib.POEntry],
+    hidden: dict[str, list[str]],
+) -> None:
     source = project.relative(article.path)
-    for unit in article.document.units:
+    for unit in units:
         _add(entries, unit.msgid, unit.element, _occurrence(project, source, unit.line))
         for note in hidden_texts(article.text, unit):
             if note not in hidden.setdefault(unit.msgid, []):
                 hidden[unit.msgid].append(note)
+
+
+def _template(entries: dict[str, polib.POEntry], hidden: dict[str, list[str]]) -> polib.POFile:
+    from locpipe.catalog import new_template
+
+    pot = new_template()
     for msgid, notes in hidden.items():
         entries[msgid].comment = "\n".join([entries[msgid].comment, *notes])
     pot.extend(entries.values())
     return pot
+
+
+def article_template(project: Project, article: Article) -> polib.POFile:
+    """The .pot of one article: its units in document order (not the chrome's)."""
+    entries: dict[str, polib.POEntry] = {}
+    hidden: dict[str, list[str]] = {}
+    chrome = {id(unit) for unit in chrome_of(project, article)}
+    own = [unit for unit in article.document.units if id(unit) not in chrome]
+    _add_units(project, article, own, entries, hidden)
+    return _template(entries, hidden)
+
+
+def site_template(project: Project, paths: list[Path]) -> polib.POFile:
+    """The .pot of the shared chrome: every article's units outside ``content``, once each."""
+    entries: dict[str, polib.POEntry] = {}
+    hidden: dict[str, list[str]] = {}
+    outcomes = run_each(lambda path: _chrome_article(project, path), paths, project.jobs)
+    error = first_error(outcomes)
+    if error is not None:
+        raise error
+    for path, done in zip(paths, outcomes, strict=True):
+        source = project.relative(path)
+        for msgid, element, line, notes in done.value:
+            _add(entries, msgid, element, _occurrence(project, source, line))
+            for note in notes:
+                if note not in hidden.setdefault(msgid, []):
+                    hidden[msgid].append(note)
+    return _template(entries, hidden)
+
+
+def _chrome_article(project: Project, path: Path) -> list[tuple[str, str, int, list[str]]]:
+    """(msgid, element, line, hidden-text notes) of an article's chrome units (small:
+    what a worker sends back, not the article)."""
+    article = project.read_article(path)
+    return [
+        (unit.msgid, unit.element, unit.line, hidden_texts(article.text, unit))
+        for unit in chrome_of(project, article)
+    ]
 
 
 def ui_template(project: Project) -> polib.POFile:
@@ -215,7 +272,9 @@ def extract(project: Project) -> ExtractResult:
             result.unchanged.append(ui_path)
         result.units += ui_units
         project.adopt_article_infos(infos)
-        domains = {UI_DOMAIN} | {info.slug for info in infos}
+        if project.config.content is not None:
+            result.units += _extract_site(project, result, scanned)
+        domains = set(project.shared_domains) | {info.slug for info in infos}
         for stale in sorted(ui_path.parent.glob("*.pot")):
             if stale.stem not in domains:
                 stale.unlink()
@@ -228,6 +287,27 @@ def extract(project: Project) -> ExtractResult:
     return result
 
 
+def _extract_site(
+    project: Project, result: ExtractResult, scanned: list[tuple[Path, str, str | None]]
+) -> int:
+    """Write ``site.pot`` (stamped with every article's digest); its number of entries."""
+    from locpipe.catalog import format_catalog
+    from locpipe.fsio import atomic_write_text
+
+    stamps = project.stamps("extract")
+    path = project.template_path(SITE_DOMAIN)
+    inputs = key("site", [(project.relative(p), digest) for p, digest, _ in scanned])
+    units = stamps.data(SITE_DOMAIN, inputs)
+    if isinstance(units, int):
+        result.unchanged.append(path)
+        return units
+    pot = site_template(project, [p for p, _, _ in scanned])
+    written = atomic_write_text(path, format_catalog(pot))
+    (result.written if written else result.unchanged).append(path)
+    stamps.record(SITE_DOMAIN, inputs, [path], data=len(pot))
+    return len(pot)
+
+
 def _order(path: Path) -> tuple[bool, str]:
     """ui.pot first, then the articles' templates by name (the order of the old serial run)."""
-    return (path.stem != UI_DOMAIN, path.name)
+    return (path.stem not in (UI_DOMAIN, SITE_DOMAIN), path.name)

@@ -35,6 +35,7 @@ import jinja2
 import polib
 
 from locpipe.catalog import read_catalog, stats
+from locpipe.content import SITE_DOMAIN
 from locpipe.display import visible
 from locpipe.errors import LocpipeError
 from locpipe.fsio import atomic_write_text
@@ -306,11 +307,12 @@ def collect(project: Project, languages: tuple[str, ...] = ()) -> list[LanguageS
             if row.revision_date.startswith("YEAR"):
                 row.revision_date = ""
             page = project.page_path(language, domain.name)
-            if domain.name != UI_DOMAIN:
+            shared = domain.name in project.shared_domains  # ui, site: no page of their own
+            if not shared:
                 row.page = os.path.relpath(page, project.paths.build / "report")
             ctx = QAContext.for_catalog(project.config, language, domain.name)
             row.findings = check_catalog(catalog, ctx)
-            if domain.name != UI_DOMAIN:
+            if not shared:
                 row.publish_percent = article_percent(catalog, reviewed_only=False)
                 row.held_back = threshold > 0 and row.publish_percent < threshold
     result = [s for s in sections.values() if s.rows]
@@ -332,7 +334,7 @@ class Matrix:
 
 def matrix(sections: list[LanguageSection]) -> Matrix:
     cells = {(row.domain, row.language): row for s in sections for row in s.rows}
-    domains = sorted({d for d, _ in cells}, key=lambda d: (d == UI_DOMAIN, d))
+    domains = sorted({d for d, _ in cells}, key=lambda d: (d in (UI_DOMAIN, SITE_DOMAIN), d))
     return Matrix([s.code for s in sections], domains, cells)
 
 
