@@ -78,6 +78,21 @@ def translated_copies(destination: Path, copies: int) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def extracted_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site, extracted and updated once for the whole run (never changed:
+    a test that changes it works on :func:`extracted_project`)."""
+    folder = tmp_path_factory.mktemp("extracted-sample")
+    copy_sample_site(folder)
+    return extract_and_update(folder)
+
+
+@pytest.fixture
+def extracted_project(extracted_sample: Path, tmp_path: Path) -> Path:
+    """A copy of :func:`extracted_sample` for one test to change."""
+    return fresh_copy(extracted_sample, tmp_path)
+
+
 def fresh_copy(site: Path, tmp_path: Path) -> Path:
     """A copy of ``site`` in ``tmp_path/site`` for one test to change."""
     shutil.copytree(site, tmp_path / "site", symlinks=True)

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import copy_sample_site
 from locpipe.cli import main
 from locpipe.mt.base import Backend
 from locpipe.mt.cache import CACHE_DIR, MTCache, fingerprint
@@ -49,20 +48,9 @@ class Counting(Backend):
         return [t for call in self.calls for t in call]
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample site, extracted and updated once per module."""
-    folder = tmp_path_factory.mktemp("site")
-    copy_sample_site(folder)
-    cli(folder, "extract")
-    cli(folder, "update")
-    return folder
-
-
 @pytest.fixture
-def project(prepared: Path, tmp_path: Path) -> Path:
-    shutil.copytree(prepared, tmp_path / "site")
-    return tmp_path / "site"
+def project(extracted_project: Path) -> Path:
+    return extracted_project
 
 
 def cli(project: Path, *args: str) -> None:

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 import locpipe.steps.translate as step
-from conftest import copy_sample_site, extract_and_update, require_tool
+from conftest import require_tool
 from locpipe.cli import main
 from locpipe.errors import LocpipeError
 from locpipe.mt.base import Backend
@@ -80,17 +80,14 @@ class Parallel(Recording):
     parallel = True
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("site")
-    copy_sample_site(folder)
-    return extract_and_update(folder)
+@pytest.fixture
+def prepared(extracted_sample: Path) -> Path:
+    return extracted_sample
 
 
 @pytest.fixture
-def project(prepared: Path, tmp_path: Path) -> Path:
-    shutil.copytree(prepared, tmp_path / "site")
-    return tmp_path / "site"
+def project(extracted_project: Path) -> Path:
+    return extracted_project
 
 
 def catalogs(project: Path) -> dict[str, bytes]:

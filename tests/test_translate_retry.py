@@ -10,14 +10,12 @@ override or a zero-width character gives no draft.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 import polib
 import pytest
 
-from conftest import copy_sample_site, extract_and_update
 from locpipe.mt.base import Backend
 from locpipe.mt.cache import MTCache, fingerprint
 from locpipe.mt.protect import PUA_TOKENS, Protector, restore
@@ -44,17 +42,9 @@ class Flaky(Backend):
         return [None if t in self.broken else self.raw.get(t, f"{target}:{t}") for t in texts]
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("site")
-    copy_sample_site(folder)
-    return extract_and_update(folder)
-
-
 @pytest.fixture
-def project(prepared: Path, tmp_path: Path) -> Path:
-    shutil.copytree(prepared, tmp_path / "site")
-    return tmp_path / "site"
+def project(extracted_project: Path) -> Path:
+    return extracted_project
 
 
 def french(project: Path) -> dict[str, str]:
