@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from locpipe import catalog, merge
+from locpipe import catalog, merge, po_format, po_parse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 WORK = Path(__file__).resolve().parent / ".work" / "update"
@@ -34,13 +34,13 @@ def timed(func: Callable[[], object], repeat: int = 3) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-# -- fix 1: catalog._unquote fast path ------------------------------------------------
-_orig_unquote = catalog._unquote
+# -- fix 1: po_parse._unquote fast path ------------------------------------------------
+_orig_unquote = po_parse._unquote
 
 
 def fast_unquote(token: str, path, line: int) -> str:
     """No backslash and no inner quote: the body is the value (else the full decoder)."""
-    stripped = token.strip(catalog._WS)
+    stripped = token.strip(po_parse._WS)
     body = stripped[1:-1]
     if (
         len(stripped) >= 2
@@ -53,8 +53,8 @@ def fast_unquote(token: str, path, line: int) -> str:
     return _orig_unquote(token, path, line)
 
 
-# -- fix 2: catalog._wrap fast path ---------------------------------------------------
-_orig_wrap = catalog._wrap
+# -- fix 2: po_format._wrap fast path ---------------------------------------------------
+_orig_wrap = po_format._wrap
 
 
 def fast_wrap(out, prefix, name, value, no_break, do_wrap=True) -> None:
@@ -62,7 +62,7 @@ def fast_wrap(out, prefix, name, value, no_break, do_wrap=True) -> None:
     if value.isascii() and value.isprintable():
         text = value.replace("\\", "\\\\").replace('"', '\\"')
         after_break = len(prefix) + 1
-        width = (catalog.PAGE_WIDTH if do_wrap else 2**31 - 1) - 1 - after_break
+        width = (po_format.PAGE_WIDTH if do_wrap else 2**31 - 1) - 1 - after_break
         if len(name) + 1 + len(text) <= width:
             out.append(f'{prefix}{name} "{text}"\n')
             return
@@ -191,11 +191,11 @@ def main() -> None:
         t_parse, (old, pot) = timed(
             lambda o=old_path, p=pot_path: (catalog.read_catalog(o), catalog.read_catalog(p))
         )
-        catalog._unquote = fast_unquote
+        po_parse._unquote = fast_unquote
         t_parse_fast, (old2, _) = timed(
             lambda o=old_path, p=pot_path: (catalog.read_catalog(o), catalog.read_catalog(p))
         )
-        catalog._unquote = _orig_unquote
+        po_parse._unquote = _orig_unquote
         same = catalog.format_catalog(old) == catalog.format_catalog(old2)
         print(f"parse old+template: {t_parse:.3f} s -> {t_parse_fast:.3f} s (same result: {same})")
 
@@ -208,9 +208,9 @@ def main() -> None:
         print(f"merge: {t_merge:.3f} s -> {t_merge_fast:.3f} s (same result: {same})")
 
         t_format, _ = timed(lambda m=merged: catalog.format_catalog(m))
-        catalog._wrap = fast_wrap
+        po_format._wrap = fast_wrap
         t_format_fast, text2 = timed(lambda m=merged: catalog.format_catalog(m))
-        catalog._wrap = _orig_wrap
+        po_format._wrap = _orig_wrap
         print(f"format: {t_format:.3f} s -> {t_format_fast:.3f} s (same bytes: {text == text2})")
     word_rule()
     translate_concurrency()

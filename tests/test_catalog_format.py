@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import require_tool
-from locpipe import catalog
+from locpipe import po_format, po_linebreak
 from locpipe.catalog import (
     CatalogStats,
     format_catalog,
@@ -230,12 +230,12 @@ SLOW_ALPHABET = st.sampled_from(list("中。😀\u0301\u200d\u200b🇮\u05d0\t\n
 def slow_wrapped(monkeypatch: pytest.MonkeyPatch, *args) -> str:
     """The writer's lines with the fast line breaker switched off (libunistring's algorithm)."""
     with monkeypatch.context() as patch:
-        patch.setattr(catalog, "_class_codes", lambda text: None)
-        catalog._wrapped.cache_clear()
+        patch.setattr(po_format, "class_codes", lambda text: None)
+        po_format._wrapped.cache_clear()
         try:
-            return catalog._wrapped(*args)
+            return po_format._wrapped(*args)
         finally:
-            catalog._wrapped.cache_clear()
+            po_format._wrapped.cache_clear()
 
 
 @settings(max_examples=400, deadline=None)
@@ -248,10 +248,10 @@ def slow_wrapped(monkeypatch: pytest.MonkeyPatch, *args) -> str:
 def test_fast_line_breaking_equals_the_full_algorithm(text, where, python, do_wrap) -> None:
     """The regex + greedy fit gives the break positions of the per-character algorithm."""
     prefix, name = where
-    no_break = frozenset(catalog._python_directives(text)) if python else frozenset()
+    no_break = frozenset(po_format._python_directives(text)) if python else frozenset()
     args = (prefix, name, text, no_break, do_wrap)
-    catalog._wrapped.cache_clear()
-    fast = catalog._wrapped(*args)
+    po_format._wrapped.cache_clear()
+    fast = po_format._wrapped(*args)
     with pytest.MonkeyPatch.context() as monkeypatch:
         assert fast == slow_wrapped(monkeypatch, *args)
 
@@ -285,12 +285,15 @@ def test_written_out_class_tables_are_uniseg_s() -> None:
     """The Latin and punctuation tables (no Unicode database at start-up) agree with _lb_class."""
     from uniseg.linebreak import LineBreak
 
-    assert tuple(c.name for c in LineBreak) == catalog._LB_CLASSES
-    ranges = [(0, len(catalog._LATIN_CODES)), (0x2000, 0x2000 + len(catalog._PUNCTUATION_CODES))]
-    catalog._lb_class.cache_clear()
+    assert tuple(c.name for c in LineBreak) == po_linebreak._LB_CLASSES
+    ranges = [
+        (0, len(po_linebreak._LATIN_CODES)),
+        (0x2000, 0x2000 + len(po_linebreak._PUNCTUATION_CODES)),
+    ]
+    po_linebreak._lb_class.cache_clear()
     for start, end in ranges:
         for code in range(start, end):
-            assert catalog._CODES[code] == catalog._code(chr(code)), hex(code)
+            assert po_linebreak._CODES[code] == po_linebreak._code(chr(code)), hex(code)
 
 
 def test_formatting_latin_text_does_not_load_the_unicode_database() -> None:
@@ -311,11 +314,11 @@ def test_formatting_latin_text_does_not_load_the_unicode_database() -> None:
 
 def test_wrapped_lines_are_cached() -> None:
     po = parse_catalog(catalog_text(5, 30))
-    catalog._wrapped.cache_clear()
+    po_format._wrapped.cache_clear()
     first = format_catalog(po)
-    misses = catalog._wrapped.cache_info().misses
+    misses = po_format._wrapped.cache_info().misses
     assert format_catalog(po) == first
-    info = catalog._wrapped.cache_info()
+    info = po_format._wrapped.cache_info()
     assert info.misses == misses and info.hits >= misses
 
 

@@ -16,7 +16,7 @@ import random
 
 import pytest
 
-from locpipe import catalog
+from locpipe import po_linebreak
 
 #: One character of each class the algorithm tells apart.
 PROBES = (
@@ -58,8 +58,8 @@ def test_every_code_point_has_libunistrings_width(libunistring: ctypes.CDLL) -> 
         if 0xD800 <= code < 0xE000:
             continue
         theirs = max(libunistring.uc_width(code, b"UTF-8"), 0)  # control characters: -1
-        if theirs != catalog._char_width(chr(code)):
-            wrong.append(f"U+{code:04X}: {theirs} vs {catalog._char_width(chr(code))}")
+        if theirs != po_linebreak._char_width(chr(code)):
+            wrong.append(f"U+{code:04X}: {theirs} vs {po_linebreak._char_width(chr(code))}")
     assert not wrong, wrong[:20]
 
 
@@ -67,7 +67,7 @@ def sample() -> list[int]:
     """Latin, punctuation, every override range's ends, and 3,000 random code points."""
     rng = random.Random(14)
     codes = list(range(0x20, 0x250)) + list(range(0x2000, 0x2070))
-    for first, last, _ in catalog._LIBUNISTRING_CLASSES:
+    for first, last, _ in po_linebreak._LIBUNISTRING_CLASSES:
         codes += [first, last]
     codes += [rng.randrange(0x110000) for _ in range(3000)]
     return sorted({c for c in codes if not 0xD800 <= c < 0xE000})
@@ -82,7 +82,7 @@ def test_break_opportunities_are_libunistrings(libunistring: ctypes.CDLL) -> Non
             cells += [p + x + "a", "a" + x + p, p + " " + x, x + " " + p]
     text = "\n".join(cells)  # a newline is a mandatory break: each cell starts afresh
     theirs = their_breaks(libunistring, text)
-    ours = catalog._possible_breaks(text)
+    ours = po_linebreak._possible_breaks(text)
     if theirs != ours:
         starts = [0]
         for cell in cells:
