@@ -36,6 +36,7 @@ error message (:func:`~locpipe.mt.http.redact`).
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import os
 import re
@@ -93,6 +94,11 @@ class OnlineBackend(Backend):
         glossary: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         super().__init__(do_not_translate=do_not_translate, options=options, glossary=glossary)
+        if self.package is not None and importlib.util.find_spec(self.package) is None:
+            raise LocpipeError(
+                f"{self.name}: python package {self.package!r} is not installed"
+                " (pip install 'locpipe[online]')"
+            )
         settings = self.options.get("mt")
         if not isinstance(settings, MTSettings):
             settings = MTSettings()
