@@ -50,6 +50,7 @@ report: setup
 lint: setup
 	$(BIN)/ruff check src tests fuzz bench
 	$(BIN)/ruff format --check src tests fuzz bench
+	$(BIN)/mypy
 
 test: setup-test lint
 	$(BIN)/pytest -q

@@ -90,7 +90,7 @@ def mo_bytes(po: polib.POFile, include_fuzzy: bool = False) -> bytes:
         if entry.obsolete or (entry.fuzzy and not include_fuzzy):
             continue
         if entry.msgid_plural:
-            done = all(entry.msgstr_plural.values()) and entry.msgstr_plural
+            done = bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
         else:
             done = bool(entry.msgstr)
         if done:

@@ -175,7 +175,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except click.ClickException as exc:
-            exc.message = visible(exc.message)
+            exc.message = visible(exc.message)  # type: ignore[misc]  # Final in click's hints
             raise
 
 

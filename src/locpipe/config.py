@@ -138,7 +138,7 @@ def _check_keys(table: dict[str, Any], allowed: set[str], where: str, text: str,
             )
 
 
-def _expect(value: Any, kind: type, key: str, text: str, path: Path) -> Any:
+def _expect(value: Any, kind: type[Any], key: str, text: str, path: Path) -> Any:
     if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
         wanted = "a list of strings" if kind is list else f"a {kind.__name__}"
         raise LocpipeError(f"{key} must be {wanted}", path, _key_line(text, key.split(".")[-1]))

@@ -84,7 +84,7 @@ def dead_links(project: Project) -> list[DeadLink]:
             text, _encoding = decode_html(project.read_article_bytes(info.path), info.path)
             links = [list(link) for link in article_links(text)]
             stamps.record(info.path.name, info.digest, data=links)
-        for line, href, target in links:  # type: ignore[union-attr]
+        for line, href, target in links:
             path = posixpath.normpath(target)
             if path.startswith("../") or path == ".." or path in BUILT_PAGES:
                 continue  # outside the source folder: another language's pages, the site

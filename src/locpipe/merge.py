@@ -375,7 +375,9 @@ def merge(
         result.metadata_is_fuzzy = old.metadata_is_fuzzy
         result.metadata["Language"] = language
         result.metadata["Plural-Forms"] = plural_forms(language)
-    nplurals = int(re.search(r"nplurals=(\d+)", result.metadata["Plural-Forms"]).group(1))
+    forms = re.search(r"nplurals=(\d+)", result.metadata["Plural-Forms"])
+    assert forms is not None  # set from plural_forms(), which always names nplurals
+    nplurals = int(forms.group(1))
     old_entries = [] if old is None else [e for e in old if not (e.msgid == "" and not e.msgctxt)]
     live = {_key(e): e for e in old_entries if not e.obsolete}
     dead = {_key(e): e for e in old_entries if e.obsolete}
@@ -401,6 +403,7 @@ def merge(
                 used.add(id(source))
             merged[position] = _merged_entry(new, source, source is not None, nplurals)
     for entry in merged:
+        assert entry is not None  # every pending position was filled above
         result.append(entry)
     for entry in old_entries:
         if id(entry) in used or not _has_translation(entry):

@@ -18,7 +18,6 @@ back byte for byte.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -174,7 +173,8 @@ def render_page(
     if marks.alternates_at is not None and alternates:
         at, indent = _line_start(text, marks.alternates_at)
         if marks.alternates:  # where the first stood: take the next line's indentation
-            indent = re.match(r"[ \t]*", text[at:]).group()
+            rest = text[at:]
+            indent = rest[: len(rest) - len(rest.lstrip(" \t"))]
         edits.append((at, at, alternates_html(alternates, indent)))
     if marks.switcher_at is not None and len(languages) > 1:
         edits.append((marks.switcher_at, marks.switcher_at, switcher_html(languages)))

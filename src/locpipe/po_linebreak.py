@@ -226,8 +226,8 @@ def _width_breaks(chars: str, overrides: list[int], width: int, start_column: in
     piece_width = 0
     for i, ch in enumerate(chars):
         kind = overrides[i] or possible[i]
-        fits = last_p is None or last_column + piece_width <= width
-        if kind in (_POSSIBLE, _MANDATORY) and not fits:
+        overflows = last_column + piece_width > width
+        if kind in (_POSSIBLE, _MANDATORY) and last_p is not None and overflows:
             breaks[last_p] = True
             last_column = 0
         if kind == _MANDATORY:
@@ -264,7 +264,7 @@ _SLOW = "!"  # the code of a character the fast path cannot handle
 _COMMON = ("AL", "NU")  # letters and digits: no direct break between them
 
 
-def _break_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _break_patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """Two searches over the class codes, each starting at a character that is rarely there.
 
     The first finds breaks after spaces and after a character of a rare class
@@ -282,8 +282,8 @@ def _break_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         if left not in _COMMON:
             direct["".join(code[r] for r, k in kinds.items() if k == _D)].append(code[left])
     for right in _FAST_CLASSES:
-        lefts = "".join(code[left] for left in _COMMON if _pair(left, right) == _D)
-        before_rare[lefts].append(code[right])
+        common = "".join(code[left] for left in _COMMON if _pair(left, right) == _D)
+        before_rare[common].append(code[right])
     after = [
         f"(?<=[{''.join(lefts)}] ) *(?=[{rights}])" for rights, lefts in spaced.items() if rights
     ]

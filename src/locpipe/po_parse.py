@@ -91,7 +91,7 @@ class _Parser:
         self.entry: polib.POEntry | None = None
         self.field: tuple[str, int | None] | None = None  # what continuation lines extend
         self.has_msgstr = False
-        self.seen: dict[tuple[str | None, str], int] = {}
+        self.seen: dict[tuple[str | None, str], int | None] = {}
 
     def _current(self, line: int) -> polib.POEntry:
         if self.entry is None or self.has_msgstr:
@@ -128,7 +128,7 @@ class _Parser:
 
     def _header(self, entry: polib.POEntry) -> None:
         self.po.header = entry.tcomment
-        self.po.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in entry.flags else []
+        self.po.metadata_is_fuzzy = "fuzzy" in entry.flags
         key = None
         for line in entry.msgstr.split("\n"):
             if ":" in line:
@@ -219,20 +219,20 @@ class _Parser:
             entry.obsolete = obsolete
             self.field = (keyword, None)
             return
-        entry = self.entry
-        if entry is None or self.field is None or self.field[0] in ("msgctxt",):
+        current = self.entry
+        if current is None or self.field is None or self.field[0] in ("msgctxt",):
             raise LocpipeError(f"syntax error: {keyword} without msgid", self.path, number)
         if keyword == "msgid_plural":
-            entry.msgid_plural = value
+            current.msgid_plural = value
             self.field = ("msgid_plural", None)
         elif index is not None:
-            entry.msgstr_plural[int(index)] = value
+            current.msgstr_plural[int(index)] = value
             self.field = ("msgstr_plural", int(index))
             self.has_msgstr = True
         else:
-            if entry.msgid_plural:
+            if current.msgid_plural:
                 raise LocpipeError("syntax error: msgstr needs an index", self.path, number)
-            entry.msgstr = value
+            current.msgstr = value
             self.field = ("msgstr", None)
             self.has_msgstr = True
 
@@ -244,10 +244,11 @@ def _join(old: str, new: str) -> str:
 def parse_catalog(text: str | bytes, path: str | Path | None = None) -> polib.POFile:
     """Parse PO text; syntax errors, duplicates and bad UTF-8 raise LocpipeError with a line."""
     if isinstance(text, bytes):
+        data = text
         try:
-            text = text.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = text[: exc.start].count(b"\n") + 1
+            line = data[: exc.start].count(b"\n") + 1
             raise LocpipeError("not UTF-8 text", path, line) from exc
     text = text.removeprefix("\ufeff")
     if "\0" in text:
@@ -258,6 +259,7 @@ def parse_catalog(text: str | bytes, path: str | Path | None = None) -> polib.PO
         parser.feed(number, raw)
     parser._finish()
     po = parser.po
-    po.fpath = str(path) if path is not None else None
+    if path is not None:
+        po.fpath = str(path)
     po.encoding = "utf-8"
     return po

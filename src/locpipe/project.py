@@ -429,7 +429,7 @@ class Project:
         error = first_error(outcomes)
         if error is not None:
             raise error
-        walked = {path: done.value for path, done in zip(unknown, outcomes, strict=True)}
+        walked = {p: done.value for p, done in zip(unknown, outcomes, strict=True) if done.value}
         infos = []
         for path, digest, language in scanned:
             if language is None:

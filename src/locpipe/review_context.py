@@ -94,7 +94,7 @@ def _column_header(live: list[polib.POEntry], index: int) -> tuple[str, bool]:
     while i >= 0 and _element(live[i]) == "td":
         cells += 1
         i -= 1
-    headers = []
+    headers: list[str] = []
     while i >= 0 and _element(live[i]) == "th":
         headers.insert(0, live[i].msgid)
         i -= 1

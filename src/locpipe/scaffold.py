@@ -10,6 +10,7 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -357,7 +358,7 @@ def suggest_content(folder: Path) -> str | None:
 
 
 def choose_languages(
-    source: str, requested: list[str], found: list[str] = ()
+    source: str, requested: list[str], found: Sequence[str] = ()
 ) -> tuple[str, list[str]]:
     """The source language and the languages list: the requested ones (default: the
     source and a few targets), plus every language a page is written in."""

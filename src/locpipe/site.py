@@ -261,7 +261,8 @@ def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
         raise _syntax_error(exc) from None
     except jinja2.TemplateNotFound as exc:
         folder = templates_folder(env)
-        raise LocpipeError(f"template not found: {exc.name}", folder or exc.name) from None
+        missing = exc.name if isinstance(exc.name, str) else None
+        raise LocpipeError(f"template not found: {exc.name}", folder or missing) from None
 
 
 #: The templates a build renders (each may extend or include others).
@@ -357,8 +358,8 @@ def extract_ui_messages(templates_dir: Path, root: Path | None = None) -> list[U
         path = templates_dir / current_file[0] if current_file else templates_dir
         raise LocpipeError(f"template syntax error: {exc.message}", path, exc.lineno) from None
     messages = list(found.values())
-    for message in messages:
-        message.locations.sort()
+    for ui_message in messages:
+        ui_message.locations.sort()
     messages.sort(key=lambda m: (m.locations[0], m.context or "", m.msgid))
     return messages
 

@@ -81,9 +81,9 @@ def orphan_catalogs(project: Project, languages: tuple[str, ...] = ()) -> list[S
     for language in languages or project.config.languages:
         folder = project.paths.locales / language / "LC_MESSAGES"
         for name in _catalog_names(folder):
-            domain = name[: -len(".po")]
-            if domain not in wanted.get(language, set()):
-                orphans.append(StrayCatalog(folder / name, language, domain, domain in names))
+            stem = name[: -len(".po")]
+            if stem not in wanted.get(language, set()):
+                orphans.append(StrayCatalog(folder / name, language, stem, stem in names))
     return orphans
 
 

@@ -253,8 +253,11 @@ class _Tokenizer(HTMLParser):
     def handle_decl(self, decl: str) -> None:
         self._add(Token("other", self._offset()))
 
-    handle_pi = handle_decl
-    unknown_decl = handle_decl
+    def handle_pi(self, data: str) -> None:
+        self.handle_decl(data)
+
+    def unknown_decl(self, data: str) -> None:
+        self.handle_decl(data)
 
     def parse_marked_section(self, i: int, report: int = 1) -> int:
         """``<![...``: a bogus comment up to the first ``>``, as browsers read it in HTML.

@@ -222,8 +222,8 @@ def packages_for(installed: Iterable[str], source: Lang, target: Lang) -> list[s
     stack: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [(source.code, (), (source.code,))]
     while stack:
         lang, packages, visited = stack.pop()
-        for nxt, package in edges.get(lang, ()):
-            needed = packages + ((package,) if package and package not in packages else ())
+        for nxt, step in edges.get(lang, ()):
+            needed = packages + ((step,) if step and step not in packages else ())
             if nxt == target.code:
                 cost = sum(order[p] for p in needed)
                 found.append((len(needed), len(visited), cost, needed))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,7 +75,8 @@ def _split(text: str, language: str) -> tuple[Segment, ...]:
     if len(pieces) < 2 or "".join(pieces) != text:
         return whole
     # A closing tag right after a sentence end belongs to that sentence.
-    bounds, offset = [], 0
+    bounds: list[int] = []
+    offset = 0
     for piece in pieces[:-1]:
         offset += len(piece)
         closing = _CLOSING.match(text, offset)
@@ -113,7 +114,9 @@ class TranslationMemory:
     units: dict[tuple[str, str], dict[str, Match]] = field(default_factory=dict)
     _sentences: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
-    def add_catalog(self, catalog: polib.POFile, source: str, target: str, origin: str) -> int:
+    def add_catalog(
+        self, catalog: Iterable[polib.POEntry], source: str, target: str, origin: str
+    ) -> int:
         """Add the reviewed entries of one catalog; returns how many were added."""
         units = self.units.setdefault((source, target), {})
         self._sentences.pop((source, target), None)  # rebuilt on demand

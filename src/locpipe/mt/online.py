@@ -294,7 +294,8 @@ class OnlineBackend(Backend):
             if error is not None:
                 outcomes.append(self._failure(error))
                 continue
-            texts = [html.unescape(out) if self.markup else out for out in outs]
+            runs = [out for out in outs if isinstance(out, str)]  # no EngineError left here
+            texts = [html.unescape(out) if self.markup else out for out in runs]
             # a token out of nowhere empties the run: it fails verification below
             texts = ["" if "\ue000" in text else text for text in texts]
             restored = restore(m, m.with_runs(texts, PUA_TOKENS.token), PUA_TOKENS.pattern)

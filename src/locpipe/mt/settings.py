@@ -124,7 +124,7 @@ def _line(config_path: Path | None, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _number(value: Any, key: str, kind: type, path: Path | None) -> Any:
+def _number(value: Any, key: str, kind: Any, path: Path | None) -> Any:
     line = _line(path, key.split(".")[-1])
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise LocpipeError(f"mt.{key} must be a number >= 0", path, line)

@@ -583,6 +583,7 @@ def _finish_pages(
             data = todo.known[language, info.slug]
             result.unchanged.append(page_path)
         else:
+            assert m.data is not None  # a page rendered here carries its index data
             data = m.data
             (result.written if m.tmp is not None else result.unchanged).append(page_path)
             stamps.stamp(
@@ -628,7 +629,7 @@ def _build_index(
         languages=language_links(
             project.config.languages,
             language,
-            lambda code, here=language: f"../{code}/index.html" if code != here else "index.html",
+            lambda code, here=language: f"../{code}/index.html" if code != here else "index.html",  # type: ignore[misc]
         ),
         translations=lazy.translations(language),
         site=site,
@@ -719,7 +720,7 @@ def _make_page(
     links = language_links(
         published_in,
         language,
-        lambda code, s=article.slug, here=language: page_href(project, code, s, here),
+        lambda code, s=article.slug, here=language: page_href(project, code, s, here),  # type: ignore[misc]
     )
     if project.config.layout == "page":
         from locpipe.pagelayout import Switch, render_page
@@ -837,10 +838,10 @@ def _finish_mo(
     commit_writes(
         [(Path(m.tmp), path.with_suffix(".mo")) for _, path, m in mos if m and m.tmp is not None]
     )
-    for domain, path, m in mos:
+    for name, path, m in mos:
         if m is not None:
-            mo_inputs = key("mo", todo.mo[domain][language])
-            stamps.stamp(_mo_name(domain), mo_inputs, {path.with_suffix(".mo"): m.digest})
+            mo_inputs = key("mo", todo.mo[name][language])
+            stamps.stamp(_mo_name(name), mo_inputs, {path.with_suffix(".mo"): m.digest})
         elif not path.exists():
             continue
         result.mo_files.append(path.with_suffix(".mo"))

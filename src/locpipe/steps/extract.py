@@ -133,7 +133,7 @@ def site_template(project: Project, paths: list[Path]) -> polib.POFile:
         raise error
     for path, done in zip(paths, outcomes, strict=True):
         source = project.relative(path)
-        for msgid, element, line, notes in done.value:
+        for msgid, element, line, notes in done.value or ():
             _add(entries, msgid, element, _occurrence(project, source, line))
             for note in notes:
                 if note not in hidden.setdefault(msgid, []):
@@ -239,9 +239,9 @@ def extract(project: Project) -> ExtractResult:
         import locpipe.catalog  # noqa: F401  (imported once, before the workers fork)
     outcomes = run_each(lambda path: _make_template(project, path), todo, project.jobs)
     made: dict[Path | None, _Made] = {}
-    for path, done in zip(todo, outcomes, strict=True):
+    for stale, done in zip(todo, outcomes, strict=True):
         if done.value is not None:
-            made[path] = done.value
+            made[stale] = done.value
     writes = [
         (m.tmp, project.template_path(p.stem if p else UI_DOMAIN))
         for p, m in made.items()

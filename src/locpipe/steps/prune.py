@@ -88,12 +88,12 @@ def prune(project: Project, languages: tuple[str, ...] = (), dry_run: bool = Fal
         raise
     commit_writes(writes)
     for item in result.pruned:  # the translations are safe in the memory now
-        for path in (item.catalog.path, item.mo):
-            if path is not None:
+        for stale in (item.catalog.path, item.mo):
+            if stale is not None:
                 try:
-                    os.unlink(path)  # a link itself, never what it points to
+                    os.unlink(stale)  # a link itself, never what it points to
                 except FileNotFoundError:
                     pass
                 except OSError as exc:
-                    raise LocpipeError(f"cannot remove: {exc.strerror}", path) from None
+                    raise LocpipeError(f"cannot remove: {exc.strerror}", stale) from None
     return result

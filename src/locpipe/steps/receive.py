@@ -141,7 +141,8 @@ def _read_po(path: Path, shown: str) -> _Transfer:
     for entry in po:
         if not wanted(entry):
             continue
-        ctxt, name = entry.msgctxt, domain
+        ctxt: str | None = entry.msgctxt
+        name = domain
         if domain == ALL_DOMAINS:
             if not ctxt:
                 raise LocpipeError(
@@ -265,7 +266,7 @@ def _probe(entry: polib.POEntry | None, incoming: Incoming) -> polib.POEntry:
         msgstr=incoming.msgstr if incoming.forms is None else "",
     )
     if incoming.forms is not None:
-        probe.msgid_plural = entry.msgid_plural if entry is not None else incoming.msgid_plural
+        probe.msgid_plural = (entry.msgid_plural if entry else incoming.msgid_plural) or ""
         probe.msgstr_plural = dict(enumerate(incoming.forms))
     if entry is not None:  # the translator's text is a human's: no draft comments
         probe.tcomment = without_draft_comments(entry.tcomment)
@@ -298,6 +299,7 @@ def _merge_catalog(
     """Merge one domain's entries into its catalog in memory; whether anything changed."""
     live: dict[tuple[str | None, str], polib.POEntry] = {}
     dead: dict[tuple[str | None, str], polib.POEntry] = {}
+    entry: polib.POEntry | None
     for entry in catalog:
         if entry.msgid == "" and entry.msgctxt is None:
             continue

@@ -410,7 +410,8 @@ def review(
                 last = history.pop()
                 target = items[last.index]
                 if last.kind != "skipped" and not save(
-                    target, lambda e, b=last.before: _restore(e, b)
+                    target,
+                    lambda e, b=last.before: _restore(e, b),  # type: ignore[misc]
                 ):
                     continue
                 decisions.pop(last.index, None)
@@ -464,7 +465,7 @@ def review(
                 before = _snapshot(entry)
                 if blocking:
                     # kept as a draft: still fuzzy
-                    if not save(item, lambda e, t=text, f=forms: _set_draft(e, t, f)):
+                    if not save(item, lambda e, t=text, f=forms: _set_draft(e, t, f)):  # type: ignore[misc]
                         break
                     history.append(_Decision(index, "draft", before))
                     entry = item.entry
@@ -473,7 +474,7 @@ def review(
                     continue
                 if found:
                     say(f"warning: {reasons(found)}")
-                if save(item, lambda e, text=text, f=forms: mark_reviewed(e, text, f)):
+                if save(item, lambda e, text=text, f=forms: mark_reviewed(e, text, f)):  # type: ignore[misc]
                     history.append(_Decision(index, "edited", before))
                     decisions[index] = "edited"
                 break

@@ -311,10 +311,10 @@ def _memory(
             entries = [polib.POEntry(msgid=msgid, msgstr=msgstr) for msgid, msgstr in units]
             memory.add_catalog(entries, domain.source_language, language, project.relative(path))
     for source, target in sorted(pairs):  # what `locpipe prune` kept of deleted articles
-        path = kept_memory_file(project.paths.locales, target)
-        if path is not None:
+        kept = kept_memory_file(project.paths.locales, target)
+        if kept is not None:
             memory.add_catalog(
-                project.catalog(path, target), source, target, project.relative(path)
+                project.catalog(kept, target), source, target, project.relative(kept)
             )
     reviewed.clear()  # the memory has them now
     return memory
@@ -352,7 +352,7 @@ def _plan(
     from locpipe.mt.memory import split_sentences
 
     source, target = job.source, job.target
-    where = (index, entry.msgid, entry.linenum)
+    where = (index, entry.msgid, entry.linenum or 0)  # parsed entries always have a line
     if entry.msgid_plural:
         if not needs_translation(entry):
             return None  # a translator's forms: never touched
@@ -370,13 +370,13 @@ def _plan(
         if memory is not None and settings.sentences and memory.sentences(source, target):
             segments = split_sentences(entry.msgid, source)
             if len(segments) > 1:
-                parts = [memory.sentence(source, target, s.core) for s in segments]
-                reused = sum(p is not None for p in parts)
+                known_parts = [memory.sentence(source, target, s.core) for s in segments]
+                reused = sum(p is not None for p in known_parts)
                 if reused:
-                    return _Plan(*where, False, segments, parts, reused)
+                    return _Plan(*where, False, segments, known_parts, reused)
         return _Plan(*where, False, _whole(entry.msgid), [None])
     # A changed fuzzy entry: keep the translation of every sentence that did not change.
-    old_source = split_sentences(entry.previous_msgid, source)
+    old_source = split_sentences(entry.previous_msgid or "", source)
     old_target = split_sentences(entry.msgstr, target)
     if len(old_source) != len(old_target):
         return None  # cannot align: a translator handles it
@@ -412,7 +412,9 @@ def _verbatim_plan(index: int, entry: polib.POEntry, target: str, backend: Backe
         and is_verbatim(backend.protector.mask(entry.msgid, target))
     ):
         return None
-    plan = _Plan(index, entry.msgid, entry.linenum, False, _whole(entry.msgid), [entry.msgid], 1)
+    plan = _Plan(
+        index, entry.msgid, entry.linenum or 0, False, _whole(entry.msgid), [entry.msgid], 1
+    )
     plan.verbatim = True
     return plan
 
