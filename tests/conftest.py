@@ -130,7 +130,12 @@ def local_run(monkeypatch: pytest.MonkeyPatch) -> None:
 
 #: Test modules that drive whole pipelines, real engines, browsers or fault injection;
 #: `make test-fast` (pytest -m "not slow") leaves them out, `make test` runs everything.
+#: In the other modules, a test that takes a second or more is marked
+#: ``@pytest.mark.slow`` itself, so that `make test-fast` stays under 30 s.
 SLOW_MODULES = {
+    "test_forged_cache",
+    "test_review_lock",
+    "test_mt_neural",
     "test_faults",
     "test_memory_streaming",
     "test_check_streaming",

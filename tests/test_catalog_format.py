@@ -203,6 +203,7 @@ seps = st.sampled_from([" ", " ", "", "\n", "\u00a0", "-", "/", "  "])
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(st.lists(st.tuples(words, seps, st.booleans()), min_size=1, max_size=8), st.data())
 def test_hypothesis_strings_match_msgcat(tmp_path: Path, items, data) -> None:
     entries = []

@@ -87,6 +87,7 @@ def test_update_creates_catalogs_for_targets_only(project: Path):
     assert "nplurals=2" in po.metadata["Plural-Forms"]
 
 
+@pytest.mark.slow
 def test_whole_pipeline_with_pseudo_backend(project: Path):
     msgfmt = require_tool("msgfmt")
     run(project, "extract")
@@ -201,6 +202,7 @@ def test_reviewed_translations_survive_a_source_edit(project: Path):
     assert any(e.msgstr.startswith("Le parcours") for e in obsolete) or caption.msgstr
 
 
+@pytest.mark.slow
 def test_translate_never_touches_existing_translations(project: Path):
     run(project, "extract")
     run(project, "update", "--lang", "es")
@@ -267,6 +269,7 @@ def test_non_utf8_article_without_charset_names_the_line(project: Path):
     assert not (project / "locales").exists()
 
 
+@pytest.mark.slow
 def test_console_script_runs_with_dash_c(project: Path):
     exe = Path(sys.executable).with_name("locpipe")
     proc = subprocess.run([str(exe), "-C", str(project), "extract"], capture_output=True, text=True)
@@ -277,6 +280,7 @@ def test_console_script_runs_with_dash_c(project: Path):
     assert proc.returncode == 2 and "--lang de" in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_translation_of_an_older_source_is_not_published(project: Path):
     run(project, "extract")
     run(project, "update", "--lang", "fr")

@@ -8,6 +8,7 @@ chance, as a dependency of a dependency) and fails on a fresh install.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import re
 import sys
@@ -40,6 +41,7 @@ def _declared() -> tuple[set[str], dict[str, set[str]]]:
     return core, extras
 
 
+@functools.cache
 def _imported_modules() -> dict[str, set[str]]:
     """Top-level module → the files of src/ that import it (statements and
     ``importlib.import_module("…")``/``__import__("…")`` with a literal name)."""
@@ -70,9 +72,15 @@ def _imported_modules() -> dict[str, set[str]]:
     return found
 
 
+@functools.cache
+def _providers() -> dict[str, list[str]]:
+    """Top-level module → the installed distributions that provide it (slow: once)."""
+    return dict(importlib.metadata.packages_distributions())
+
+
 def _distributions(modules: dict[str, set[str]]) -> dict[str, set[str]]:
     """Canonical distribution name → the modules of it that src/ imports."""
-    providers = importlib.metadata.packages_distributions()
+    providers = _providers()
     missing = sorted(m for m in modules if m not in providers)
     assert not missing, (
         f"no installed distribution provides {missing} (imported by "

@@ -122,6 +122,7 @@ def drop_tag(ident: str) -> Callable[[etree._Element], None]:
     return edit
 
 
+@pytest.mark.slow
 def test_translator_returns_an_xliff_with_edits_and_one_broken_tag(drafted: Path, tmp_path: Path):
     """Done means: the good edits are merged, the broken tag is refused by name."""
     sent = tmp_path / "dinogeek-fr.xlf"
@@ -212,6 +213,7 @@ def test_po_round_trip_with_a_conflict(drafted: Path, tmp_path: Path):
     assert entry(drafted, title.msgid).msgstr == "Pourquoi la propagation du DNS est-elle lente ?"
 
 
+@pytest.mark.slow
 def test_stale_entries_are_kept_as_obsolete(drafted: Path, tmp_path: Path):
     sent = tmp_path / "fr.xlf"
     run(drafted, "export", "--lang", "fr", "--article", DNS, "-o", str(sent))
@@ -324,6 +326,7 @@ def approve_all(path: Path) -> None:
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
 
 
+@pytest.mark.slow
 def test_an_xliff_round_trip_changes_no_text(sample: Path, tmp_path: Path):
     """export → confirm every unit → merge: every translation comes back byte for byte."""
     before = live(sample)
@@ -441,6 +444,7 @@ def test_every_error_level_check_refuses_a_translation_and_warnings_only_show(
     )
 
 
+@pytest.mark.slow
 def test_units_the_project_never_had_are_counted_and_refused_not_stored(
     drafted: Path, tmp_path: Path
 ):

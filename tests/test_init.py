@@ -6,6 +6,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE_SITE
@@ -88,6 +89,7 @@ def test_an_unknown_language_is_refused(tmp_path: Path):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_init_from_site_adopts_a_folder_of_pages(tmp_path: Path):
     pages = tmp_path / "pages"
     pages.mkdir()

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import polib
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
@@ -161,6 +162,7 @@ def test_no_translation_is_ever_lost(seed: int, count: int) -> None:
     assert format_catalog(merged_again) == format_catalog(merge(merged_again, pot, "it"))
 
 
+@pytest.mark.slow
 def test_finds_the_edited_entries_among_8000() -> None:
     """Each one-word edit of a paragraph is matched to the entry it came from."""
     rng = random.Random(8000)
@@ -286,6 +288,7 @@ def test_a_clause_inserted_or_a_sentence_split_off_keeps_the_translation() -> No
     st.lists(st.lists(st.sampled_from(["a", "b", "c", "d", "."]), max_size=7), max_size=25),
     st.lists(st.sampled_from(["a", "b", "c", "d", "."]), max_size=7),
 )
+@pytest.mark.slow
 def test_one_word_away_index_equals_brute_force(olds: list[list[str]], query: list[str]) -> None:
     """The deletion-tuple index finds exactly the old msgids at word distance <= 1."""
     texts = list(dict.fromkeys(" ".join(words) for words in olds))

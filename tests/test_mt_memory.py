@@ -86,6 +86,7 @@ def edit_article(project: Path, old: str, new: str, name: str = "propagazione-dn
     cli(project, "update")
 
 
+@pytest.mark.slow
 def test_second_run_from_scratch_makes_zero_engine_calls(project: Path):
     first, engine = run(project)
     assert first.translated > 0 and engine.calls
@@ -291,6 +292,7 @@ def test_tmx_export_holds_the_reviewed_units(project: Path):
     assert [(u.source, u.target) for u in tmx.units] == [(po[0].msgid, "Reviewed <b>one</b>")]
 
 
+@pytest.mark.slow
 def test_a_translators_text_replaced_by_a_sentence_update_is_kept_in_a_comment(project: Path):
     run(project)
     path = project / "locales/fr/LC_MESSAGES/propagazione-dns.po"

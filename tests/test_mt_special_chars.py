@@ -55,6 +55,7 @@ def _specials(text: str) -> list[str]:
     return [c for c in text if c in SPECIAL]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("source", "target"), ROUTES)
 def test_every_special_character_in_one_batch(
     apertium: ApertiumBackend, source: str, target: str

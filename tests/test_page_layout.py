@@ -46,6 +46,7 @@ def test_identity_translations_give_back_the_source_bytes(site: Path):
             assert built != source  # lang, hreflang and the switcher were set
 
 
+@pytest.mark.slow
 def test_page_layout_keeps_the_head_and_chrome_and_sets_the_language(site: Path):
     run(site, "all")
     page = (site / "build/es/dns.html").read_text(encoding="utf-8")
@@ -220,6 +221,7 @@ def test_headless_chromium_sees_the_source_page_structure(site: Path, tmp_path: 
         assert len(shape) > 20
 
 
+@pytest.mark.slow
 def test_init_from_site_sets_the_page_layout_and_suggests_content(tmp_path: Path):
     site = write_site(tmp_path / "site")
     (site / "locpipe.toml").unlink()
@@ -292,6 +294,7 @@ def test_page_layout_updates_hreflang_and_canonical_in_place(site: Path):
     assert '<div data-locpipe-languages class="lingue"><nav class="locpipe-languages">' in page
 
 
+@pytest.mark.slow
 def test_page_layout_sets_dir_for_a_right_to_left_language(tmp_path: Path):
     site = write_site(tmp_path / "site", CONFIG.replace('"en", "es"', '"en", "ar"'))
     run(site, "all")

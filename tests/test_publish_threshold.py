@@ -45,6 +45,7 @@ def percent(project: Path, reviewed_only: bool) -> float:
     return len(done) * 100 / len(live)
 
 
+@pytest.mark.slow
 def test_below_threshold_is_held_back_everywhere(project: Path):
     assert 45 < percent(project, False) < 55
     result = run(project, "build", "--publish-threshold", "60")
@@ -74,6 +75,7 @@ def test_a_page_built_earlier_is_removed_when_held_back(project: Path):
     assert not (project / f"build/fr/{SLUG}.html").exists()
 
 
+@pytest.mark.slow
 def test_machine_drafts_count_unless_reviewed_only(project: Path):
     drafts, reviewed = percent(project, False), percent(project, True)
     between = (drafts + reviewed) / 2

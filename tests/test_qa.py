@@ -209,6 +209,7 @@ def break_a_tag(project: Path) -> tuple[Path, polib.POEntry]:
     return path, entry
 
 
+@pytest.mark.slow
 def test_check_fails_on_a_broken_tag_until_it_is_fixed(project: Path):
     run(project, "check", "--min-complete", "0")  # machine drafts: warnings only
     path, entry = break_a_tag(project)
@@ -241,6 +242,7 @@ def test_check_json_lists_findings(project: Path):
     assert "</a>" in tags[0]["msgid"] and "</a>" not in tags[0]["msgstr"]
 
 
+@pytest.mark.slow
 def test_check_junit_is_valid_xml_with_testcases_and_failures(project: Path):
     break_a_tag(project)
     result = run(project, "check", "--format", "junit", "--min-complete", "0", code=1)

@@ -44,6 +44,7 @@ def content_and_rest(name: str, content: str) -> tuple[str, str]:
     return element.text or "", html
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(st.sampled_from(NAMES), st.lists(PIECES, max_size=10).map("".join))
 @example("script", "<!-- document.write('<script src=\"c.js\"></script>'); //--></script>")

@@ -47,6 +47,7 @@ def review_and_break(project: Path, reviewed: int = 12) -> str:
     return broken.msgid
 
 
+@pytest.mark.slow
 def test_report_page_bars_checks_and_escaping(project: Path):
     result = run(project, "report")
     page = project / "build/report/index.html"
@@ -74,6 +75,7 @@ def test_report_page_bars_checks_and_escaping(project: Path):
     assert re.search(source, row[: row.index("</tr>")].replace("&#39;", "'").replace("&#34;", '"'))
 
 
+@pytest.mark.slow
 def test_report_is_idempotent_and_keeps_the_comparison(project: Path):
     run(project, "report")
     review_and_break(project)
@@ -223,6 +225,7 @@ def test_report_takes_the_last_commit_from_git(project: Path):
     assert "last commit: Ada Reviewer, 2026-11-02" in row[: row.index("</tr>")]
 
 
+@pytest.mark.slow
 def test_report_trend_grows_only_when_something_changed(project: Path):
     run(project, "report")
     run(project, "report")
@@ -252,6 +255,7 @@ def test_report_groups_warnings_by_check_after_errors(project: Path):
     assert len({check for _, check, _ in groups}) == len(groups)  # one group per check
 
 
+@pytest.mark.slow
 def test_report_shows_invisible_characters_visibly(project: Path):
     path = project / "locales/fr/LC_MESSAGES/ui.po"
     po = read_catalog(path)

@@ -65,6 +65,7 @@ def _spawn(project: Path, env: dict[str, str], *extra: str) -> pexpect.spawn:
     )
 
 
+@pytest.mark.slow
 def test_accept_edit_skip_quit_through_a_terminal(drafted: Path, tmp_path: Path):
     editor = tmp_path / "fake-editor"
     editor.write_text(f"#!/bin/sh\nprintf '%s\\n' '{EDITED}' > \"$1\"\n", encoding="utf-8")
@@ -109,6 +110,7 @@ def test_accept_edit_skip_quit_through_a_terminal(drafted: Path, tmp_path: Path)
     assert _catalog(drafted).read_text(encoding="utf-8") == format_catalog(po)
 
 
+@pytest.mark.slow
 def test_a_closed_terminal_loses_no_decision(drafted: Path, tmp_path: Path):
     first = next(e for e in read_catalog(_catalog(drafted)) if "fuzzy" in e.flags)
     child = _spawn(drafted, _env(tmp_path, None))
@@ -133,6 +135,7 @@ def _only_to_review(path: Path, keep: str) -> polib.POEntry:
     return chosen
 
 
+@pytest.mark.slow
 def test_broken_tags_cannot_be_accepted_and_the_inline_prompt_fixes_them(
     drafted: Path, tmp_path: Path
 ):
@@ -198,6 +201,7 @@ TITLE = "\x1b]0;owned\x07"
 ERASE = "\x1b[2K\r\x1b[1A"
 
 
+@pytest.mark.slow
 def test_terminal_escapes_in_a_draft_are_shown_not_run(drafted: Path, tmp_path: Path):
     path = _catalog(drafted)
     chosen = _only_to_review(path, "DNS")

@@ -141,6 +141,7 @@ def test_text_forms_reads_back_what_forms_text_wrote():
     assert text_forms("before\n" + text, 2) is None
 
 
+@pytest.mark.slow
 def test_inline_edit_asks_each_form_in_turn_through_a_terminal(site: Path):
     env = {k: v for k, v in os.environ.items() if k not in ("EDITOR", "VISUAL")}
     env.update(TERM="dumb", COLUMNS="200", LINES="50")

@@ -45,6 +45,7 @@ def test_update_warns_about_the_catalogs_of_a_deleted_article_and_keeps_them(pro
     assert {path: path.read_bytes() for path in catalogs} == before  # kept, untouched
 
 
+@pytest.mark.slow
 def test_a_catalog_for_an_unconfigured_language_is_reported_with_the_fix(project: Path):
     german = project / "locales/de/LC_MESSAGES/ui.po"
     german.parent.mkdir(parents=True)
@@ -68,6 +69,7 @@ def test_a_language_folder_spelled_otherwise_is_told_where_to_go(project: Path):
     assert "move the catalog to locales/pt_BR/LC_MESSAGES/ui.po" in result.output
 
 
+@pytest.mark.slow
 def test_check_warns_about_links_to_a_deleted_page(project: Path):
     (project / "source_articles/rag-spiegato.html").unlink()
     run(project, "extract")
@@ -139,6 +141,7 @@ def test_prune_moves_reviewed_entries_into_the_memory_and_removes_the_catalogs(o
     assert "prune: 0 orphaned catalogs removed" in run(project, "prune").output
 
 
+@pytest.mark.slow
 def test_translate_reuses_what_prune_kept(orphaned):
     project, done = orphaned
     run(project, "prune")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import copy_sample_site
@@ -73,6 +74,7 @@ def test_the_built_page_uses_the_languages_plural_form_and_context(tmp_path: Pat
     assert f'<p class="count">{count} articoli</p>' in italian
 
 
+@pytest.mark.slow
 def test_translate_drafts_every_plural_form_of_the_language(tmp_path: Path):
     site = copy_sample_site(tmp_path)
     (site / "templates/index.html").write_text(TEMPLATE, encoding="utf-8")

@@ -155,6 +155,7 @@ def test_check_reports_a_changed_code_unit(project: Path) -> None:
     assert "utenti.po:" in result.output and "[code]" in result.output
 
 
+@pytest.mark.slow
 def test_apertium_changes_no_code_unit(project: Path) -> None:
     require_tool("apertium")
     result = translate(Project(project), ("en", "fr", "es"))

@@ -140,6 +140,7 @@ def test_each_component_has_its_catalogs_and_its_base(site: Path):
     assert (dmarc.source_language, dmarc.language_regex) == ("fr", "^(?:it|en|es)$")
 
 
+@pytest.mark.slow
 def test_discovery_matches_every_catalog_once_and_nothing_else(site: Path):
     """Weblate's discovery algorithm with the printed add-ons: one add-on per source
     language, together matching every catalog of the project (and no template, page or

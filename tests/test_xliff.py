@@ -220,6 +220,7 @@ def inline_problems(content: etree._Element, local) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_an_export_of_the_sample_site_follows_xliff_1_2(tmp_path: Path):
     entries = sample_entries()
     units = [XUnit(e.msgid, e.msgctxt, e.msgstr, "translated") for e in entries]
