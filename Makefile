@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCPIPE := $(BIN)/locpipe
 
-.PHONY: setup setup-test system system-test extract update translate check build all report test test-fast lint bench bench-quality bench-update clean
+.PHONY: setup setup-test system system-test extract update translate check build all report test test-fast lint bench bench-pool bench-quality bench-update clean
 
 setup: system $(VENV)/.installed
 
@@ -60,6 +60,9 @@ test-fast: setup-test
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+bench-pool: setup
+	$(BIN)/python bench/pool.py
 
 bench-quality: setup
 	$(BIN)/python bench/quality.py

@@ -225,3 +225,35 @@ def test_workers_die_with_a_killed_command(tmp_path: Path):
         assert not any(_alive(pid) for pid in workers)
     finally:
         command.kill()
+
+
+def test_ctrl_c_stops_the_command_and_its_workers(tmp_path: Path):
+    """Ctrl-C reaches the command (workers ignore it): it stops, and so do the workers."""
+    script = textwrap.dedent(
+        f"""
+        import os, sys, time
+        from pathlib import Path
+        from locpipe.parallel import run_each
+
+        def work(item):
+            Path({str(tmp_path)!r}, f"{{os.getpid()}}.pid").touch()
+            time.sleep(60)
+
+        try:
+            run_each(work, list(range(16)), jobs=2)
+        except KeyboardInterrupt:
+            sys.exit(130)
+        """
+    )
+    command = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 30
+        while len(list(tmp_path.glob("*.pid"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = [int(p.stem) for p in tmp_path.glob("*.pid")]
+        assert len(workers) == 2
+        command.send_signal(signal.SIGINT)
+        assert command.wait(timeout=30) == 130
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        command.kill()
