@@ -65,7 +65,7 @@ from locpipe.steps.export import (
     project_identity,
     wanted,
 )
-from locpipe.steps.review import _failed_checks, mark_reviewed, reasons, without_draft_comments
+from locpipe.steps.review import failed_checks, mark_reviewed, reasons, without_draft_comments
 from locpipe.xliff import load_xliff, unit_id
 
 #: Unknown entries named in the report (the others are only counted).
@@ -329,7 +329,7 @@ def _merge_catalog(
             )
             continue
         probe = _probe(entry, incoming)
-        found = _failed_checks(probe, project, language, domain, nplurals_of(catalog))
+        found = failed_checks(probe, project, language, domain, nplurals_of(catalog))
         blocking = [f for f in found if f.blocking]
         if blocking:
             result.refused.append(Item(incoming.where, domain, incoming.msgid, reasons(blocking)))
