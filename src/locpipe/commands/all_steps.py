@@ -14,7 +14,7 @@ from locpipe.commands.translate import run_translate
 from locpipe.commands.update import update
 
 if TYPE_CHECKING:
-    from locpipe.uptodate import AllStamp
+    from locpipe.all_replay import AllStamp
 
 
 @click.command(name="all")
@@ -30,11 +30,11 @@ def all_steps(ctx: click.Context, languages: tuple[str, ...], backend: str | Non
     stamp = run_step(lambda: _all_stamp(ctx.obj, languages, backend))
     output = run_step(stamp.replay)
     if output is not None:  # every byte as a complete run that changed nothing left it
-        from locpipe.uptodate import print_output
+        from locpipe.all_replay import print_output
 
         print_output(output)
         return
-    from locpipe.uptodate import captured_output
+    from locpipe.all_replay import captured_output
 
     with captured_output() as printed:
         ctx.invoke(extract)
@@ -49,10 +49,10 @@ def all_steps(ctx: click.Context, languages: tuple[str, ...], backend: str | Non
 
 
 def _all_stamp(ctx: Context, languages: tuple[str, ...], backend: str | None) -> AllStamp:
-    """The record of the last complete ``all`` with these options (:mod:`locpipe.uptodate`)."""
+    """The record of the last complete ``all`` with these options (:mod:`locpipe.all_replay`)."""
     import shutil
 
-    from locpipe.uptodate import AllStamp, environment
+    from locpipe.all_replay import AllStamp, environment
 
     project = ctx.project
     paths = project.paths

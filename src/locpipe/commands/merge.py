@@ -12,7 +12,7 @@ from locpipe.commands.runner import Context, pass_context, plural, run_step
 from locpipe.display import visible
 
 if TYPE_CHECKING:
-    from locpipe.steps.receive import Item, ReceiveResult
+    from locpipe.steps.merge import Item, MergeResult
 
 
 def _item(kind: str, item: Item) -> str:
@@ -20,7 +20,7 @@ def _item(kind: str, item: Item) -> str:
     return visible(f"{kind}: {item.where}: {item.domain}: {item.msgid[:60]!r}: {item.detail}")
 
 
-def _report(result: ReceiveResult, dry_run: bool) -> None:
+def _report(result: MergeResult, dry_run: bool) -> None:
     for item in result.conflicts:
         click.echo(_item("conflict", item))
     for item in result.stale:
@@ -72,12 +72,12 @@ def merge_command(
     (another project or language, unreadable).
     """
 
-    def run() -> ReceiveResult:
-        from locpipe.steps.receive import receive
+    def run() -> MergeResult:
+        from locpipe.steps.merge import merge_file
 
         project = ctx.project
         lang = project.check_languages((language,))[0] if language else None
-        result = receive(project, file, lang, prefer, dry_run)
+        result = merge_file(project, file, lang, prefer, dry_run)
         _report(result, dry_run)
         return result
 

@@ -60,7 +60,7 @@ class Context:
         if self._project is None:
             from locpipe.lock import ProjectLock
             from locpipe.project import Project
-            from locpipe.state import STAMPS_DIR
+            from locpipe.stamps import STAMPS_DIR
 
             project = Project(self.directory, jobs=self.jobs)
             if self.command not in READ_ONLY_COMMANDS:

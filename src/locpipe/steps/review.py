@@ -42,7 +42,7 @@ from locpipe.plurals import form_labels
 from locpipe.project import Project
 from locpipe.qa import QAContext, check_entry, nplurals_of
 from locpipe.review_context import Style, editor_text, from_editor, surroundings, word_diff, wrapped
-from locpipe.state import file_digest
+from locpipe.stamps import file_digest
 from locpipe.steps.export import domains_for, has_text, plural_list, wanted
 from locpipe.steps.translate import MT_COMMENT, PREVIOUS_COMMENT, TM_COMMENT
 from locpipe.units import element_lines, protected_notes
