@@ -29,7 +29,7 @@ from locbench.edit_kinds import KINDS  # noqa: E402
 from locbench.evalset import HELD_OUT, TUNING, Score, Truth, edit_script, project_catalog, score  # noqa: E402
 from locbench.peers import ensure_peers  # noqa: E402
 
-from locpipe.merge import DEFAULT_RULE, FuzzyRule, merge  # noqa: E402
+from locpipe.msgmerge import DEFAULT_RULE, FuzzyRule, merge  # noqa: E402
 
 TUNING_SEEDS = (1, 2)
 HELD_OUT_SEEDS = (101, 102)

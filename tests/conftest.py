@@ -124,7 +124,7 @@ def built_site(built_site_once: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def local_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run as on a developer's machine: without ``CI`` set, stamps and the ``all``
-    record are trusted (in CI they never are: see locpipe.state)."""
+    record are trusted (in CI they never are: see locpipe.stamps)."""
     monkeypatch.delenv("CI", raising=False)
 
 

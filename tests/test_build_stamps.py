@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import locpipe.state
+import locpipe.stamps
 import locpipe.steps.build as build_step
 from conftest import fresh_copy, translated_copies
 from locpipe.cli import main
-from locpipe.state import STAMPS_DIR
+from locpipe.stamps import STAMPS_DIR
 
 COPIES = 4
 LANGUAGES = ("it", "en", "fr", "es")
@@ -111,7 +111,7 @@ def test_same_bytes_as_a_build_without_stamps(project: Path, tmp_path: Path):
 def test_one_language_table_in_memory_at_a_time(project: Path, monkeypatch):
     alive: list[weakref.ref] = []
     most = 0
-    stamps_class = locpipe.state.Stamps
+    stamps_class = locpipe.stamps.Stamps
 
     def tracked(root, table, environment):
         nonlocal most

@@ -21,7 +21,7 @@ from conftest import fresh_copy, translated_copies
 from locpipe.cli import main
 from locpipe.project import Project
 from locpipe.qa import CHECKS
-from locpipe.state import STAMPS_DIR
+from locpipe.stamps import STAMPS_DIR
 
 COPIES = 6  # articles: the sample's, and this many copies of one
 

@@ -19,10 +19,10 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+from locpipe.all_replay import TABLE
 from locpipe.cli import main
 from locpipe.project import Project
-from locpipe.state import file_digest, key
-from locpipe.uptodate import TABLE
+from locpipe.stamps import file_digest, key
 
 BROKEN = "locales/fr/LC_MESSAGES/propagazione-dns.po"
 #: What check says of the project below (two errors in BROKEN)...

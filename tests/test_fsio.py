@@ -59,7 +59,7 @@ def test_temp_files_are_new_private_and_found_by_the_stale_sweep(tmp_path: Path)
     temps = [fsio.prepare_write(path, b"x") for _ in range(50)]
     assert len({t.name for t in temps}) == 50  # never the same name twice
     for tmp in temps:
-        assert fsio._TEMP_RE.fullmatch(tmp.name) and tmp.read_bytes() == b"x"
+        assert fsio.TEMP_NAME_RE.fullmatch(tmp.name) and tmp.read_bytes() == b"x"
     (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(FileExistsError):  # O_EXCL: an existing name (or link) is never opened
         os.open(tmp_path / "link", fsio._TEMP_FLAGS, 0o600)

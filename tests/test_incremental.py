@@ -19,19 +19,19 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+import locpipe.all_replay
 import locpipe.catalog
 import locpipe.formats.html
-import locpipe.merge
+import locpipe.msgmerge
 import locpipe.steps.build
 import locpipe.steps.check
 import locpipe.steps.extract
 import locpipe.steps.translate
 import locpipe.steps.update
-import locpipe.uptodate
 from conftest import copy_sample_site
 from locpipe.cli import main
 from locpipe.lock import LOCK_NAME
-from locpipe.state import STAMPS_DIR
+from locpipe.stamps import STAMPS_DIR
 
 #: What these tests measure is the local fast path (in CI no stamp is read).
 pytestmark = pytest.mark.usefixtures("local_run")
@@ -105,7 +105,7 @@ class Spy:
         parse, walk, merge = (
             locpipe.catalog.parse_catalog,
             locpipe.formats.html.walk,
-            locpipe.merge.merge,
+            locpipe.msgmerge.merge,
         )
 
         def spy_parse(text, path=None):
@@ -122,7 +122,7 @@ class Spy:
 
         monkeypatch.setattr(locpipe.catalog, "parse_catalog", spy_parse)
         monkeypatch.setattr(locpipe.formats.html, "walk", spy_walk)
-        monkeypatch.setattr(locpipe.merge, "merge", spy_merge)
+        monkeypatch.setattr(locpipe.msgmerge, "merge", spy_merge)
 
 
 def edit(project: Path, slug: str = ARTICLE) -> None:
@@ -167,12 +167,12 @@ def test_a_run_after_a_no_op_run_prints_the_same_without_running_the_steps(
     assert "(0 written, 6 unchanged)" in first and "18 catalogs" in first
 
 
-@pytest.mark.parametrize("settled_ns", [0, locpipe.uptodate.SETTLED_NS])
+@pytest.mark.parametrize("settled_ns", [0, locpipe.all_replay.SETTLED_NS])
 def test_after_a_no_op_run_any_changed_byte_runs_the_steps(
     project: Path, monkeypatch, settled_ns: int
 ):
     """Also when the file keeps its size and mtime, and when identities are trusted (0)."""
-    monkeypatch.setattr(locpipe.uptodate, "SETTLED_NS", settled_ns)
+    monkeypatch.setattr(locpipe.all_replay, "SETTLED_NS", settled_ns)
     all_(project)
     all_(project)  # records the file identities (with 0, every file is settled)
     article = project / "source_articles" / f"{ARTICLE}.html"

@@ -22,7 +22,7 @@ def _emit(**data: object) -> None:
 def task_update(old: str, template: str, out: str) -> None:
     """read both catalogs, merge (msgmerge semantics), write: like ``msgmerge -o``."""
     from locpipe.catalog import format_catalog, read_catalog
-    from locpipe.merge import merge
+    from locpipe.msgmerge import merge
 
     t0 = time.perf_counter()
     old_po, pot = read_catalog(old), read_catalog(template)

@@ -18,7 +18,7 @@ from pathlib import Path
 from locpipe.errors import LocpipeError
 
 #: Names of the temporary files :func:`atomic_write_bytes` makes (``mkstemp``'s 8 characters).
-_TEMP_RE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+TEMP_NAME_RE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -223,7 +223,7 @@ def remove_stale_temps(folder: str | Path, recursive: bool = True) -> list[Path]
         if not recursive:
             dirnames.clear()
         for name in filenames:
-            if _TEMP_RE.fullmatch(name):
+            if TEMP_NAME_RE.fullmatch(name):
                 path = Path(dirpath) / name
                 with contextlib.suppress(OSError):
                     path.unlink()

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from locpipe.fsio import atomic_write_text
-from locpipe.state import file_digest
+from locpipe.stamps import file_digest
 
 MANIFEST_NAME = ".locpipe-manifest.json"
 FORMAT = 1

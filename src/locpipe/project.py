@@ -19,7 +19,7 @@ from locpipe.config import Config, load_config, normalize_language
 from locpipe.content import SITE_DOMAIN
 from locpipe.errors import LocpipeError
 from locpipe.parallel import available_cpus, first_error, run_each
-from locpipe.state import Stamps, code_digest, digest_bytes, file_digest, key, tree_digest
+from locpipe.stamps import Stamps, code_digest, digest_bytes, file_digest, key, tree_digest
 
 if TYPE_CHECKING:
     from locpipe.formats.html import Document
@@ -121,7 +121,7 @@ class Project:
         return key(code_digest(), repr(self.config).replace(str(self.root), "<project>"))
 
     def stamps(self, table: str) -> Stamps:
-        """The stamp table ``table`` (:mod:`locpipe.state`), one object per project."""
+        """The stamp table ``table`` (:mod:`locpipe.stamps`), one object per project."""
         stamps = self._stamps.get(table)
         if stamps is None:
             stamps = self._stamps[table] = Stamps(self.root, table, self.environment)

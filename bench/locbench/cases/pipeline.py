@@ -122,7 +122,7 @@ def report(results: list[PipelineResult], steps: dict[str, Measure], steps_site:
     out += (
         "\n\nThe first run with nothing changed runs every step (they find nothing to do) "
         "and records that; the next ones see every file's bytes unchanged and print what it "
-        "printed without loading the steps (`locpipe/uptodate.py`)."
+        "printed without loading the steps (`locpipe/all_replay.py`)."
     )
     step_rows = [[name, fmt_s(m.wall) if m.ok else f"failed: {m.note}", fmt_s(m.cpu),
                   f"{m.rss_mb:.0f}"] for name, m in steps.items()]  # fmt: skip

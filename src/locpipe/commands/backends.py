@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import click
 
-from locpipe.cli import Context, _run, pass_context
+from locpipe.commands.runner import Context, pass_context, run_step
 from locpipe.errors import LocpipeError
-from locpipe.mt import BACKENDS
-from locpipe.mt.apertium import ApertiumBackend, discover_modes
-from locpipe.mt.online import OnlineBackend
 
 
 def backend_rows() -> list[tuple[str, str, str, str]]:
     """(name, kind, usable, details) for every registered backend."""
+    from locpipe.mt import BACKENDS
+    from locpipe.mt.apertium import ApertiumBackend, discover_modes
+    from locpipe.mt.online import OnlineBackend
+
     rows = []
     for name, cls in sorted(BACKENDS.items()):
         if issubclass(cls, OnlineBackend):
@@ -34,6 +35,8 @@ def backend_rows() -> list[tuple[str, str, str, str]]:
 
 def apertium_routes(ctx: Context) -> list[str]:
     """One line per (source, target) pair of the project: Apertium's chain or why none."""
+    from locpipe.mt.apertium import ApertiumBackend
+
     lines: list[str] = []
     try:
         project = ctx.project
@@ -74,7 +77,4 @@ def backends(ctx: Context) -> None:
             for line in routes:
                 click.echo(line)
 
-    _run(run)
-
-
-COMMANDS = [backends]
+    run_step(run)

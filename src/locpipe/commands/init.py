@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from locpipe.cli import Context, _run, pass_context
+from locpipe.commands.runner import Context, pass_context, run_step
 from locpipe.errors import LocpipeError
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def init(
         else:
             ctx.say(f"next: run `locpipe -C {root} all`")
 
-    _run(run)
+    run_step(run)
 
 
 def _report_scan(ctx: Context, scan: SiteScan, source: str, forced: bool) -> None:
@@ -115,6 +115,3 @@ def _report_scan(ctx: Context, scan: SiteScan, source: str, forced: bool) -> Non
         )
     how = "--source-language" if forced else "the pages' <html lang>"
     ctx.say(f"source language: {source} (from {how})")
-
-
-COMMANDS = [init]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from locpipe.cli import Context, _plural, _run, lang_option, pass_context
+from locpipe.commands.runner import Context, lang_option, pass_context, plural, run_step
 
 
 @click.command()
@@ -29,18 +29,15 @@ def prune(ctx: Context, languages: tuple[str, ...], dry_run: bool) -> None:
             mo = " and its .mo" if item.mo is not None else ""
             say(
                 f"  {project.relative(item.catalog.path)}: {verb} "
-                f"{_plural(item.reviewed, 'reviewed translation')} to "
+                f"{plural(item.reviewed, 'reviewed translation')} to "
                 f"{project.relative(item.memory)}; {'would remove' if dry_run else 'removed'} "
                 f"it{mo}"
             )
-        count = _plural(len(result.pruned), "orphaned catalog")
-        kept = _plural(sum(item.reviewed for item in result.pruned), "reviewed translation")
+        count = plural(len(result.pruned), "orphaned catalog")
+        kept = plural(sum(item.reviewed for item in result.pruned), "reviewed translation")
         if dry_run:
             say(f"prune (dry run): {count}, {kept} to keep; nothing changed")
         else:
             say(f"prune: {count} removed, {kept} kept in the translation memory")
 
-    _run(run)
-
-
-COMMANDS = [prune]
+    run_step(run)

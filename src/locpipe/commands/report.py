@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from locpipe.cli import Context, _run, lang_option, pass_context
-from locpipe.steps.report import report as report_step
+from locpipe.commands.runner import Context, lang_option, pass_context, run_step
 
 
 @click.command()
@@ -15,6 +14,8 @@ def report(ctx: Context, languages: tuple[str, ...]) -> None:
     """Write build/report/index.html: progress bars, failed checks, changes since last time."""
 
     def run() -> None:
+        from locpipe.steps.report import report as report_step
+
         result = report_step(ctx.project, ctx.project.check_languages(languages))
         rows = [row for section in result.sections for row in section.rows]
         findings = sum(len(row.findings) for row in rows)
@@ -25,7 +26,4 @@ def report(ctx: Context, languages: tuple[str, ...]) -> None:
             f"{findings} failed checks, {changed}"
         )
 
-    _run(run)
-
-
-COMMANDS = [report]
+    run_step(run)

@@ -5,22 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 import click
-import polib
 
-from locpipe.cli import Context, _run, pass_context
+from locpipe.commands.runner import Context, pass_context, run_step
 from locpipe.display import visible
-from locpipe.review_context import Style
-from locpipe.steps.review import (
-    _failed_checks,
-    edit_with_editor,
-    editor_notes,
-    forms_text,
-    review,
-    reviewer_identity,
-    text_forms,
-)
+
+if TYPE_CHECKING:
+    import polib
 
 
 def use_color() -> bool:
@@ -39,9 +32,11 @@ def _ask(prompt: str) -> str | None:
 
 
 def _edit(text: str, entry: polib.POEntry) -> str | None:
+    from locpipe.steps.review import edit_with_editor, editor_notes, failed_checks
+
     editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
     if editor:
-        edited = edit_with_editor(editor, text, editor_notes(entry, _failed_checks(entry)))
+        edited = edit_with_editor(editor, text, editor_notes(entry, failed_checks(entry)))
         if edited is None:
             click.echo("the editor failed; nothing changed")
         return edited
@@ -53,6 +48,8 @@ def _edit(text: str, entry: polib.POEntry) -> str | None:
 
 def _edit_forms(text: str) -> str | None:
     """Inline, a plural entry's forms one after the other (an empty line keeps a form)."""
+    from locpipe.steps.review import forms_text, text_forms
+
     blocks = text.split("\n")
     labels = [line for line in blocks if line.startswith("=== form ")]
     forms = text_forms(text, len(labels)) or []
@@ -84,6 +81,9 @@ def review_command(ctx: Context, language: str, article: str | None, reviewer: s
     """
 
     def run() -> None:
+        from locpipe.review_context import Style
+        from locpipe.steps.review import review, reviewer_identity
+
         project = ctx.project
         (lang,) = project.check_languages((language,))
         who = reviewer_identity(project.root, reviewer)
@@ -98,7 +98,4 @@ def review_command(ctx: Context, language: str, article: str | None, reviewer: s
                 f"{result.skipped} skipped; {result.left} of {result.total} still to review"
             )
 
-    _run(run)
-
-
-COMMANDS = [review_command]
+    run_step(run)

@@ -6,42 +6,7 @@ from pathlib import Path
 
 import click
 
-from locpipe.catalog import read_catalog
-from locpipe.cli import Context, _run, lang_option, pass_context
-from locpipe.fsio import atomic_write_bytes
-from locpipe.mt.memory import TranslationMemory, kept_memory_file
-from locpipe.project import Project
-
-
-def project_memory(project: Project, languages: tuple[str, ...] = ()) -> TranslationMemory:
-    """Reviewed (not fuzzy) entries of every catalog, by language pair."""
-    memory = TranslationMemory()
-    for domain in project.domains(languages):
-        for language in domain.targets:
-            path = project.catalog_path(language, domain.name)
-            if path.exists():
-                memory.add_catalog(
-                    read_catalog(path), domain.source_language, language, project.relative(path)
-                )
-    source = project.config.source_language
-    for language in languages or project.config.languages:  # kept by `locpipe prune`
-        kept = kept_memory_file(project.paths.locales, language)
-        if language != source and kept is not None:
-            memory.add_catalog(
-                read_catalog(kept, language), source, language, project.relative(kept)
-            )
-    return memory
-
-
-def export_tmx(memory: TranslationMemory, source: str) -> bytes:
-    """One TMX document with every reviewed unit whose source language is ``source``."""
-    from translate.storage.tmx import tmxfile
-
-    tmx = tmxfile(sourcelanguage=source.replace("_", "-"))
-    for src, tgt, msgid, translation, _origin in memory.pairs():
-        if src == source:
-            tmx.addtranslation(msgid, src.replace("_", "-"), translation, tgt.replace("_", "-"))
-    return bytes(tmx)
+from locpipe.commands.runner import Context, lang_option, pass_context, run_step
 
 
 @click.group()
@@ -64,8 +29,11 @@ def export(ctx: Context, languages: tuple[str, ...], output: Path) -> None:
     """Write the reviewed translations as TMX 1.4 (translate-toolkit)."""
 
     def run() -> None:
+        from locpipe.fsio import atomic_write_bytes
+        from locpipe.steps.tm import export_tmx, project_memory
+
         project = ctx.project
-        memory = project_memory(project, project.check_languages(languages))
+        memory = project_memory(project, ctx.languages(languages))
         sources = sorted({src for src, *_ in memory.pairs()})
         main_source = project.config.source_language
         for source in sources or [main_source]:
@@ -74,7 +42,4 @@ def export(ctx: Context, languages: tuple[str, ...], output: Path) -> None:
             count = sum(1 for p in memory.pairs() if p[0] == source)
             ctx.say(f"tm export: {count} units from {source} in {path}")
 
-    _run(run)
-
-
-COMMANDS = [tm]
+    run_step(run)

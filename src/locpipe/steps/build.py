@@ -20,7 +20,7 @@ from locpipe.manifest import remove_unproduced
 from locpipe.parallel import first_error, run_each
 from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Domain, Project
 from locpipe.qa import markup_findings
-from locpipe.state import Stamps, digest_bytes, file_digest, key
+from locpipe.stamps import Stamps, digest_bytes, file_digest, key
 from locpipe.units import Unit, unescape_text
 
 
@@ -230,7 +230,7 @@ def build(
 
     A page (index, ``.mo`` file) whose inputs have the digests stamped when it
     was last written, and whose bytes are still those, is not rendered again
-    (:mod:`locpipe.state`).  Articles are read one at a time; the stamps of
+    (:mod:`locpipe.stamps`).  Articles are read one at a time; the stamps of
     the pages and ``.mo`` files of a language are a table of their own
     (``build.<lang>``), in memory one language at a time.
     """

@@ -19,7 +19,7 @@ from locpipe.parallel import Done, run_each
 from locpipe.project import Project
 from locpipe.qa import ERROR, Finding, QAContext, placeholders_in
 from locpipe.qa import check_catalog as qa_check_catalog
-from locpipe.state import Stamps, in_ci, key
+from locpipe.stamps import Stamps, in_ci, key
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element

@@ -31,8 +31,6 @@ from locpipe.project import Domain, Project
 from locpipe.units import protected_notes
 from locpipe.xliff import XFile, XUnit, dump_xliff
 
-STATES = ("untranslated", "fuzzy", "translated")
-DEFAULT_ONLY = ("untranslated", "fuzzy")
 PROJECT_HEADER = "X-Locpipe-Project"
 DOMAIN_HEADER = "X-Locpipe-Domain"
 SOURCE_HEADER = "X-Locpipe-Source-Language"
@@ -74,19 +72,6 @@ def entry_state(entry: polib.POEntry) -> str:
     if not has_text(entry):
         return "untranslated"
     return "fuzzy" if "fuzzy" in entry.flags else "translated"
-
-
-def parse_only(value: str) -> tuple[str, ...]:
-    """``untranslated,fuzzy`` → a tuple of states; ``all`` → every state."""
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    if names == ["all"]:
-        return STATES
-    unknown = [n for n in names if n not in STATES]
-    if unknown or not names:
-        raise LocpipeError(
-            f"--only {value}: expected a comma-separated list of {', '.join(STATES)} (or all)"
-        )
-    return tuple(dict.fromkeys(names))
 
 
 def domains_for(project: Project, language: str, article: str | None) -> list[Domain]:
@@ -157,10 +142,11 @@ def export(
     project: Project,
     language: str,
     out: Path,
-    article: str | None = None,
-    only: tuple[str, ...] = DEFAULT_ONLY,
+    article: str | None,
+    only: tuple[str, ...],
 ) -> ExportResult:
-    """Write the entries of ``language`` in the ``only`` states to ``out`` (.po or .xlf)."""
+    """Write the entries of ``language`` in the ``only`` states (``untranslated``,
+    ``fuzzy``, ``translated``) to ``out`` (.po or .xlf)."""
     fmt = file_format(out)
     domains = domains_for(project, language, article)
     if not domains:

@@ -13,7 +13,7 @@ import polib
 from locpipe.content import SITE_DOMAIN, chrome_units
 from locpipe.parallel import first_error, run_each
 from locpipe.project import UI_DOMAIN, Article, ArticleInfo, Project
-from locpipe.state import digest_bytes, key
+from locpipe.stamps import digest_bytes, key
 from locpipe.units import PROTECTED_NOTE, collapse_space
 
 if TYPE_CHECKING:
@@ -213,7 +213,7 @@ def extract(project: Project) -> ExtractResult:
     A template whose inputs (the article's bytes, or the page templates, the
     configuration and locpipe itself) have the digests stamped when it was
     last written, and whose bytes are still those, is left alone without
-    walking anything (:mod:`locpipe.state`).  The others are made on every
+    walking anything (:mod:`locpipe.stamps`).  The others are made on every
     core (:mod:`locpipe.parallel`) into temp files, renamed into place only
     once every article walked without error: a bad article names itself and
     nothing is written.

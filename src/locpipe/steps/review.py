@@ -42,7 +42,7 @@ from locpipe.plurals import form_labels
 from locpipe.project import Project
 from locpipe.qa import QAContext, check_entry, nplurals_of
 from locpipe.review_context import Style, editor_text, from_editor, surroundings, word_diff, wrapped
-from locpipe.state import file_digest
+from locpipe.stamps import file_digest
 from locpipe.steps.export import domains_for, has_text, plural_list, wanted
 from locpipe.steps.translate import MT_COMMENT, PREVIOUS_COMMENT, TM_COMMENT
 from locpipe.units import element_lines, protected_notes
@@ -79,7 +79,7 @@ def reasons(failed: list[Failed]) -> str:
     return "; ".join(str(f) for f in failed)
 
 
-def _failed_checks(
+def failed_checks(
     entry: polib.POEntry,
     project: Project | None = None,
     language: str = "",
@@ -391,7 +391,7 @@ def review(
         advance = True
         nplurals = nplurals_of(item.catalog)
         while True:
-            failed = _failed_checks(entry, project, language, item.domain, nplurals)
+            failed = failed_checks(entry, project, language, item.domain, nplurals)
             if show:
                 for line in show_entry(item, index + 1, len(items), language, failed, style, width):
                     say_raw(line)
@@ -460,7 +460,7 @@ def review(
                     candidate.msgstr_plural = dict(enumerate(forms))
                 candidate.tcomment = without_draft_comments(entry.tcomment)
                 candidate.comment = entry.comment
-                found = _failed_checks(candidate, project, language, item.domain, nplurals)
+                found = failed_checks(candidate, project, language, item.domain, nplurals)
                 blocking = [f for f in found if f.blocking]
                 before = _snapshot(entry)
                 if blocking:

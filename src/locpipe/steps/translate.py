@@ -49,7 +49,7 @@ from locpipe.drafts import is_stale, msgid_mark
 from locpipe.errors import LocpipeError
 from locpipe.mt.settings import MTSettings, parse_settings
 from locpipe.project import Project
-from locpipe.state import Stamps, file_digest, key
+from locpipe.stamps import Stamps, file_digest, key
 from locpipe.steps.update import stamp_name
 from locpipe.units import VERBATIM_COMMENT
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from locpipe.errors import LocpipeError
 from locpipe.parallel import first_error, run_each
 from locpipe.project import Project
-from locpipe.state import file_digest, key
+from locpipe.stamps import file_digest, key
 from locpipe.strays import StrayCatalog, orphan_catalogs, unconfigured_catalogs
 
 
@@ -43,7 +43,7 @@ def _merge_domain(project: Project, template_path: Path, targets: list[tuple[Pat
     """Merge one template into its stale catalogs; prepare each write (a temp file)."""
     from locpipe.catalog import format_catalog
     from locpipe.fsio import prepare_write
-    from locpipe.merge import merge
+    from locpipe.msgmerge import merge
 
     template = project.catalog(template_path)
     merged = []
@@ -89,7 +89,7 @@ def update(project: Project, languages: tuple[str, ...] = ()) -> UpdateResult:
             todo.append((template_path, stale))
     if todo:  # the catalog writer and RapidFuzz: imported once, before the workers fork
         import locpipe.catalog  # noqa: F401
-        import locpipe.merge  # noqa: F401
+        import locpipe.msgmerge  # noqa: F401
     outcomes = run_each(lambda item: _merge_domain(project, *item), todo, project.jobs)
     merged = [m for done in outcomes for m in done.value or []]
     writes = [(m.tmp, m.path) for m in merged if m.tmp is not None]

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from conftest import require_tool
 from locpipe.catalog import extra_flags, format_catalog, new_catalog, new_template, parse_catalog
-from locpipe.merge import (
+from locpipe.msgmerge import (
     FUZZY_CUTOFF,
     WORD_RULE_FLOOR,
     WORD_RULE_MAX_WORDS,

@@ -28,7 +28,7 @@ output).  So a stamp only saves work on the machine that wrote it; a gate
 never takes its word: when :func:`in_ci` no stamp is read at all (every step
 works from the sources and catalogs, and stamps them afresh), ``check
 --strict`` ignores its stamps (:mod:`locpipe.steps.check`), and ``all`` does not
-replay a recorded run in CI (:mod:`locpipe.uptodate`).
+replay a recorded run in CI (:mod:`locpipe.all_replay`).
 """
 
 from __future__ import annotations

@@ -1,55 +1,18 @@
-"""``locpipe export`` and ``locpipe merge``: send work to translators and take it back."""
+"""``locpipe merge``: take a translator's PO or XLIFF file back into the catalogs."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from locpipe.cli import Context, _run, pass_context
+from locpipe.commands.runner import Context, pass_context, plural, run_step
 from locpipe.display import visible
-from locpipe.steps.export import DEFAULT_ONLY, export, parse_only
-from locpipe.steps.receive import Item, ReceiveResult, receive
 
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
-@click.command(name="export")
-@click.option("--lang", "language", required=True, metavar="LANG", help="The target language.")
-@click.option("--article", metavar="SLUG", help="Only this article (or ui).")
-@click.option(
-    "--only",
-    default=",".join(DEFAULT_ONLY),
-    show_default=True,
-    metavar="STATES",
-    help="Comma-separated: untranslated, fuzzy (drafts), translated; or all.",
-)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write: .po, or .xlf/.xliff for XLIFF 1.2.",
-)
-@pass_context
-def export_command(
-    ctx: Context, language: str, article: str | None, only: str, output: Path
-) -> None:
-    """Write what a translator should work on, as PO or XLIFF 1.2 (by extension)."""
-
-    def run() -> None:
-        project = ctx.project
-        (lang,) = project.check_languages((language,))
-        result = export(project, lang, output, article, parse_only(only))
-        ctx.say(
-            f"export: {_plural(result.entries, 'entry', 'entries')} "
-            f"from {_plural(len(result.domains), 'catalog')} to {output} ({result.format})"
-        )
-
-    _run(run)
+if TYPE_CHECKING:
+    from locpipe.steps.merge import Item, MergeResult
 
 
 def _item(kind: str, item: Item) -> str:
@@ -57,7 +20,7 @@ def _item(kind: str, item: Item) -> str:
     return visible(f"{kind}: {item.where}: {item.domain}: {item.msgid[:60]!r}: {item.detail}")
 
 
-def _report(result: ReceiveResult, dry_run: bool) -> None:
+def _report(result: MergeResult, dry_run: bool) -> None:
     for item in result.conflicts:
         click.echo(_item("conflict", item))
     for item in result.stale:
@@ -68,7 +31,7 @@ def _report(result: ReceiveResult, dry_run: bool) -> None:
         click.echo(_item("refused", item), err=True)
     if result.unknown:
         click.echo(
-            f"refused: {_plural(result.unknown, 'entry', 'entries')} whose source this "
+            f"refused: {plural(result.unknown, 'entry', 'entries')} whose source this "
             "project's catalogs do not have (never exported from here, or removed from the "
             "article since); not stored; the first:",
             err=True,
@@ -78,10 +41,10 @@ def _report(result: ReceiveResult, dry_run: bool) -> None:
     written = result.would_write if dry_run else result.written
     click.echo(
         f"merge{' (dry run)' if dry_run else ''}: {result.merged} merged, "
-        f"{_plural(len(result.conflicts), 'conflict')}, {len(result.stale)} stale, "
+        f"{plural(len(result.conflicts), 'conflict')}, {len(result.stale)} stale, "
         f"{len(result.refused)} refused, {result.unknown} unknown, {result.unchanged} unchanged, "
         f"{result.not_reviewed} not reviewed; "
-        f"{_plural(len(written), 'catalog')} {'would be ' if dry_run else ''}written"
+        f"{plural(len(written), 'catalog')} {'would be ' if dry_run else ''}written"
     )
 
 
@@ -109,16 +72,15 @@ def merge_command(
     (another project or language, unreadable).
     """
 
-    def run() -> ReceiveResult:
+    def run() -> MergeResult:
+        from locpipe.steps.merge import merge_file
+
         project = ctx.project
         lang = project.check_languages((language,))[0] if language else None
-        result = receive(project, file, lang, prefer, dry_run)
+        result = merge_file(project, file, lang, prefer, dry_run)
         _report(result, dry_run)
         return result
 
-    result = _run(run)
+    result = run_step(run)
     if result.refused or result.unknown:
         sys.exit(1)
-
-
-COMMANDS = [export_command, merge_command]

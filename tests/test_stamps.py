@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import locpipe.state as state
+import locpipe.stamps
 from conftest import copy_sample_site, require_tool
 from locpipe.cli import main
-from locpipe.state import STAMPS_DIR, Stamps, file_digest
+from locpipe.stamps import STAMPS_DIR, Stamps, file_digest
 
 #: Stamps are read only outside CI (tests/test_forged_cache.py covers CI).
 pytestmark = pytest.mark.usefixtures("local_run")
@@ -40,10 +40,10 @@ def test_a_table_of_an_older_layout_is_dropped(tmp_path: Path):
     assert stamps.save()
     path = tmp_path / STAMPS_DIR / "build.json"
     table = json.loads(path.read_text(encoding="utf-8"))
-    assert table["format"] == state.FORMAT and Stamps(tmp_path, "build", "env").data(
+    assert table["format"] == locpipe.stamps.FORMAT and Stamps(tmp_path, "build", "env").data(
         "templates", "inputs"
     )
-    table["format"] = state.FORMAT - 1
+    table["format"] = locpipe.stamps.FORMAT - 1
     path.write_text(json.dumps(table), encoding="utf-8")
     assert Stamps(tmp_path, "build", "env").data("templates", "inputs") is None
 

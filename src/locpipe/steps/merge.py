@@ -1,6 +1,4 @@
-"""receive: merge a translator's PO or XLIFF file back into the catalogs (``locpipe merge``).
-
-(Not :mod:`locpipe.merge`, which is the msgmerge of templates into catalogs.)
+"""merge: a translator's PO or XLIFF file back into the catalogs (``locpipe merge``).
 
 - The file must come from ``locpipe export`` of this project and be for the
   language asked (``--lang``) or, without it, a target language of its
@@ -65,7 +63,7 @@ from locpipe.steps.export import (
     project_identity,
     wanted,
 )
-from locpipe.steps.review import _failed_checks, mark_reviewed, reasons, without_draft_comments
+from locpipe.steps.review import failed_checks, mark_reviewed, reasons, without_draft_comments
 from locpipe.xliff import load_xliff, unit_id
 
 #: Unknown entries named in the report (the others are only counted).
@@ -103,7 +101,7 @@ class Item:
 
 
 @dataclass
-class ReceiveResult:
+class MergeResult:
     language: str = ""
     merged: int = 0
     unchanged: int = 0
@@ -203,13 +201,13 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def receive(
+def merge_file(
     project: Project,
     path: Path,
     language: str | None = None,
     prefer: str = "ours",
     dry_run: bool = False,
-) -> ReceiveResult:
+) -> MergeResult:
     """Merge the translator's file at ``path``; see the module docstring."""
     shown = str(path)
     transfer = _read_po(path, shown) if file_format(path) == "po" else _read_xliff(path, shown)
@@ -235,7 +233,7 @@ def receive(
             )
         by_domain.setdefault(incoming.domain, []).append(incoming)
 
-    result = ReceiveResult(language=theirs)
+    result = MergeResult(language=theirs)
     for domain, incoming_entries in by_domain.items():
         catalog_path = project.catalog_path(theirs, domain)
         if not catalog_path.exists():
@@ -294,7 +292,7 @@ def _merge_catalog(
     catalog: polib.POFile,
     incoming_entries: list[Incoming],
     prefer: str,
-    result: ReceiveResult,
+    result: MergeResult,
 ) -> bool:
     """Merge one domain's entries into its catalog in memory; whether anything changed."""
     live: dict[tuple[str | None, str], polib.POEntry] = {}
@@ -331,7 +329,7 @@ def _merge_catalog(
             )
             continue
         probe = _probe(entry, incoming)
-        found = _failed_checks(probe, project, language, domain, nplurals_of(catalog))
+        found = failed_checks(probe, project, language, domain, nplurals_of(catalog))
         blocking = [f for f in found if f.blocking]
         if blocking:
             result.refused.append(Item(incoming.where, domain, incoming.msgid, reasons(blocking)))

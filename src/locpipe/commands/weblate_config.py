@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from locpipe.cli import Context, _run, pass_context
-from locpipe.weblate import DISCOVERY_ADDON, Component, WeblateConfig, weblate_config
+from locpipe.commands.runner import Context, pass_context, run_step
+
+if TYPE_CHECKING:
+    from locpipe.weblate import Component, WeblateConfig
 
 _FIELDS = (  # (Weblate's label, attribute of Component)
     ("File format", "file_format"),
@@ -51,6 +54,8 @@ def _component_lines(component: Component, indent: str) -> list[str]:
 
 def text_lines(config: WeblateConfig) -> list[str]:
     """The settings to type into Weblate's forms, one per line."""
+    from locpipe.weblate import DISCOVERY_ADDON
+
     lines = [
         f"Weblate: {len(config.discoveries)} component discovery add-on"
         f"{'' if len(config.discoveries) == 1 else 's'} (one per source language) "
@@ -99,13 +104,12 @@ def weblate_config_command(ctx: Context, fmt: str, repository_root: Path | None)
     """Print the Weblate components and component discovery add-ons (see docs/weblate.md)."""
 
     def run() -> None:
+        from locpipe.weblate import weblate_config
+
         config = weblate_config(ctx.project, repository_root)
         if fmt == "json":
             click.echo(json.dumps(config.as_json(), indent=2, ensure_ascii=False))
         else:
             click.echo("\n".join(text_lines(config)))
 
-    _run(run)
-
-
-COMMANDS = [weblate_config_command]
+    run_step(run)

@@ -8,7 +8,7 @@ that run itself changed no byte, what it printed.  The next ``all`` whose
 every file has those very bytes has nothing to do: it prints the same thing
 and stops, without loading the steps.
 
-Content decides, as in :mod:`locpipe.state`.  To avoid reading every file
+Content decides, as in :mod:`locpipe.stamps`.  To avoid reading every file
 again, the table also keeps each file's stat identity (inode, size, mtime,
 ctime) at the time it was hashed, as git's index does: a file whose identity
 is unchanged is not read again.  Any write gives a file a new ctime, so an
@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from locpipe.cachedir import prepare_cache_folder
-from locpipe.fsio import _TEMP_RE, atomic_write_text
-from locpipe.state import STAMPS_DIR, file_digest, in_ci, key, read_no_follow
+from locpipe.fsio import TEMP_NAME_RE, atomic_write_text
+from locpipe.stamps import STAMPS_DIR, file_digest, in_ci, key, read_no_follow
 
 #: Where the table lives, relative to the project root.
 TABLE = STAMPS_DIR.parent / "all.json"
@@ -74,9 +74,9 @@ def _files(root: Path, folders: list[Path], files: list[Path]) -> Iterator[tuple
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames.sort()
             for name in sorted(filenames):
-                if not _TEMP_RE.fullmatch(name):
-                    found = os.path.join(dirpath, name)
-                    yield _relative(prefix, found), found
+                if not TEMP_NAME_RE.fullmatch(name):
+                    path = os.path.join(dirpath, name)
+                    yield _relative(prefix, path), path
 
 
 def _relative(prefix: str, path: str) -> str:
@@ -213,7 +213,7 @@ def captured_output() -> Iterator[list[tuple[str, str]]]:
     """Record what is printed to stdout and stderr (still printing it)."""
     record: list[tuple[str, str]] = []
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Tee(out, "out", record), _Tee(err, "err", record)
+    sys.stdout, sys.stderr = _Tee(out, "out", record), _Tee(err, "err", record)  # type: ignore[assignment]
     try:
         yield record
     finally:
