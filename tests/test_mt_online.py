@@ -26,8 +26,10 @@ from conftest import copy_sample_site, require_tool
 from locpipe.cli import main
 from locpipe.errors import LocpipeError
 from locpipe.mt import get_backend
+from locpipe.mt.deepl import DeepLBackend
 from locpipe.mt.http import DeadlineExceeded, RequestRunner, TransientError
-from locpipe.mt.online import DeepLBackend, LibreBackend, MicrosoftBackend
+from locpipe.mt.libre import LibreBackend
+from locpipe.mt.microsoft import MicrosoftBackend
 from locpipe.mt.settings import Limits, parse_settings
 from locpipe.project import Project
 from locpipe.steps.translate import summary_lines, translate

@@ -23,9 +23,10 @@ import locpipe.steps.translate as step
 from conftest import require_tool
 from locpipe.cli import main
 from locpipe.errors import LocpipeError
+from locpipe.mt import BACKENDS
 from locpipe.mt.base import Backend
 from locpipe.mt.cache import CACHE_DIR, MTCache
-from locpipe.mt.online import ONLINE_BACKENDS
+from locpipe.mt.online import OnlineBackend
 from locpipe.mt.pseudo import PseudoBackend
 from locpipe.project import Project
 from locpipe.steps.translate import summary_lines, translate
@@ -313,7 +314,8 @@ def test_backends_not_declared_parallel_run_one_language_at_a_time(project: Path
     run(project, backend, languages=("en", "es", "fr"), jobs=4)
     assert backend.most_running == 1
     assert backend.threads == {threading.current_thread().name}  # called from this thread
-    assert not any(cls.parallel for cls in ONLINE_BACKENDS.values())  # their own rate limits
+    online = [cls for cls in BACKENDS.values() if issubclass(cls, OnlineBackend)]
+    assert online and not any(cls.parallel for cls in online)  # their own rate limits
     assert not PseudoBackend.parallel
 
 

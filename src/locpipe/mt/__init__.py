@@ -23,11 +23,11 @@ __all__ = ["BACKENDS", "BACKEND_CLASSES", "Backend", "backend_class", "get_backe
 BACKEND_CLASSES: dict[str, str] = {
     "pseudo": "locpipe.mt.pseudo:PseudoBackend",
     "apertium": "locpipe.mt.apertium:ApertiumBackend",
-    "deepl": "locpipe.mt.online:DeepLBackend",
-    "libre": "locpipe.mt.online:LibreBackend",
-    "microsoft": "locpipe.mt.online:MicrosoftBackend",
-    "google": "locpipe.mt.online:GoogleBackend",
-    "mymemory": "locpipe.mt.online:MyMemoryBackend",
+    "deepl": "locpipe.mt.deepl:DeepLBackend",
+    "libre": "locpipe.mt.libre:LibreBackend",
+    "microsoft": "locpipe.mt.microsoft:MicrosoftBackend",
+    "google": "locpipe.mt.google:GoogleBackend",
+    "mymemory": "locpipe.mt.mymemory:MyMemoryBackend",
     "openai": "locpipe.mt.llm:OpenAIChatBackend",
     "ctranslate2": "locpipe.mt.neural:CTranslate2Backend",
 }

@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from locpipe.mt.protect import Protector
 
@@ -51,6 +51,18 @@ class Backend(ABC):
     #: True when :meth:`translate_outcomes` takes ``titles=``: for each text, the title
     #: of the article it comes from (context for an LLM).
     wants_titles: ClassVar[bool] = False
+    #: The keys this class adds to the engine's ``[mt.NAME]`` table, each with its
+    #: kind: ``str``, ``int``, ``float`` or a kind of :mod:`locpipe.mt.settings`
+    #: (``URL``, ``Table``, ``Chains``).  Subclasses inherit their bases' options.
+    config_options: ClassVar[Mapping[str, Any]] = {}
+
+    @classmethod
+    def known_options(cls) -> dict[str, Any]:
+        """Every key the engine accepts in ``[mt.NAME]``: its own and its bases' options."""
+        known: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            known.update(vars(klass).get("config_options", {}))
+        return known
 
     def __init__(
         self,
