@@ -10,7 +10,7 @@ import json
 import threading
 from typing import Any
 
-from locpipe.mt.http import EngineError, TransientError, status_error
+from locpipe.mt.http import EngineError, RetryableError, status_error
 from locpipe.mt.online import OnlineBackend, base_code, script_or_region
 from locpipe.mt.settings import URL, Limits
 
@@ -94,7 +94,8 @@ class DeepLBackend(OnlineBackend):
 
         with self._client_lock:
             if self._client is None:
-                # locpipe's runner owns retries and timeouts, not the client library.
+                # The client has its own transport: locpipe's runner retries its
+                # failures (RetryableError) under the same policy and owns the timeouts.
                 deepl.http_client.max_network_retries = 0
                 deepl.http_client.min_connection_timeout = self.limits.timeout
                 self._client = deepl.Translator(
@@ -120,20 +121,20 @@ class DeepLBackend(OnlineBackend):
                 **options,
             )
         except deepl.TooManyRequestsException as exc:
-            raise TransientError("HTTP 429: too many requests", status=429) from exc
+            raise RetryableError("HTTP 429: too many requests", status=429) from exc
         except deepl.QuotaExceededException as exc:
             raise EngineError("quota exceeded", status=456) from exc
         except deepl.AuthorizationException as exc:
             raise EngineError("authorization failed: check DEEPL_API_KEY", status=403) from exc
         except deepl.ConnectionException as exc:
-            raise TransientError(f"connection failed: {exc}") from exc
+            raise RetryableError(f"connection failed: {exc}") from exc
         except deepl.DeepLException as exc:
             status = getattr(exc, "http_status_code", None)
             if status is not None:
-                raise status_error(status, str(exc)) from exc
+                raise status_error(status, str(exc), retryable=True) from exc
             if isinstance(exc.__cause__, json.JSONDecodeError) or "JSON" in str(exc):
-                raise TransientError("malformed JSON in the response") from exc
-            raise TransientError(f"deepl error: {exc}") from exc
+                raise RetryableError("malformed JSON in the response") from exc
+            raise RetryableError(f"deepl error: {exc}") from exc
         if not isinstance(results, list):
             results = [results]
         return [r.text for r in results]
@@ -142,3 +143,4 @@ class DeepLBackend(OnlineBackend):
         client, self._client = self._client, None
         if client is not None:
             client.close()
+        super().close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from locpipe.mt.http import TransientError
+from locpipe.mt.http import RetryableError
 from locpipe.mt.online import OnlineBackend, base_code, script_or_region
 from locpipe.mt.settings import URL, Limits
 
@@ -103,5 +103,5 @@ class LibreBackend(OnlineBackend):
         if isinstance(out, str) and len(texts) == 1:
             out = [out]
         if not isinstance(out, list):
-            raise TransientError("malformed response: no translatedText list")
+            raise RetryableError("malformed response: no translatedText list")
         return out

@@ -6,7 +6,7 @@ or ``[mt.microsoft] region``.
 
 from __future__ import annotations
 
-from locpipe.mt.http import TransientError
+from locpipe.mt.http import RetryableError
 from locpipe.mt.online import OnlineBackend, base_code, script_or_region
 from locpipe.mt.settings import URL, Limits
 
@@ -115,4 +115,4 @@ class MicrosoftBackend(OnlineBackend):
         try:
             return [row["translations"][0]["text"] for row in data]
         except (TypeError, KeyError, IndexError) as exc:
-            raise TransientError("malformed response from microsoft") from exc
+            raise RetryableError("malformed response from microsoft") from exc

@@ -392,3 +392,4 @@ class CTranslate2Backend(OnlineBackend):
 
     def close(self) -> None:
         self.models.clear()  # loaded again when used again
+        super().close()

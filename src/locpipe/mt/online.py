@@ -42,23 +42,25 @@ from __future__ import annotations
 import html
 import os
 import re
+import threading
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
-
-import requests
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from locpipe.errors import LocpipeError
 from locpipe.mt.base import VERIFICATION_FAILED, Backend, Outcome
 from locpipe.mt.http import (
     EngineError,
     RequestRunner,
-    TransientError,
+    RetryableError,
     redact,
     status_error,
 )
 from locpipe.mt.protect import PUA_TOKENS, Item, Masked, restore
 from locpipe.mt.settings import LIMIT_OPTIONS, Limits, MTSettings, url_problem
 from locpipe.units import has_letter
+
+if TYPE_CHECKING:
+    import requests
 
 _XML_TOKEN_RE = re.compile(r"<x\s+id\s*=\s*[\"'](\d+)[\"']\s*(?:/>|>\s*</x\s*>)", re.I)
 _PLAIN_TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
@@ -111,6 +113,25 @@ class OnlineBackend(Backend):
             raise LocpipeError(f"{self.name}: the engine URL {problem}")
         self.runner = RequestRunner(self.limits)
         self.requests_sent = 0
+        self._session: requests.Session | None = None
+        self._session_lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        """This backend's HTTP session (pooled connections, urllib3 retries), made on first use."""
+        with self._session_lock:
+            if self._session is None:
+                from locpipe.mt.session import make_session
+
+                self._session = make_session(self.limits, self.runner)
+            return self._session
+
+    def close(self) -> None:
+        """Close the pooled connections; a later request opens new ones."""
+        with self._session_lock:
+            session, self._session = self._session, None
+        if session is not None:
+            session.close()
 
     # credentials and languages ------------------------------------------------
 
@@ -168,24 +189,26 @@ class OnlineBackend(Backend):
         raise NotImplementedError
 
     def _post(self, url: str, timeout: float, **kwargs: Any) -> Any:
-        """POST, then JSON; status and malformed bodies mapped to EngineError."""
+        """POST through the session, then JSON; failures mapped to EngineError.
+
+        Timeouts, connection errors, 408/429/5xx were retried by the session
+        already: what comes out is final for this call, except a malformed
+        body (:class:`~locpipe.mt.http.RetryableError`, the runner retries it)."""
+        import requests
+
+        from locpipe.mt.session import transport_error
+
         try:
-            response = requests.post(url, timeout=timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise TransientError(f"timed out after {timeout:g} s") from exc
+            response = self.session.post(url, timeout=timeout, **kwargs)
         except requests.RequestException as exc:
-            raise TransientError(f"connection failed: {type(exc).__name__}") from exc
+            raise transport_error(exc, timeout) from exc
         with response:
             if response.status_code != 200:
-                raise status_error(
-                    response.status_code,
-                    _error_text(response),
-                    response.headers.get("Retry-After"),
-                )
+                raise status_error(response.status_code, _error_text(response))
             try:
                 return response.json()
             except ValueError as exc:
-                raise TransientError("malformed JSON in the response") from exc
+                raise RetryableError("malformed JSON in the response") from exc
 
     # masking ----------------------------------------------------------------
 
@@ -266,7 +289,7 @@ class OnlineBackend(Backend):
             self.requests_sent += 1
             out = self.send([rendered[i] for i in batch], src, tgt, timeout)
             if len(out) != len(batch) or not all(isinstance(t, str) for t in out):
-                raise TransientError(
+                raise RetryableError(
                     f"malformed response: {len(out)} translations for {len(batch)} texts"
                 )
             return out

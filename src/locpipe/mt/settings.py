@@ -9,8 +9,8 @@ timeout = 20          # seconds per HTTP request (connect and read)
 deadline = 900        # seconds for all the requests of one run
 max_in_flight = 4     # requests at the same time
 rate_limit = 5        # requests per second (0: unlimited)
-retries = 4           # extra attempts after a timeout, 429 or 5xx
-backoff = 0.5         # first retry delay in seconds (doubles, with jitter)
+retries = 4           # extra attempts after a timeout, 408, 429 or 5xx (urllib3's Retry)
+backoff = 0.5         # retry n waits backoff × 2^(n-1) + jitter (the first at once)
 max_backoff = 30      # longest wait between attempts (also caps Retry-After)
 
 [mt.libre]            # per engine: any key above, plus the engine's own
