@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any, ClassVar, Self
 
 from locpipe.mt.protect import Protector
+from locpipe.mt.settings import MTSettings
 
 VERIFICATION_FAILED = "engine output failed verification"
 
@@ -73,6 +74,11 @@ class Backend(ABC):
     ) -> None:
         self.do_not_translate: tuple[str, ...] = tuple(do_not_translate)
         self.options: dict[str, object] = dict(options or {})
+        settings = self.options.get("mt")
+        #: This engine's ``[mt.NAME]`` table, validated against :meth:`known_options`.
+        self.engine_options: dict[str, Any] = (
+            settings.engine(self.name) if isinstance(settings, MTSettings) else {}
+        )
         #: target language → {source term: forced translation}
         self.glossary: dict[str, dict[str, str]] = {k: dict(v) for k, v in (glossary or {}).items()}
         self.protector = Protector(self.do_not_translate, self.glossary)

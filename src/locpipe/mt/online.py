@@ -105,7 +105,6 @@ class OnlineBackend(Backend):
         if not isinstance(settings, MTSettings):
             settings = MTSettings()
         self.settings = settings
-        self.engine_options = settings.engine(self.name)
         self.limits = settings.limits_for(self.name, self.default_limits)
         self.url = str(self.engine_options.get("url") or self.default_url or "").rstrip("/")
         problem = url_problem(self.url) if self.url else None
