@@ -1,9 +1,11 @@
 """Machine-translation backends and their registry.
 
 Each backend is one module defining a :class:`~locpipe.mt.base.Backend`
-subclass; register it in :data:`BACKEND_CLASSES` under its ``name``.  Only the
-module of the backend asked for is imported: Apertium never loads
-``requests``, which the online engines need.
+subclass that declares its ``[mt.NAME]`` keys (``config_options``); register
+it in :data:`BACKEND_CLASSES` under its ``name``, the one registry (the
+configuration is validated by asking the class named there).  Only the module
+of the backend asked for is imported: Apertium never loads ``requests``,
+which the online engines need (and load on their first request only).
 """
 
 from __future__ import annotations

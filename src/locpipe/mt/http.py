@@ -12,8 +12,8 @@ goes through a :class:`RequestRunner`, which adds:
   begins, when it would end after the deadline; each request's timeout is
   the shorter of ``timeout`` and what is left.  A request started before the
   deadline runs its course, so a run ends at most one ``timeout`` after the
-  deadline (a read timeout bounds each wait for bytes, not a server that
-  trickles them: that remains as before);
+  deadline (``timeout`` bounds the connection and each wait for bytes: a
+  server that trickles bytes can stretch one request beyond it);
 * the same retry policy for failures the transport cannot see
   (:class:`RetryableError`: a 200 whose body is not the answer, an engine
   client with its own transport, such as DeepL's).  Those count on their own:
@@ -41,16 +41,13 @@ R = TypeVar("R")
 
 
 class EngineError(Exception):
-    """A request failed; ``transient`` ones are retried."""
+    """A request failed; ``transient`` failures are never cached (the next run retries)."""
 
     transient = False
 
-    def __init__(
-        self, message: str, *, status: int | None = None, retry_after: float | None = None
-    ):
+    def __init__(self, message: str, *, status: int | None = None):
         super().__init__(message)
         self.status = status
-        self.retry_after = retry_after
 
 
 class TransientError(EngineError):
