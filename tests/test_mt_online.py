@@ -20,14 +20,17 @@ from urllib.parse import parse_qs, urlparse
 
 import polib
 import pytest
+import requests
 from click.testing import CliRunner
 
 from conftest import copy_sample_site, require_tool
 from locpipe.cli import main
 from locpipe.errors import LocpipeError
 from locpipe.mt import get_backend
-from locpipe.mt.http import DeadlineExceeded, RequestRunner, TransientError
-from locpipe.mt.online import DeepLBackend, LibreBackend, MicrosoftBackend
+from locpipe.mt.deepl import DeepLBackend
+from locpipe.mt.http import RequestRunner
+from locpipe.mt.libre import LibreBackend
+from locpipe.mt.microsoft import MicrosoftBackend
 from locpipe.mt.settings import Limits, parse_settings
 from locpipe.project import Project
 from locpipe.steps.translate import summary_lines, translate
@@ -59,11 +62,19 @@ class Server:
         self.release = threading.Event()
         self.in_flight = 0
         self.max_in_flight = 0
+        #: Answer HTTP/1.1 (connections kept open) instead of HTTP/1.0.
+        self.keep_alive = False
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            disable_nagle_algorithm = True  # headers and body are two writes
+
             def log_message(self, *args: Any) -> None:
                 pass
+
+            @property  # type: ignore[override]
+            def protocol_version(self) -> str:
+                return "HTTP/1.1" if server.keep_alive else "HTTP/1.0"
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -75,6 +86,7 @@ class Server:
                     "query": parse_qs(url.query),
                     "headers": dict(self.headers),
                     "body": body,
+                    "client": self.client_address,
                 }
                 with server.lock:
                     server.requests.append(request)
@@ -202,13 +214,30 @@ def test_429_with_retry_after_then_success(libre: Server):
     assert backend.runner.sleep.delays == [7.0]  # Retry-After honoured
 
 
-def test_500_and_malformed_json_are_retried_with_backoff(libre: Server):
+def test_5xx_are_retried_with_backoff(libre: Server):
     backend = libre_backend(libre.url)
-    libre.plan = ["500", "malformed", "ok"]
+    libre.plan = ["500", "503", "500", "ok"]
     assert backend.translate(["Ciao"], "it", "fr") == ["Ciao·fr"]
+    assert len(libre.requests) == 4
+    assert backend.runner.retried == 3
+    second, third = backend.runner.sleep.delays  # the first retry is immediate
+    assert 0.02 <= second < 0.03 and 0.04 <= third < 0.05  # exponential, jittered
+
+
+def test_a_malformed_answer_is_retried(libre: Server):
+    backend = libre_backend(libre.url)
+    libre.plan = ["malformed", "500", "malformed", "ok"]
+    assert backend.translate(["Ciao"], "it", "fr") == ["Ciao·fr"]
+    assert len(libre.requests) == 4 and backend.runner.retried == 3
+
+
+def test_connections_are_reused(libre: Server):
+    backend = libre_backend(libre.url, batch_units=10, rate_limit=0, max_in_flight=1)
+    libre.keep_alive = True
+    assert all(backend.translate([f"Frase {i}" for i in range(30)], "it", "en"))
     assert len(libre.requests) == 3
-    first, second = backend.runner.sleep.delays
-    assert 0.005 <= first <= 0.01 and 0.01 <= second <= 0.02  # exponential, jittered
+    assert len({r["client"] for r in libre.requests}) == 1  # one connection, three requests
+    backend.close()
 
 
 def test_a_silent_server_times_out_and_the_retry_succeeds(libre: Server):
@@ -257,15 +286,13 @@ def test_rate_limit_spaces_request_starts():
     assert waits == [0.25] * 4  # 4 requests per second
 
 
-def test_retry_after_never_goes_past_the_deadline():
-    runner = RequestRunner(Limits(deadline=5, max_backoff=60), sleep=lambda s: None)
-
-    def busy(timeout: float) -> None:
-        raise TransientError("HTTP 429", status=429, retry_after=30)
-
-    with pytest.raises(DeadlineExceeded):
-        runner.call(busy)
-    assert runner.attempts == 1
+def test_retry_after_never_goes_past_the_deadline(libre: Server):
+    backend = libre_backend(libre.url, deadline=5, max_backoff=60)
+    libre.plan = ["429"] * 3  # Retry-After: 7, longer than the 5 s left
+    [outcome] = backend.translate_outcomes(["Ciao"], "it", "en")
+    assert outcome.text is None and outcome.transient
+    assert "HTTP 429" in (outcome.error or "") and "deadline" in (outcome.error or "")
+    assert len(libre.requests) == 1 and backend.runner.sleep.delays == []
 
 
 def test_a_mangled_tag_falls_back_to_text_runs(libre: Server):
@@ -471,7 +498,7 @@ def test_deepl_through_the_official_client_batches_with_xml_tags(monkeypatch: py
         assert len(form["text"]) == 3 and form["tag_handling"] == "xml"
         assert form["target_lang"] == "PT-BR" and form["source_lang"] == "IT"
         assert all(KEY not in json.dumps(r["query"]) for r in server.requests)  # not in URLs
-        assert len(backend.runner.sleep.delays) == 1  # the client does not expose Retry-After
+        assert backend.runner.retried == 1  # DeepL's client error, retried by the runner
         backend.close()
     finally:
         server.close()
@@ -484,8 +511,8 @@ def google_respond(server: Server, request: dict[str, Any]) -> tuple[int, dict, 
     return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
 
 
-def test_google_through_deep_translator_gets_locpipe_timeouts(monkeypatch: pytest.MonkeyPatch):
-    from deep_translator import constants
+def test_google_through_deep_translator_gets_the_session(monkeypatch: pytest.MonkeyPatch):
+    from deep_translator import constants, google
 
     server = Server(google_respond)
     try:
@@ -497,7 +524,8 @@ def test_google_through_deep_translator_gets_locpipe_timeouts(monkeypatch: pytes
         out = backend.translate(["Il DNS usa la cache", "Ciao mondo"], "it", "en")
         assert out == ["Il·en DNS·en usa·en la·en cache·en", "Ciao·en mondo·en"]
         assert len(server.requests) == 4  # one per text + the hang + the 429
-        assert 7.0 in backend.runner.sleep.delays  # Retry-After seen through the shim
+        assert 7.0 in backend.runner.sleep.delays  # Retry-After honoured by the session
+        assert google.requests is requests  # deep-translator's own module, put back after a call
     finally:
         server.close()
 

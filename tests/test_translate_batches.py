@@ -20,12 +20,14 @@ import pytest
 from click.testing import CliRunner
 
 import locpipe.steps.translate as step
+import locpipe.steps.translate.lanes as lanes
 from conftest import require_tool
 from locpipe.cli import main
 from locpipe.errors import LocpipeError
+from locpipe.mt import BACKENDS
 from locpipe.mt.base import Backend
 from locpipe.mt.cache import CACHE_DIR, MTCache
-from locpipe.mt.online import ONLINE_BACKENDS
+from locpipe.mt.online import OnlineBackend
 from locpipe.mt.pseudo import PseudoBackend
 from locpipe.project import Project
 from locpipe.steps.translate import summary_lines, translate
@@ -149,7 +151,7 @@ def test_batches_are_full_and_bounded(project: Path):
 
 
 def test_characters_bound_a_batch(project: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(step, "BATCH_CHARS", 2000)
+    monkeypatch.setattr(lanes, "BATCH_CHARS", 2000)
     backend = Recording()
     run(project, backend, languages=("en",), batch_size=10_000)
     chars = [sum(map(len, texts)) for _, texts in backend.calls]
@@ -162,7 +164,7 @@ def test_catalogs_waiting_for_the_engine_are_bounded(
     backend = Recording()
     run(project, backend, languages=("es",), batch_size=10_000)
     assert len(backend.calls) == 2  # one per source language
-    monkeypatch.setattr(step, "MAX_WAITING", 2)
+    monkeypatch.setattr(lanes, "MAX_WAITING", 2)
     reset = Recording()
     for path in (project / "locales/es/LC_MESSAGES").glob("*.po"):
         path.unlink()
@@ -238,12 +240,12 @@ def test_a_large_catalog_is_written_a_bounded_number_of_times(
     shutil.copytree(project, expected)
     run(expected, Recording(), languages=("fr",), batch_size=10_000)
     monkeypatch.setattr(locpipe.catalog, "write_catalog", spy)
-    monkeypatch.setattr(step, "LARGE_CATALOG", 0)
+    monkeypatch.setattr(lanes, "LARGE_CATALOG", 0)
     pending = {n: len(t) for n, t in pending_texts(project, "fr").items()}
     run(project, Recording(), languages=("fr",), batch_size=2)
-    assert max(pending.values()) > 2 * 2 * step.SAVES_PER_CATALOG  # many batches each
+    assert max(pending.values()) > 2 * 2 * lanes.SAVES_PER_CATALOG  # many batches each
     for name, count in pending.items():
-        assert 1 <= writes.count(name) <= step.SAVES_PER_CATALOG, (name, count, writes)
+        assert 1 <= writes.count(name) <= lanes.SAVES_PER_CATALOG, (name, count, writes)
     assert catalogs(project) == catalogs(expected)  # the bytes do not depend on the batches
 
 
@@ -313,7 +315,8 @@ def test_backends_not_declared_parallel_run_one_language_at_a_time(project: Path
     run(project, backend, languages=("en", "es", "fr"), jobs=4)
     assert backend.most_running == 1
     assert backend.threads == {threading.current_thread().name}  # called from this thread
-    assert not any(cls.parallel for cls in ONLINE_BACKENDS.values())  # their own rate limits
+    online = [cls for cls in BACKENDS.values() if issubclass(cls, OnlineBackend)]
+    assert online and not any(cls.parallel for cls in online)  # their own rate limits
     assert not PseudoBackend.parallel
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from locpipe.errors import LocpipeError
-from locpipe.mt.settings import parse_settings
+from locpipe.mt.settings import engine_table, parse_settings
 
 CONFIG_NAME = "locpipe.toml"
 LOCATIONS = ("file", "line", "none")
@@ -37,7 +37,6 @@ _TOP_KEYS = {
 }
 _PATH_KEYS = {"source_articles", "templates", "locales", "build"}
 _SITE_KEYS = {"name", "email", "base_url"}
-_APERTIUM_KEYS = {"chains"}
 _QA_KEYS = {"ui_length_ratio", "french_spacing"}
 
 
@@ -64,6 +63,7 @@ class Config:
     locations: str
     paths: Paths
     site: dict[str, str] = field(default_factory=dict)
+    #: Apertium's route overrides: ``[mt.apertium] chains`` (or ``[apertium] chains``).
     apertium_chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Percent of an article's units translated below which a language is not built.
     publish_threshold: float = 0.0
@@ -275,15 +275,6 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
     _check_apart(folders, root, text, path)
     site = _expect(data.get("site", {}), dict, "site", text, path)
     _check_keys(site, _SITE_KEYS, "site.", text, path)
-    apertium = _expect(data.get("apertium", {}), dict, "apertium", text, path)
-    _check_keys(apertium, _APERTIUM_KEYS, "apertium.", text, path)
-    chains = _expect(apertium.get("chains", {}), dict, "apertium.chains", text, path)
-    apertium_chains = {
-        normalize_language(lang, path, _key_line(text, "chains")): tuple(
-            _expect(chain, list, "apertium.chains", text, path)
-        )
-        for lang, chain in chains.items()
-    }
     threshold = data.get("publish_threshold", 0)
     if (
         isinstance(threshold, bool)
@@ -309,7 +300,17 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
             )
         glossary[code] = dict(terms)
     mt = _expect(data.get("mt", {}), dict, "mt", text, path)
-    parse_settings(mt, path)  # validate now: a typo in [mt] fails every command, not only translate
+    # validate now: a typo in [mt] fails every command, not only translate
+    apertium_chains = parse_settings(mt, path).engine("apertium").get("chains")
+    if "apertium" in data:  # the older top-level table, still read
+        if apertium_chains is not None:
+            raise LocpipeError(
+                "give Apertium's chains in one table, [mt.apertium] (or the older [apertium])",
+                path,
+                _key_line(text, "apertium"),
+            )
+        legacy = _expect(data["apertium"], dict, "apertium", text, path)
+        apertium_chains = engine_table("apertium", legacy, path, "apertium").get("chains")
     qa = _expect(data.get("qa", {}), dict, "qa", text, path)
     _check_keys(qa, _QA_KEYS, "qa.", text, path)
     ratio = qa.get("ui_length_ratio", 1.6)
@@ -345,7 +346,7 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
         locations=locations,
         paths=Paths(root=root, **folders),
         site={k: str(v) for k, v in site.items()},
-        apertium_chains=apertium_chains,
+        apertium_chains=dict(apertium_chains or {}),
         publish_threshold=float(threshold),
         glossary=glossary,
         mt=mt,

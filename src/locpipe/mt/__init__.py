@@ -1,9 +1,11 @@
 """Machine-translation backends and their registry.
 
 Each backend is one module defining a :class:`~locpipe.mt.base.Backend`
-subclass; register it in :data:`BACKEND_CLASSES` under its ``name``.  Only the
-module of the backend asked for is imported: Apertium never loads
-``requests``, which the online engines need.
+subclass that declares its ``[mt.NAME]`` keys (``config_options``); register
+it in :data:`BACKEND_CLASSES` under its ``name``, the one registry (the
+configuration is validated by asking the class named there).  Only the module
+of the backend asked for is imported: Apertium never loads ``requests``,
+which the online engines need (and load on their first request only).
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ __all__ = ["BACKENDS", "BACKEND_CLASSES", "Backend", "backend_class", "get_backe
 BACKEND_CLASSES: dict[str, str] = {
     "pseudo": "locpipe.mt.pseudo:PseudoBackend",
     "apertium": "locpipe.mt.apertium:ApertiumBackend",
-    "deepl": "locpipe.mt.online:DeepLBackend",
-    "libre": "locpipe.mt.online:LibreBackend",
-    "microsoft": "locpipe.mt.online:MicrosoftBackend",
-    "google": "locpipe.mt.online:GoogleBackend",
-    "mymemory": "locpipe.mt.online:MyMemoryBackend",
+    "deepl": "locpipe.mt.deepl:DeepLBackend",
+    "libre": "locpipe.mt.libre:LibreBackend",
+    "microsoft": "locpipe.mt.microsoft:MicrosoftBackend",
+    "google": "locpipe.mt.google:GoogleBackend",
+    "mymemory": "locpipe.mt.mymemory:MyMemoryBackend",
     "openai": "locpipe.mt.llm:OpenAIChatBackend",
     "ctranslate2": "locpipe.mt.neural:CTranslate2Backend",
 }

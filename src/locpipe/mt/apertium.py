@@ -56,6 +56,7 @@ from locpipe.errors import LocpipeError
 from locpipe.mt.base import Backend
 from locpipe.mt.languages import Lang, from_babel, parse_mode
 from locpipe.mt.protect import WORD_TOKENS, Item, Masked, restore
+from locpipe.mt.settings import Chains
 
 MODES_DIR = Path("/usr/share/apertium/modes")
 #: Seconds without any new result before a pipeline counts as stuck.
@@ -590,6 +591,8 @@ class ApertiumBackend(Backend):
     """
 
     name = "apertium"
+    #: ``[mt.apertium] chains`` (or the older top-level ``[apertium] chains``).
+    config_options = {"chains": Chains}
     #: Each route is its own process group behind its own lock: calls from several
     #: threads overlap their Python work (masking, restoring) and their routes.
     parallel = True

@@ -18,9 +18,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from locpipe.mt.protect import Protector
+from locpipe.mt.settings import MTSettings
 
 VERIFICATION_FAILED = "engine output failed verification"
 
@@ -51,6 +52,18 @@ class Backend(ABC):
     #: True when :meth:`translate_outcomes` takes ``titles=``: for each text, the title
     #: of the article it comes from (context for an LLM).
     wants_titles: ClassVar[bool] = False
+    #: The keys this class adds to the engine's ``[mt.NAME]`` table, each with its
+    #: kind: ``str``, ``int``, ``float`` or a kind of :mod:`locpipe.mt.settings`
+    #: (``URL``, ``Table``, ``Chains``).  Subclasses inherit their bases' options.
+    config_options: ClassVar[Mapping[str, Any]] = {}
+
+    @classmethod
+    def known_options(cls) -> dict[str, Any]:
+        """Every key the engine accepts in ``[mt.NAME]``: its own and its bases' options."""
+        known: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            known.update(vars(klass).get("config_options", {}))
+        return known
 
     def __init__(
         self,
@@ -61,6 +74,11 @@ class Backend(ABC):
     ) -> None:
         self.do_not_translate: tuple[str, ...] = tuple(do_not_translate)
         self.options: dict[str, object] = dict(options or {})
+        settings = self.options.get("mt")
+        #: This engine's ``[mt.NAME]`` table, validated against :meth:`known_options`.
+        self.engine_options: dict[str, Any] = (
+            settings.engine(self.name) if isinstance(settings, MTSettings) else {}
+        )
         #: target language → {source term: forced translation}
         self.glossary: dict[str, dict[str, str]] = {k: dict(v) for k, v in (glossary or {}).items()}
         self.protector = Protector(self.do_not_translate, self.glossary)

@@ -1,80 +1,82 @@
-"""locpipe's own request policy around online engines.
+"""locpipe's request policy around online engines: the parts no library has.
 
-deep-translator sets no timeout (a silent server blocks forever) and retries
-nothing; engine client libraries differ.  Every online request goes through a
-:class:`RequestRunner`:
+Retries are urllib3's (:mod:`locpipe.mt.session`: one pooled
+``requests.Session`` per backend, :class:`~urllib3.util.Retry` on timeouts,
+connection errors, 408, 429 with ``Retry-After`` and 5xx).  Every request
+goes through a :class:`RequestRunner`, which adds:
 
-* a timeout per request (connect and read), never longer than what is left
-  of the run's **deadline**;
 * at most ``max_in_flight`` requests at the same time (a thread pool);
-* a **rate limit** (requests started per second, shared by all threads);
-* **retries** on timeouts, connection errors, 429 (honouring ``Retry-After``)
-  and 5xx, with exponential backoff and jitter; other errors are final.
+* a **rate limit** (request starts per second, retries included, shared by
+  all threads);
+* the run's **deadline**: no request starts, and no wait between retries
+  begins, when it would end after the deadline; each request's timeout is
+  the shorter of ``timeout`` and what is left.  A request started before the
+  deadline runs its course, so a run ends at most one ``timeout`` after the
+  deadline (``timeout`` bounds the connection and each wait for bytes: a
+  server that trickles bytes can stretch one request beyond it);
+* the same retry policy for failures the transport cannot see
+  (:class:`RetryableError`: a 200 whose body is not the answer, an engine
+  client with its own transport, such as DeepL's).  Those count on their own:
+  a call's HTTP retries and body retries are two budgets of ``retries``,
+  both under the deadline.
 
 :func:`redact` removes credentials from any text before it is shown.
 """
 
 from __future__ import annotations
 
-import email.utils
-import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from locpipe.mt.settings import Limits
+
+if TYPE_CHECKING:
+    from locpipe.mt.session import RetryPolicy
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 class EngineError(Exception):
-    """A request failed; ``transient`` ones are retried."""
+    """A request failed; ``transient`` failures are never cached (the next run retries)."""
 
     transient = False
 
-    def __init__(
-        self, message: str, *, status: int | None = None, retry_after: float | None = None
-    ):
+    def __init__(self, message: str, *, status: int | None = None):
         super().__init__(message)
         self.status = status
-        self.retry_after = retry_after
 
 
 class TransientError(EngineError):
-    """Timeout, connection error, 429, 5xx, malformed response: worth another try."""
+    """Timeout, connection error, 429, 5xx, malformed response: worth another run.
+
+    Raised once the transport's retries are spent: final for this call."""
 
     transient = True
+
+
+class RetryableError(TransientError):
+    """A transient failure no retry has seen yet: the runner retries it.
+
+    A 200 whose body is malformed, or an error of an engine client that has
+    its own transport (DeepL's): urllib3 never saw it fail."""
 
 
 class DeadlineExceeded(TransientError):
     """The run's deadline passed; nothing more is sent."""
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` in seconds (a number or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+def status_error(status: int, message: str, *, retryable: bool = False) -> EngineError:
+    """The error for an HTTP status: 429, 5xx and 408 are transient.
 
-
-def status_error(status: int, message: str, retry_after: str | None = None) -> EngineError:
-    """The error for an HTTP status: 429, 5xx and 408 are transient."""
+    ``retryable``: the status came through a client the transport did not
+    retry (DeepL's), so the runner should."""
     if status == 429 or status == 408 or status >= 500:
-        return TransientError(
-            f"HTTP {status}: {message}", status=status, retry_after=parse_retry_after(retry_after)
-        )
+        kind = RetryableError if retryable else TransientError
+        return kind(f"HTTP {status}: {message}", status=status)
     return EngineError(f"HTTP {status}: {message}", status=status)
 
 
@@ -108,7 +110,7 @@ class RateLimiter:
 
 
 class RequestRunner:
-    """Runs requests under one engine's :class:`Limits`; counts attempts."""
+    """Runs one engine's requests under its :class:`Limits`; counts attempts."""
 
     def __init__(
         self,
@@ -116,12 +118,10 @@ class RequestRunner:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        jitter: Callable[[], float] = random.random,
     ):
         self.limits = limits
         self.clock = clock
         self.sleep = sleep
-        self.jitter = jitter
         self.limiter = RateLimiter(limits.rate_limit, clock, sleep)
         self.started_at: float | None = None
         self.attempts = 0
@@ -137,38 +137,48 @@ class RequestRunner:
     def remaining(self) -> float:
         return self.deadline_at - self.clock()
 
-    def backoff(self, attempt: int, retry_after: float | None) -> float:
-        """Delay before retry ``attempt`` (0-based): exponential, half of it jittered."""
-        base = min(self.limits.max_backoff, self.limits.backoff * (2**attempt))
-        delay = base / 2 + self.jitter() * base / 2
-        if retry_after is not None:
-            delay = max(delay, min(retry_after, self.limits.max_backoff))
-        return delay
+    def policy(self) -> RetryPolicy:
+        """A fresh retry policy (urllib3's ``Retry``) whose waits go through :meth:`pause`."""
+        from locpipe.mt.session import retry_policy
+
+        return retry_policy(self.limits, self)
+
+    def pause(self, delay: float, cause: str) -> None:
+        """Wait ``delay`` seconds before a retry of ``cause``, then take a turn
+        under the rate limit; :class:`DeadlineExceeded` when the wait would
+        end after the deadline."""
+        remaining = self.remaining()
+        if remaining <= 0 or delay >= remaining:
+            raise DeadlineExceeded(f"{cause} (no time left for a retry before the deadline)")
+        with self._lock:
+            self.retried += 1
+            self.attempts += 1
+        if delay > 0:
+            self.sleep(delay)
+        self.limiter.acquire()
 
     def call(self, request: Callable[[float], T]) -> T:
-        """``request(timeout)`` with retries; raises the last :class:`EngineError`."""
-        attempt = 0
+        """``request(timeout)``; a :class:`RetryableError` is retried under the
+        policy (the transport retries the rest); raises the last :class:`EngineError`."""
+        if self.remaining() <= 0:
+            raise DeadlineExceeded(f"deadline of {self.limits.deadline:g} s passed")
+        self.limiter.acquire()
+        with self._lock:
+            self.attempts += 1
+        policy: RetryPolicy | None = None
         while True:
-            remaining = self.remaining()
-            if remaining <= 0:
-                raise DeadlineExceeded(f"deadline of {self.limits.deadline:g} s passed")
-            self.limiter.acquire()
-            with self._lock:
-                self.attempts += 1
+            timeout = max(0.001, min(self.limits.timeout, self.remaining()))
             try:
-                return request(max(0.001, min(self.limits.timeout, self.remaining())))
-            except EngineError as exc:
-                if not exc.transient or attempt >= self.limits.retries:
-                    raise
-                delay = self.backoff(attempt, exc.retry_after)
-                if delay >= self.remaining():
-                    raise DeadlineExceeded(
-                        f"{exc} (no time left for a retry before the deadline)"
-                    ) from exc
-                with self._lock:
-                    self.retried += 1
-                self.sleep(delay)
-                attempt += 1
+                return request(timeout)
+            except RetryableError as exc:
+                from urllib3.exceptions import MaxRetryError
+
+                policy = policy or self.policy()
+                try:
+                    policy = policy.increment(error=exc)
+                except MaxRetryError:
+                    raise exc from None
+                policy.sleep()
 
     def map(self, request: Callable[[R, float], T], items: Sequence[R]) -> list[T | EngineError]:
         """Run ``request(item, timeout)`` for each item, ``max_in_flight`` at a time."""

@@ -37,7 +37,7 @@ from locpipe.mt.base import Outcome
 from locpipe.mt.http import EngineError
 from locpipe.mt.online import OnlineBackend
 from locpipe.mt.protect import Masked
-from locpipe.mt.settings import Limits
+from locpipe.mt.settings import URL, Limits
 from locpipe.units import TAG_RE
 
 #: An answer longer than this many times its source (plus slack) is an explanation.
@@ -73,6 +73,7 @@ class OpenAIChatBackend(OnlineBackend):
                             batch_chars=12000)  # fmt: skip
     markup = True
     wants_titles = True
+    config_options = {"url": URL, "model": str}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -51,7 +51,7 @@ from locpipe.mt.http import EngineError, TransientError
 from locpipe.mt.languages import ISO1_TO_3
 from locpipe.mt.memory import Segment, split_sentences
 from locpipe.mt.online import OnlineBackend
-from locpipe.mt.settings import Limits
+from locpipe.mt.settings import Limits, Table
 
 #: Python packages the backend needs, installed by the ``neural`` extra.
 PACKAGES = ("ctranslate2", "sentencepiece")
@@ -299,6 +299,8 @@ class CTranslate2Backend(OnlineBackend):
         timeout=3600.0, deadline=86400.0, max_in_flight=1, rate_limit=0.0, retries=0,
         batch_units=32, batch_chars=20000,
     )  # fmt: skip
+    #: One model directory for every pair, or one per pair (``"it-en"``).
+    config_options = {"model": str, "models": Table}
     _loading: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, **kwargs: Any) -> None:
@@ -390,3 +392,4 @@ class CTranslate2Backend(OnlineBackend):
 
     def close(self) -> None:
         self.models.clear()  # loaded again when used again
+        super().close()

@@ -1,4 +1,6 @@
-"""Online engines: official batch APIs where they exist, deep-translator for the rest.
+"""The shared machinery of online engines: :class:`OnlineBackend`.
+
+Each engine is its own module, registered in :data:`locpipe.mt.BACKEND_CLASSES`:
 
 =============  ===========================================  =====================  ==========
 backend        how locpipe calls it                         credentials (env)      batch
@@ -18,46 +20,48 @@ Why not deep-translator for everything: its requests have no timeout, its
 ``translate_batch`` sends one request per text, its LibreTranslate client
 demands a key even for a self-hosted server and puts the text in the URL,
 and its DeepL client sends the key in the URL.  locpipe keeps it for the
-engines that have no better client, and puts its own timeouts around it (its
-module-level ``requests`` is replaced by a shim that adds locpipe's timeout
-and remembers the response for ``Retry-After``).
+engines that have no better client (:mod:`locpipe.mt.deeptrans`).
 
-Every request goes through :class:`~locpipe.mt.http.RequestRunner` (timeouts,
-deadline, in-flight bound, rate limit, retries).  Before the engine, each
-text is masked (:mod:`locpipe.mt.protect`): items travel as ``<x id="N"/>``
-elements to engines that handle markup (DeepL, LibreTranslate, Microsoft) and
-as ``⟦N⟧`` to plain-text ones.  When an output fails verification, one
-fallback translates the text runs between the protected items separately
-(nothing to mangle); when that fails too, the text stays untranslated.
-Credentials come from environment variables only and are removed from every
-error message (:func:`~locpipe.mt.http.redact`).
+An engine subclasses :class:`OnlineBackend`, declares its ``[mt.NAME]`` keys
+in ``config_options`` (the limits of :class:`~locpipe.mt.settings.Limits` are
+inherited from here), maps language codes (:meth:`~OnlineBackend.code`) and
+sends one batch (:meth:`~OnlineBackend.send`).  Every request goes through
+:class:`~locpipe.mt.http.RequestRunner` (timeouts, deadline, in-flight bound,
+rate limit, retries).  Before the engine, each text is masked
+(:mod:`locpipe.mt.protect`): items travel as ``<x id="N"/>`` elements to
+engines that handle markup (DeepL, LibreTranslate, Microsoft) and as ``⟦N⟧``
+to plain-text ones.  When an output fails verification, one fallback
+translates the text runs between the protected items separately (nothing to
+mangle); when that fails too, the text stays untranslated.  Credentials come
+from environment variables only and are removed from every error message
+(:func:`~locpipe.mt.http.redact`).
 """
 
 from __future__ import annotations
 
 import html
 import importlib.util
-import json
 import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
-
-import requests
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from locpipe.errors import LocpipeError
 from locpipe.mt.base import VERIFICATION_FAILED, Backend, Outcome
 from locpipe.mt.http import (
     EngineError,
     RequestRunner,
-    TransientError,
+    RetryableError,
     redact,
     status_error,
 )
 from locpipe.mt.protect import PUA_TOKENS, Item, Masked, restore
-from locpipe.mt.settings import Limits, MTSettings, url_problem
+from locpipe.mt.settings import LIMIT_OPTIONS, Limits, MTSettings, url_problem
 from locpipe.units import has_letter
+
+if TYPE_CHECKING:
+    import requests
 
 _XML_TOKEN_RE = re.compile(r"<x\s+id\s*=\s*[\"'](\d+)[\"']\s*(?:/>|>\s*</x\s*>)", re.I)
 _PLAIN_TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
@@ -65,11 +69,13 @@ _PLAIN_TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
 FATAL_STATUSES = (401, 403, 456)
 
 
-def _base(lang: str) -> str:
+def base_code(lang: str) -> str:
+    """The language of a Babel code, lower-case (``pt_BR`` → ``pt``)."""
     return lang.split("_")[0].lower()
 
 
-def _script_or_region(lang: str) -> str:
+def script_or_region(lang: str) -> str:
+    """What follows the language in a Babel code (``zh_Hant`` → ``Hant``), or ``""``."""
     return lang.split("_", 1)[1] if "_" in lang else ""
 
 
@@ -85,6 +91,8 @@ class OnlineBackend(Backend):
     markup: ClassVar[bool] = True  # items as <x id="N"/>, text HTML-escaped
     default_limits: ClassVar[Limits] = Limits()
     default_url: ClassVar[str | None] = None
+    #: Every online engine takes the limits (timeout, retries…) in ``[mt.NAME]``.
+    config_options = LIMIT_OPTIONS
 
     def __init__(
         self,
@@ -103,7 +111,6 @@ class OnlineBackend(Backend):
         if not isinstance(settings, MTSettings):
             settings = MTSettings()
         self.settings = settings
-        self.engine_options = settings.engine(self.name)
         self.limits = settings.limits_for(self.name, self.default_limits)
         self.url = str(self.engine_options.get("url") or self.default_url or "").rstrip("/")
         problem = url_problem(self.url) if self.url else None
@@ -111,6 +118,25 @@ class OnlineBackend(Backend):
             raise LocpipeError(f"{self.name}: the engine URL {problem}")
         self.runner = RequestRunner(self.limits)
         self.requests_sent = 0
+        self._session: requests.Session | None = None
+        self._session_lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        """This backend's HTTP session (pooled connections, urllib3 retries), made on first use."""
+        with self._session_lock:
+            if self._session is None:
+                from locpipe.mt.session import make_session
+
+                self._session = make_session(self.limits, self.runner)
+            return self._session
+
+    def close(self) -> None:
+        """Close the pooled connections; a later request opens new ones."""
+        with self._session_lock:
+            session, self._session = self._session, None
+        if session is not None:
+            session.close()
 
     # credentials and languages ------------------------------------------------
 
@@ -168,24 +194,26 @@ class OnlineBackend(Backend):
         raise NotImplementedError
 
     def _post(self, url: str, timeout: float, **kwargs: Any) -> Any:
-        """POST, then JSON; status and malformed bodies mapped to EngineError."""
+        """POST through the session, then JSON; failures mapped to EngineError.
+
+        Timeouts, connection errors, 408/429/5xx were retried by the session
+        already: what comes out is final for this call, except a malformed
+        body (:class:`~locpipe.mt.http.RetryableError`, the runner retries it)."""
+        import requests
+
+        from locpipe.mt.session import transport_error
+
         try:
-            response = requests.post(url, timeout=timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise TransientError(f"timed out after {timeout:g} s") from exc
+            response = self.session.post(url, timeout=timeout, **kwargs)
         except requests.RequestException as exc:
-            raise TransientError(f"connection failed: {type(exc).__name__}") from exc
+            raise transport_error(exc, timeout) from exc
         with response:
             if response.status_code != 200:
-                raise status_error(
-                    response.status_code,
-                    _error_text(response),
-                    response.headers.get("Retry-After"),
-                )
+                raise status_error(response.status_code, _error_text(response))
             try:
                 return response.json()
             except ValueError as exc:
-                raise TransientError("malformed JSON in the response") from exc
+                raise RetryableError("malformed JSON in the response") from exc
 
     # masking ----------------------------------------------------------------
 
@@ -266,7 +294,7 @@ class OnlineBackend(Backend):
             self.requests_sent += 1
             out = self.send([rendered[i] for i in batch], src, tgt, timeout)
             if len(out) != len(batch) or not all(isinstance(t, str) for t in out):
-                raise TransientError(
+                raise RetryableError(
                     f"malformed response: {len(out)} translations for {len(batch)} texts"
                 )
             return out
@@ -333,483 +361,3 @@ def _error_text(response: requests.Response) -> str:
         if error:
             return str(error)[:200]
     return response.reason or "error"
-
-
-# --------------------------------------------------------------------------- engines
-
-
-class LibreBackend(OnlineBackend):
-    """LibreTranslate (self-hosted or libretranslate.com), its API called directly."""
-
-    name = "libre"
-    env = (("LIBRE_API_KEY", False),)
-    default_url = "https://libretranslate.com"
-    default_limits = Limits(batch_units=50, batch_chars=20000)
-    LANGUAGES = [
-        "ar",
-        "az",
-        "bg",
-        "bn",
-        "ca",
-        "cs",
-        "da",
-        "de",
-        "el",
-        "en",
-        "eo",
-        "es",
-        "et",
-        "eu",
-        "fa",
-        "fi",
-        "fr",
-        "ga",
-        "gl",
-        "he",
-        "hi",
-        "hu",
-        "id",
-        "it",
-        "ja",
-        "ko",
-        "lt",
-        "lv",
-        "ms",
-        "nb",
-        "nl",
-        "pl",
-        "pt",
-        "pt-BR",
-        "ro",
-        "ru",
-        "sk",
-        "sl",
-        "sq",
-        "sr",
-        "sv",
-        "th",
-        "tl",
-        "tr",
-        "uk",
-        "ur",
-        "vi",
-        "zh",
-        "zt",
-    ]
-
-    def code(self, lang: str, role: str) -> str:
-        base, extra = _base(lang), _script_or_region(lang)
-        if base == "zh":
-            code = "zt" if extra in ("Hant", "TW", "HK") else "zh"
-        elif lang == "pt_BR":
-            code = "pt-BR"
-        elif base == "no":
-            code = "nb"
-        elif base == "fil":
-            code = "tl"
-        else:
-            code = base
-        if code not in self.LANGUAGES:
-            raise self.unsupported(lang, role, self.LANGUAGES)
-        return code
-
-    def describe(self, source: str, target: str) -> str:
-        return f"libre {self.url}"
-
-    def send(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
-        body: dict[str, Any] = {"q": texts, "source": source, "target": target, "format": "html"}
-        key = self.secret("LIBRE_API_KEY")
-        if key:
-            body["api_key"] = key
-        data = self._post(f"{self.url}/translate", timeout, json=body)
-        out = data.get("translatedText") if isinstance(data, dict) else None
-        if isinstance(out, str) and len(texts) == 1:
-            out = [out]
-        if not isinstance(out, list):
-            raise TransientError("malformed response: no translatedText list")
-        return out
-
-
-class MicrosoftBackend(OnlineBackend):
-    """Azure AI Translator, REST API v3 called directly (batches, HTML text type)."""
-
-    name = "microsoft"
-    env = (("MICROSOFT_API_KEY", True), ("MICROSOFT_REGION", False))
-    default_url = "https://api.cognitive.microsofttranslator.com"
-    default_limits = Limits(batch_units=100, batch_chars=40000)
-    LANGUAGES = [
-        "af",
-        "ar",
-        "bg",
-        "bn",
-        "bs",
-        "ca",
-        "cs",
-        "cy",
-        "da",
-        "de",
-        "el",
-        "en",
-        "es",
-        "et",
-        "fa",
-        "fi",
-        "fil",
-        "fr",
-        "ga",
-        "gu",
-        "he",
-        "hi",
-        "hr",
-        "hu",
-        "id",
-        "is",
-        "it",
-        "ja",
-        "kn",
-        "ko",
-        "lt",
-        "lv",
-        "mk",
-        "ml",
-        "mr",
-        "ms",
-        "mt",
-        "nb",
-        "nl",
-        "pa",
-        "pl",
-        "pt",
-        "pt-PT",
-        "ro",
-        "ru",
-        "sk",
-        "sl",
-        "sq",
-        "sr-Cyrl",
-        "sr-Latn",
-        "sv",
-        "sw",
-        "ta",
-        "te",
-        "th",
-        "tr",
-        "uk",
-        "ur",
-        "vi",
-        "zh-Hans",
-        "zh-Hant",
-    ]
-
-    def code(self, lang: str, role: str) -> str:
-        base, extra = _base(lang), _script_or_region(lang)
-        if base == "zh":
-            code = "zh-Hant" if extra in ("Hant", "TW", "HK") else "zh-Hans"
-        elif base == "pt":
-            code = "pt" if extra in ("", "BR") else "pt-PT"
-        elif base == "sr":
-            code = "sr-Latn" if extra == "Latn" else "sr-Cyrl"
-        elif base in ("no", "nn"):
-            code = "nb"
-        else:
-            code = base
-        if code not in self.LANGUAGES:
-            raise self.unsupported(lang, role, self.LANGUAGES)
-        return code
-
-    def send(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
-        headers = {"Ocp-Apim-Subscription-Key": self.secret("MICROSOFT_API_KEY") or ""}
-        region = self.secret("MICROSOFT_REGION") or self.engine_options.get("region")
-        if region:
-            headers["Ocp-Apim-Subscription-Region"] = str(region)
-        params = {"api-version": "3.0", "from": source, "to": target, "textType": "html"}
-        data = self._post(
-            f"{self.url}/translate",
-            timeout,
-            params=params,
-            headers=headers,
-            json=[{"Text": t} for t in texts],
-        )
-        try:
-            return [row["translations"][0]["text"] for row in data]
-        except (TypeError, KeyError, IndexError) as exc:
-            raise TransientError("malformed response from microsoft") from exc
-
-
-class DeepLBackend(OnlineBackend):
-    """DeepL through its official ``deepl`` package: text lists, XML tag handling."""
-
-    name = "deepl"
-    env = (("DEEPL_API_KEY", True),)
-    package = "deepl"
-    default_limits = Limits(batch_units=50, batch_chars=100000)
-    SOURCES = [
-        "AR",
-        "BG",
-        "CS",
-        "DA",
-        "DE",
-        "EL",
-        "EN",
-        "ES",
-        "ET",
-        "FI",
-        "FR",
-        "HU",
-        "ID",
-        "IT",
-        "JA",
-        "KO",
-        "LT",
-        "LV",
-        "NB",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "RU",
-        "SK",
-        "SL",
-        "SV",
-        "TR",
-        "UK",
-        "ZH",
-    ]
-    TARGETS = [c for c in SOURCES if c not in ("EN", "PT", "ZH")] + [
-        "EN-GB",
-        "EN-US",
-        "PT-BR",
-        "PT-PT",
-        "ZH-HANS",
-        "ZH-HANT",
-    ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._client: Any = None
-        self._client_lock = threading.Lock()
-
-    def code(self, lang: str, role: str) -> str:
-        base, extra = _base(lang).upper(), _script_or_region(lang).upper()
-        if base in ("NO", "NN"):
-            base = "NB"
-        if role == "source":
-            if base not in self.SOURCES:
-                raise self.unsupported(lang, role, self.SOURCES)
-            return base
-        if base == "EN":
-            code = "EN-GB" if extra in ("GB", "IE", "AU", "NZ", "IN") else "EN-US"
-        elif base == "PT":
-            code = "PT-BR" if extra == "BR" else "PT-PT"
-        elif base == "ZH":
-            code = "ZH-HANT" if extra in ("HANT", "TW", "HK") else "ZH-HANS"
-        else:
-            code = base
-        if code not in self.TARGETS:
-            raise self.unsupported(lang, role, self.TARGETS)
-        return code
-
-    def client(self) -> Any:
-        import deepl
-
-        with self._client_lock:
-            if self._client is None:
-                # locpipe's runner owns retries and timeouts, not the client library.
-                deepl.http_client.max_network_retries = 0
-                deepl.http_client.min_connection_timeout = self.limits.timeout
-                self._client = deepl.Translator(
-                    self.secret("DEEPL_API_KEY") or "",
-                    server_url=self.url or None,
-                    send_platform_info=False,
-                )
-            return self._client
-
-    def send(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
-        import deepl
-
-        options: dict[str, Any] = {}
-        if self.engine_options.get("formality"):
-            options["formality"] = self.engine_options["formality"]
-        try:
-            results = self.client().translate_text(
-                texts,
-                source_lang=source,
-                target_lang=target,
-                tag_handling="xml",
-                ignore_tags=["x"],
-                **options,
-            )
-        except deepl.TooManyRequestsException as exc:
-            raise TransientError("HTTP 429: too many requests", status=429) from exc
-        except deepl.QuotaExceededException as exc:
-            raise EngineError("quota exceeded", status=456) from exc
-        except deepl.AuthorizationException as exc:
-            raise EngineError("authorization failed: check DEEPL_API_KEY", status=403) from exc
-        except deepl.ConnectionException as exc:
-            raise TransientError(f"connection failed: {exc}") from exc
-        except deepl.DeepLException as exc:
-            status = getattr(exc, "http_status_code", None)
-            if status is not None:
-                raise status_error(status, str(exc)) from exc
-            if isinstance(exc.__cause__, json.JSONDecodeError) or "JSON" in str(exc):
-                raise TransientError("malformed JSON in the response") from exc
-            raise TransientError(f"deepl error: {exc}") from exc
-        if not isinstance(results, list):
-            results = [results]
-        return [r.text for r in results]
-
-    def close(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            client.close()
-
-
-# --------------------------------------------------------------------------- deep-translator
-
-
-class _RequestsShim:
-    """Stands in for ``requests`` inside deep-translator's modules.
-
-    Adds locpipe's timeout (per thread) to every call and remembers the last
-    response, so that a 429's ``Retry-After`` and a 5xx status are not lost.
-    """
-
-    def __init__(self) -> None:
-        self.local = threading.local()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(requests, name)
-
-    def _call(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", getattr(self.local, "timeout", 30.0))
-        response = requests.request(method, url, **kwargs)
-        self.local.response = response
-        return response
-
-    def get(self, url: str, **kwargs: Any) -> requests.Response:
-        return self._call("GET", url, **kwargs)
-
-    def post(self, url: str, **kwargs: Any) -> requests.Response:
-        return self._call("POST", url, **kwargs)
-
-
-SHIM = _RequestsShim()
-
-
-class DeepTranslatorBackend(OnlineBackend):
-    """An engine reached through deep-translator, one request per text."""
-
-    markup = False
-    package = "deep_translator"
-    module: ClassVar[str] = ""
-    translator: ClassVar[str] = ""
-    default_limits = Limits(batch_units=1, max_in_flight=2, rate_limit=2)
-
-    def languages(self) -> dict[str, str]:
-        """Babel base code → engine code."""
-        raise NotImplementedError
-
-    def code(self, lang: str, role: str) -> str:
-        table = self.languages()
-        for key in (lang, lang.replace("_", "-"), _base(lang)):
-            if key in table:
-                return table[key]
-        raise self.unsupported(lang, role, sorted(set(table)))
-
-    def make(self, source: str, target: str) -> Any:
-        import importlib
-
-        module = importlib.import_module(f"deep_translator.{self.module}")
-        module.requests = SHIM  # type: ignore[attr-defined]
-        return getattr(module, self.translator)(source=source, target=target, **self.extra())
-
-    def extra(self) -> dict[str, Any]:
-        return {}
-
-    def send(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
-        from deep_translator import exceptions as dt
-
-        SHIM.local.timeout = timeout
-        SHIM.local.response = None
-        out = []
-        for text in texts:
-            try:
-                result = self.make(source, target).translate(text)
-            except requests.Timeout as exc:
-                raise TransientError(f"timed out after {timeout:g} s") from exc
-            except requests.RequestException as exc:
-                raise TransientError(f"connection failed: {type(exc).__name__}") from exc
-            except (dt.TooManyRequests, dt.RequestError, dt.ServerException) as exc:
-                response = SHIM.local.response
-                status = response.status_code if response is not None else 503
-                retry_after = response.headers.get("Retry-After") if response is not None else None
-                raise status_error(status, type(exc).__name__, retry_after) from exc
-            except ValueError as exc:  # JSON decoding
-                raise TransientError("malformed response") from exc
-            except (dt.NotValidLength, dt.NotValidPayload) as exc:
-                raise EngineError(f"{self.name} refuses this text ({type(exc).__name__})") from exc
-            except (dt.TranslationNotFound, AttributeError, KeyError, TypeError) as exc:
-                name = type(exc).__name__
-                raise TransientError(f"no translation in the response ({name})") from exc
-            if not isinstance(result, str):
-                raise TransientError("no translation in the response")
-            out.append(result)
-        return out
-
-
-def _google_languages() -> dict[str, str]:
-    from deep_translator.constants import GOOGLE_LANGUAGES_TO_CODES
-
-    table = {code: code for code in GOOGLE_LANGUAGES_TO_CODES.values()}
-    table.update(
-        {"zh": "zh-CN", "zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "zh-TW": "zh-TW", "he": "iw"}
-    )
-    table.update({"nb": "no", "nn": "no", "fil": "tl", "jv": "jw", "pt-BR": "pt"})
-    return table
-
-
-class GoogleBackend(DeepTranslatorBackend):
-    """Google Translate's public web page, scraped by deep-translator (no key, no SLA)."""
-
-    name = "google"
-    kind = "scraped web page"
-    module = "google"
-    translator = "GoogleTranslator"
-    default_limits = Limits(batch_units=1, batch_chars=5000, max_in_flight=2, rate_limit=2)
-
-    def languages(self) -> dict[str, str]:
-        return _google_languages()
-
-
-class MyMemoryBackend(DeepTranslatorBackend):
-    """MyMemory's free API through deep-translator (500 characters per text)."""
-
-    name = "mymemory"
-    env = (("MYMEMORY_EMAIL", False),)
-    module = "mymemory"
-    translator = "MyMemoryTranslator"
-    default_limits = Limits(batch_units=1, batch_chars=500, max_in_flight=2, rate_limit=2)
-
-    def languages(self) -> dict[str, str]:
-        from deep_translator.constants import MY_MEMORY_LANGUAGES_TO_CODES
-
-        table: dict[str, str] = {}
-        for code in MY_MEMORY_LANGUAGES_TO_CODES.values():
-            table.setdefault(code, code)
-            table.setdefault(code.split("-")[0], code)
-        preferred = {"en": "en-GB", "pt": "pt-PT", "pt-BR": "pt-BR", "es": "es-ES"}
-        preferred.update({"zh": "zh-CN", "zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "fr": "fr-FR"})
-        preferred.update({"it": "it-IT", "de": "de-DE", "nb": "nb-NO"})
-        table.update({k: v for k, v in preferred.items() if v in table.values()})
-        return table
-
-    def extra(self) -> dict[str, Any]:
-        email = self.secret("MYMEMORY_EMAIL")
-        return {"email": email} if email else {}
-
-
-#: Online backends by name.
-ONLINE_BACKENDS: dict[str, type[OnlineBackend]] = {
-    cls.name: cls
-    for cls in (DeepLBackend, LibreBackend, MicrosoftBackend, GoogleBackend, MyMemoryBackend)
-}

@@ -9,8 +9,8 @@ timeout = 20          # seconds per HTTP request (connect and read)
 deadline = 900        # seconds for all the requests of one run
 max_in_flight = 4     # requests at the same time
 rate_limit = 5        # requests per second (0: unlimited)
-retries = 4           # extra attempts after a timeout, 429 or 5xx
-backoff = 0.5         # first retry delay in seconds (doubles, with jitter)
+retries = 4           # extra attempts after a timeout, 408, 429 or 5xx (urllib3's Retry)
+backoff = 0.5         # retry n waits backoff × 2^(n-1) + jitter (the first at once)
 max_backoff = 30      # longest wait between attempts (also caps Retry-After)
 
 [mt.libre]            # per engine: any key above, plus the engine's own
@@ -20,9 +20,15 @@ batch_chars = 20000
 
 [mt.ctranslate2]      # a table of strings: one model directory per language pair
 models = { "it-en" = "models/opus-mt-it-en" }
+
+[mt.apertium]         # (or the older top-level [apertium] table)
+chains = { en = ["ita-cat", "cat-eng"] }
 ```
 
-Credentials are never read from here: see :mod:`locpipe.mt.online`.
+The keys of ``[mt.NAME]`` are those engine ``NAME`` declares
+(:meth:`~locpipe.mt.base.Backend.known_options`, its ``config_options`` and
+its bases'); an online engine inherits the limits.  Credentials are never
+read from here: see :mod:`locpipe.mt.online`.
 """
 
 from __future__ import annotations
@@ -79,10 +85,31 @@ class MTSettings:
 
 _LIMIT_KEYS = {f.name: f.type for f in fields(Limits)}
 _SWITCHES = ("cache", "memory", "sentences")
-#: Engine-specific keys allowed in ``[mt.NAME]`` besides the limits.
-ENGINE_KEYS = {"url", "region", "formality", "model", "email"}
-#: Engine-specific keys whose value is a table of strings (``models = { "it-en" = "…" }``).
-ENGINE_TABLES = {"models"}
+#: The limit keys as engine options: every online engine accepts them in ``[mt.NAME]``.
+LIMIT_OPTIONS: dict[str, type] = {
+    name: int if kind in (int, "int") else float for name, kind in _LIMIT_KEYS.items()
+}
+
+
+class URL(str):
+    """Option kind: an engine base URL (http or https, no credentials, no query)."""
+
+
+class Table(dict):  # type: ignore[type-arg]
+    """Option kind: a table of strings (``models = { "it-en" = "models/it-en" }``)."""
+
+
+class Chains(dict):  # type: ignore[type-arg]
+    """Option kind: target language → a list of strings (Apertium mode chains)."""
+
+
+#: What each option kind must be, for error messages.
+_WANTED = {
+    str: "a string",
+    URL: "a string",
+    Table: "a table of strings",
+    Chains: "a table of lists of strings",
+}
 
 
 def url_problem(url: str) -> str | None:
@@ -135,8 +162,89 @@ def _number(value: Any, key: str, kind: Any, path: Path | None) -> Any:
     return float(value)
 
 
+def _header_line(config_path: Path | None, table: str) -> int | None:
+    """The line of ``[table]`` (or of ``table =``) in the configuration, for errors."""
+    if config_path is None:
+        return None
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    dotted = r"[ \t]*\.[ \t]*".join(re.escape(part) for part in table.split("."))
+    match = re.search(rf"^[ \t]*\[[ \t]*{dotted}[ \t]*\]", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else _line(config_path, table)
+
+
+def _option(kind: Any, value: Any, where: str, path: Path | None, line: int | None) -> Any:
+    """``value`` checked against an option kind (see :class:`URL`, :class:`Table`…)."""
+    if kind in (int, float):
+        return _number(value, where.removeprefix("mt."), kind, path)
+    wanted = _WANTED.get(kind)
+    if wanted is None:
+        raise TypeError(f"{where}: unknown option kind {kind!r}")
+    if kind in (str, URL):
+        ok = isinstance(value, str)
+    elif kind is Table:
+        ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    else:
+        ok = isinstance(value, dict) and all(
+            isinstance(v, list) and all(isinstance(s, str) for s in v) for v in value.values()
+        )
+    if not ok:
+        raise LocpipeError(f"{where} must be {wanted}", path, line)
+    if kind is URL:
+        problem = url_problem(value)
+        if problem is not None:
+            raise LocpipeError(f"{where} {problem}", path, line)
+    if kind is Chains:
+        from locpipe.config import normalize_language
+
+        return {normalize_language(k, path, line): tuple(v) for k, v in value.items()}
+    return dict(value) if isinstance(value, dict) else value
+
+
+def engine_table(
+    name: str, table: Mapping[str, Any], path: Path | None = None, where: str | None = None
+) -> dict[str, Any]:
+    """Validate engine ``name``'s table against the options its class declares.
+
+    ``where`` is the table as the user wrote it (``mt.libre``; ``apertium`` for
+    the older top-level table).  Errors name the file and the line.
+    """
+    from locpipe.mt import BACKEND_CLASSES, backend_class
+
+    where = where or f"mt.{name}"
+    if name not in BACKEND_CLASSES:
+        engines = ", ".join(sorted(BACKEND_CLASSES))
+        raise LocpipeError(
+            f"unknown engine table [{where}]; engines: {engines}", path, _header_line(path, where)
+        )
+    options = backend_class(name).known_options()
+    cleaned: dict[str, Any] = {}
+    for key, value in table.items():
+        line = _line(path, key)
+        if any(word in key.lower() for word in _SECRET_WORDS):
+            raise LocpipeError(
+                f"{where}.{key}: credentials are read from environment variables "
+                "only, never from the configuration file (see `locpipe backends`)",
+                path,
+                line,
+            )
+        if key not in options:
+            known = ", ".join(sorted(options)) or "none"
+            raise LocpipeError(
+                f"unknown key '{where}.{key}'; known keys for {name}: {known}", path, line
+            )
+        cleaned[key] = _option(options[key], value, f"{where}.{key}", path, line)
+    return cleaned
+
+
 def parse_settings(raw: Mapping[str, Any] | None, path: Path | None = None) -> MTSettings:
-    """Validate the raw ``[mt]`` table; errors name the file and line."""
+    """Validate the raw ``[mt]`` table; errors name the file and line.
+
+    A ``[mt.NAME]`` table is checked against engine ``NAME``'s declared options
+    (:meth:`~locpipe.mt.base.Backend.known_options`).
+    """
     raw = dict(raw or {})
     switches: dict[str, bool] = {}
     limits: dict[str, Any] = {}
@@ -149,40 +257,7 @@ def parse_settings(raw: Mapping[str, Any] | None, path: Path | None = None) -> M
         elif key in _LIMIT_KEYS:
             limits[key] = _number(value, key, _LIMIT_KEYS[key], path)
         elif isinstance(value, dict):
-            table: dict[str, Any] = {}
-            for sub, subvalue in value.items():
-                if any(word in sub.lower() for word in _SECRET_WORDS):
-                    raise LocpipeError(
-                        f"mt.{key}.{sub}: credentials are read from environment variables "
-                        "only, never from the configuration file (see `locpipe backends`)",
-                        path,
-                        _line(path, sub),
-                    )
-                if sub in _LIMIT_KEYS:
-                    table[sub] = _number(subvalue, f"{key}.{sub}", _LIMIT_KEYS[sub], path)
-                elif sub in ENGINE_KEYS:
-                    if not isinstance(subvalue, str):
-                        raise LocpipeError(
-                            f"mt.{key}.{sub} must be a string", path, _line(path, sub)
-                        )
-                    problem = url_problem(subvalue) if sub == "url" else None
-                    if problem is not None:
-                        raise LocpipeError(f"mt.{key}.url {problem}", path, _line(path, sub))
-                    table[sub] = subvalue
-                elif sub in ENGINE_TABLES:
-                    if not isinstance(subvalue, dict) or not all(
-                        isinstance(v, str) for v in subvalue.values()
-                    ):
-                        raise LocpipeError(
-                            f"mt.{key}.{sub} must be a table of strings", path, _line(path, sub)
-                        )
-                    table[sub] = dict(subvalue)
-                else:
-                    known = ", ".join(sorted({*_LIMIT_KEYS, *ENGINE_KEYS, *ENGINE_TABLES}))
-                    raise LocpipeError(
-                        f"unknown key 'mt.{key}.{sub}'; known keys: {known}", path, _line(path, sub)
-                    )
-            engines[key] = table
+            engines[key] = engine_table(key, value, path)
         else:
             known = ", ".join(sorted({*_SWITCHES, *_LIMIT_KEYS}))
             raise LocpipeError(
