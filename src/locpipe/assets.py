@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from locpipe.errors import LocpipeError
+from locpipe.formats import source_suffixes
 from locpipe.fsio import atomic_write_bytes
-
-ARTICLE_SUFFIXES = (".html", ".htm")
 
 
 def asset_paths(source: Path, root: Path) -> list[Path]:
     """Files under ``source`` that are not top-level articles, sorted."""
     found = []
+    suffixes = source_suffixes()
     for path in sorted(source.rglob("*")):
         if not path.is_file() or path.name.startswith("."):
             continue
-        if path.parent == source and path.suffix.lower() in ARTICLE_SUFFIXES:
+        if path.parent == source and path.suffix.lower() in suffixes:
             continue
         if not path.resolve().is_relative_to(root):
             raise LocpipeError("symlink points outside the project", path)

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from locpipe.project import Project, decode_html
+from locpipe.project import Project
 
 #: Pages a build writes next to the articles without a source file.
 BUILT_PAGES = frozenset({"index.html"})
@@ -81,7 +81,8 @@ def dead_links(project: Project) -> list[DeadLink]:
     for info in project.article_infos:
         links = stamps.data(info.path.name, info.digest)
         if not _well_formed(links):  # the cache is not trusted: anything else is redone
-            text, _encoding = decode_html(project.read_article_bytes(info.path), info.path)
+            data = project.read_article_bytes(info.path)
+            text, _encoding = project.format_of(info.path).decode(data, info.path)
             links = [list(link) for link in article_links(text)]
             stamps.record(info.path.name, info.digest, data=links)
         for line, href, target in links:  # type: ignore[union-attr]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 from collections import OrderedDict
@@ -18,17 +17,17 @@ from locpipe.cachedir import check_cache_folder
 from locpipe.config import Config, load_config, normalize_language
 from locpipe.content import SITE_DOMAIN
 from locpipe.errors import LocpipeError
+from locpipe.formats import format_for, load_format, source_suffixes
 from locpipe.parallel import available_cpus, first_error, run_each
 from locpipe.state import Stamps, code_digest, digest_bytes, file_digest, key, tree_digest
 
 if TYPE_CHECKING:
-    from locpipe.formats.html import Document
+    from locpipe.formats.base import Document, SourceFormat
 
 UI_DOMAIN = "ui"
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: The largest article locpipe reads (every command walks every article).
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
-_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclass
@@ -63,43 +62,13 @@ class Domain:
     targets: tuple[str, ...]
 
 
-def _line_at(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def decode_html(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode an HTML file: its declared charset, else UTF-8; else a clear error."""
-    if b"\0" in data[:8192]:
-        raise LocpipeError(
-            "binary file, not an HTML article", path, _line_at(data, data.index(b"\0"))
-        )
-    encoding = "utf-8"
-    declared = _CHARSET_RE.search(data[:4096])
-    if declared:
-        name = declared.group(1).decode("ascii", "replace")
-        try:
-            encoding = codecs.lookup(name).name
-        except LookupError:
-            raise LocpipeError(
-                f"unknown charset {name!r} declared", path, _line_at(data, declared.start())
-            ) from None
-    try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as exc:
-        hint = "" if declared else " and no charset is declared (add <meta charset=...>)"
-        raise LocpipeError(
-            f"not valid {encoding}{hint}: byte {data[exc.start]:#04x}",
-            path,
-            _line_at(data, exc.start),
-        ) from None
-
-
 class Project:
     """A locpipe project rooted at a folder holding ``locpipe.toml``."""
 
     def __init__(self, root: Path, config: Config | None = None, jobs: int | None = None):
         self.root = root.resolve()
         self._relative: dict[Path, str] = {}  # path → what :meth:`relative` shows
+        self._sources: dict[str, Path] = {}  # slug → source file (see :meth:`article_paths`)
         #: Worker processes for per-article work (:mod:`locpipe.parallel`); None: every core.
         self.jobs = jobs if jobs is not None else available_cpus()
         self.config = config or load_config(self.root)
@@ -283,8 +252,18 @@ class Project:
     def catalog_path(self, language: str, domain: str) -> Path:
         return self.paths.locales / language / "LC_MESSAGES" / f"{domain}.po"
 
+    def output_name(self, slug: str) -> str:
+        """The built file of article ``slug``, relative to a language's folder
+        (its format's :meth:`~locpipe.formats.base.SourceFormat.output_name`)."""
+        source = self._sources.get(slug)
+        if source is None:
+            self.article_paths()
+            source = self._sources.get(slug)
+        found = format_for(source) if source is not None else None
+        return (found or load_format("html")).output_name(slug)
+
     def page_path(self, language: str, slug: str) -> Path:
-        return self.paths.build / language / f"{slug}.html"
+        return self.paths.build / language / self.output_name(slug)
 
     def relative(self, path: Path) -> str:
         """A path as shown in catalogs and messages: relative to the project, with /
@@ -303,12 +282,13 @@ class Project:
         """The source articles, sorted; a bad name or an escaping symlink is an error."""
         folder = self.paths.source_articles
         real_folder = folder.resolve()
+        suffixes = source_suffixes()
         with os.scandir(folder) as found:
             entries = sorted(
                 (
                     e
                     for e in found
-                    if os.path.splitext(e.name)[1].lower() in (".html", ".htm")
+                    if os.path.splitext(e.name)[1].lower() in suffixes
                     and not e.name.startswith(".")
                 ),  # hidden files (editor locks and backups such as .#draft.html) are not articles
                 key=lambda e: e.name,
@@ -331,8 +311,18 @@ class Project:
             if not (real.is_file() if link else entry.is_file(follow_symlinks=False)):
                 raise LocpipeError("not a regular file", path)
             self._relative.setdefault(path, real.relative_to(self.root).as_posix())
+            self._sources[slug] = path
             paths.append(path)
         return paths
+
+    def format_of(self, path: Path) -> SourceFormat:
+        """The registered format that reads the source file ``path``."""
+        found = format_for(path)
+        if found is None:
+            raise LocpipeError(
+                f"unsupported format (locpipe reads {', '.join(source_suffixes())})", path
+            )
+        return found
 
     def read_article(self, path: Path) -> Article:
         """Read, decode and walk one article."""
@@ -357,17 +347,9 @@ class Project:
 
     def parse_article(self, path: Path, data: bytes) -> Article:
         """Decode and walk an article's bytes; check its language."""
-        from locpipe.formats.html import SpanError, walk  # the walker: only where articles are read
-
-        text, encoding = decode_html(data, path)
-        try:
-            document = walk(text)
-        except SpanError as exc:  # never splice at guessed positions
-            raise LocpipeError(
-                f"cannot segment this article reliably ({exc}); please report it",
-                path,
-                text.count("\n", 0, exc.offset) + 1,
-            ) from None
+        source_format = self.format_of(path)
+        text, encoding = source_format.decode(data, path)
+        document = source_format.walk(text, path)
         language = self.config.source_language
         if document.lang:
             line = text.count("\n", 0, text.find("lang")) + 1

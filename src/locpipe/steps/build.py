@@ -14,7 +14,6 @@ from locpipe.assets import asset_paths, copy_assets
 from locpipe.content import SITE_DOMAIN
 from locpipe.drafts import is_stale
 from locpipe.errors import LocpipeError
-from locpipe.formats.html import reassemble
 from locpipe.fsio import atomic_write_text, commit_writes, discard_writes
 from locpipe.manifest import remove_unproduced
 from locpipe.parallel import first_error, run_each
@@ -101,8 +100,9 @@ def page_href(project: Project, language: str, slug: str, from_language: str) ->
     """Link to a page: absolute with ``site.base_url``, else relative to a page."""
     base = project.config.site.get("base_url", "").rstrip("/")
     if base:
-        return f"{base}/{language}/{slug}.html"
-    return f"../{language}/{slug}.html" if language != from_language else f"{slug}.html"
+        return f"{base}/{language}/{project.output_name(slug)}"
+    name = project.output_name(slug)
+    return f"../{language}/{name}" if language != from_language else name
 
 
 def _published(article: Article) -> dt.date | None:
@@ -295,6 +295,7 @@ def _language_stamps(project: Project, language: str) -> Stamps:
 
 
 def _page_name(slug: str) -> str:
+    """The stamp key of an article's built page."""
     return f"{slug}.html"
 
 
@@ -594,7 +595,8 @@ def _finish_pages(
         title, description, msgids, site_msgids = data
         if msgids or site_msgids:
             rejected[language, info.slug] = (msgids, site_msgids)
-        entries.append((info.slug, title, description, f"{info.slug}.html"))
+        if project.format_of(info.path).is_page:
+            entries.append((info.slug, title, description, project.output_name(info.slug)))
     return entries
 
 
@@ -687,14 +689,15 @@ def _page_html(
         return _make_page(project, lazy, site, article, language, published_in, lookup, rejected)
 
     html = make(tables, rejected)
-    if any(tables.values()):
+    is_page = project.format_of(article.path).is_page
+    if is_page and any(tables.values()):
         _check_page(html, make, article, language, tables, project, catalogs)
     table = tables[article.slug]
     title = _plain(doc.unit_for("title"), table)
     description = _plain(doc.unit_for("meta[description]"), table)
     msgids = list(dict.fromkeys(u.msgid for u in rejected if id(u) not in chrome))
     site_msgids = list(dict.fromkeys(u.msgid for u in rejected if id(u) in chrome))
-    encoding = article.encoding if project.config.layout == "page" else "utf-8"
+    encoding = article.encoding if project.config.layout == "page" or not is_page else "utf-8"
     return html.encode(encoding, "xmlcharrefreplace"), [title, description, msgids, site_msgids]
 
 
@@ -712,6 +715,9 @@ def _make_page(
     from locpipe.site import ArticlePage, html_lang, language_links, render_article, text_direction
 
     doc = article.document
+    source_format = project.format_of(article.path)
+    if not source_format.is_page:  # kept as a file: the whole source, translated
+        return source_format.reassemble(article.text, doc, lookup, rejected=rejected)
     alternates = [
         (html_lang(code), page_href(project, code, article.slug, language)) for code in published_in
     ]
@@ -744,7 +750,9 @@ def _make_page(
         lang=language,
         title=_plain(doc.unit_for("title"), table),
         description=_plain(doc.unit_for("meta[description]"), table),
-        body_html=reassemble(article.text, doc.units, lookup, span=doc.body, rejected=rejected),
+        body_html=source_format.reassemble(
+            article.text, doc, lookup, span=doc.body, rejected=rejected
+        ),
         published=_published(article),
         alternates=alternates,
         languages=links,
@@ -778,7 +786,9 @@ def _check_page(
     found = differences(page_shape(html), source)
     if not found:
         return
-    where = f"{language}/{article.slug}.html (from {project.relative(article.path)})"
+    where = (
+        f"{language}/{project.output_name(article.slug)} (from {project.relative(article.path)})"
+    )
     for domain, table in tables.items():
         for msgid in dict.fromkeys(u.msgid for u in article.document.units if u.msgid in table):
             if table[msgid] == msgid:
