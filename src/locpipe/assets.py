@@ -10,13 +10,13 @@ from locpipe.fsio import atomic_write_bytes
 
 
 def asset_paths(source: Path, root: Path) -> list[Path]:
-    """Files under ``source`` that are not top-level articles, sorted."""
+    """Files under ``source`` that are not source pages (at any depth), sorted."""
     found = []
     suffixes = source_suffixes()
     for path in sorted(source.rglob("*")):
         if not path.is_file() or path.name.startswith("."):
             continue
-        if path.parent == source and path.suffix.lower() in suffixes:
+        if path.suffix.lower() in suffixes:
             continue
         if not path.resolve().is_relative_to(root):
             raise LocpipeError("symlink points outside the project", path)

@@ -79,14 +79,15 @@ def dead_links(project: Project) -> list[DeadLink]:
     stamps = project.stamps("links")
     dead = []
     for info in project.article_infos:
-        links = stamps.data(info.path.name, info.digest)
+        links = stamps.data(project.source_name(info.path), info.digest)
         if not _well_formed(links):  # the cache is not trusted: anything else is redone
             data = project.read_article_bytes(info.path)
             text, _encoding = project.format_of(info.path).decode(data, info.path)
             links = [list(link) for link in article_links(text)]
-            stamps.record(info.path.name, info.digest, data=links)
+            stamps.record(project.source_name(info.path), info.digest, data=links)
+        folder = posixpath.dirname(project.source_name(info.path))
         for line, href, target in links:  # type: ignore[union-attr]
-            path = posixpath.normpath(target)
+            path = posixpath.normpath(posixpath.join(folder, target))
             if path.startswith("../") or path == ".." or path in BUILT_PAGES:
                 continue  # outside the source folder: another language's pages, the site
             if not (source / path).exists():

@@ -262,6 +262,14 @@ class Project:
         found = format_for(source) if source is not None else None
         return (found or load_format("html")).output_name(slug)
 
+    def catalog_domain(self, path: Path) -> str:
+        """The domain of a catalog under ``locales/<lang>/LC_MESSAGES/`` ("guida/a")."""
+        parts = path.with_suffix("").parts
+        if "LC_MESSAGES" in parts:
+            at = len(parts) - 1 - parts[::-1].index("LC_MESSAGES")
+            return "/".join(parts[at + 1 :])
+        return path.stem
+
     def page_path(self, language: str, slug: str) -> Path:
         return self.paths.build / language / self.output_name(slug)
 
@@ -278,34 +286,55 @@ class Project:
         return shown
 
     # -- sources ------------------------------------------------------------
+    def _source_entries(self) -> list[tuple[str, os.DirEntry[str]]]:
+        """``(relative path, entry)`` of every source file under the source folder,
+        in nested folders too, sorted by relative path.  Hidden files and folders
+        (editor locks and backups such as .#draft.html) and locpipe's own folders
+        are left out; links to folders are not followed."""
+        suffixes = source_suffixes()
+        own = {self.paths.build, self.paths.locales, self.paths.templates, self.root / ".git"}
+        found: list[tuple[str, os.DirEntry[str]]] = []
+        todo = [("", self.paths.source_articles)]
+        while todo:
+            prefix, folder = todo.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if folder / entry.name not in own:
+                            todo.append((f"{prefix}{entry.name}/", folder / entry.name))
+                    elif os.path.splitext(entry.name)[1].lower() in suffixes:
+                        found.append((prefix + entry.name, entry))
+        return sorted(found, key=lambda item: item[0])
+
     def article_paths(self) -> list[Path]:
-        """The source articles, sorted; a bad name or an escaping symlink is an error."""
+        """The source articles (nested folders too), sorted by relative path; a bad
+        name, two files for one slug or an escaping symlink is an error."""
         folder = self.paths.source_articles
         real_folder = folder.resolve()
-        suffixes = source_suffixes()
-        with os.scandir(folder) as found:
-            entries = sorted(
-                (
-                    e
-                    for e in found
-                    if os.path.splitext(e.name)[1].lower() in suffixes
-                    and not e.name.startswith(".")
-                ),  # hidden files (editor locks and backups such as .#draft.html) are not articles
-                key=lambda e: e.name,
-            )
         paths = []
-        for entry in entries:
-            path = folder / entry.name
-            slug = path.stem
-            if not _SLUG_RE.match(slug) or slug in self.shared_domains:
+        slugs: dict[str, Path] = {}
+        for relative, entry in self._source_entries():
+            path = folder / relative
+            slug = self.slug_of(path)
+            parts = slug.split("/")
+            if not all(_SLUG_RE.match(part) for part in parts) or slug in self.shared_domains:
                 raise LocpipeError(
                     f"article name {slug!r} cannot be a slug (letters, digits, . _ -; "
                     f"not {' or '.join(repr(d) for d in self.shared_domains)})",
                     path,
                 )
+            if slug in slugs:
+                raise LocpipeError(
+                    f"two source files for the page {slug!r}: this one and "
+                    f"{slugs[slug].name} (rename one)",
+                    path,
+                )
+            slugs[slug] = path
             # The folder's entry says whether it is a link (no stat); only a link is resolved.
             link = entry.is_symlink()
-            real = path.resolve() if link else real_folder / entry.name
+            real = path.resolve() if link else real_folder / relative
             if not real.is_relative_to(self.root):
                 raise LocpipeError("symlink points outside the project", path)
             if not (real.is_file() if link else entry.is_file(follow_symlinks=False)):
@@ -314,6 +343,19 @@ class Project:
             self._sources[slug] = path
             paths.append(path)
         return paths
+
+    def source_name(self, path: Path) -> str:
+        """A source file's path relative to the source folder, with / ("guida/a.html")."""
+        try:
+            return path.relative_to(self.paths.source_articles).as_posix()
+        except ValueError:
+            return path.name
+
+    def slug_of(self, path: Path) -> str:
+        """An article's slug: its path under the source folder without the suffix
+        ("guida/installare"); catalogs and built pages mirror it."""
+        name = self.source_name(path)
+        return name[: -len(path.suffix)] if path.suffix else name
 
     def format_of(self, path: Path) -> SourceFormat:
         """The registered format that reads the source file ``path``."""
@@ -365,7 +407,7 @@ class Project:
                         path,
                         line,
                     )
-        return Article(path.stem, path, text, encoding, document, language)
+        return Article(self.slug_of(path), path, text, encoding, document, language)
 
     @cached_property
     def articles(self) -> list[Article]:
@@ -383,7 +425,7 @@ class Project:
         scanned = []
         for path in self.article_paths():
             digest = digest_bytes(self.read_article_bytes(path))
-            language = stamps.data(path.name, digest)
+            language = stamps.data(self.source_name(path), digest)
             scanned.append((path, digest, language if isinstance(language, str) else None))
         return scanned
 
@@ -391,7 +433,7 @@ class Project:
         """Take the infos a step worked out itself (it walked the articles anyway)."""
         stamps = self.stamps("articles")
         for info in infos:
-            stamps.record(info.path.name, info.digest, data=info.language)
+            stamps.record(self.source_name(info.path), info.digest, data=info.language)
         stamps.save()
         self.__dict__["article_infos"] = infos
 
@@ -416,7 +458,7 @@ class Project:
         for path, digest, language in scanned:
             if language is None:
                 language, digest = walked[path]
-            infos.append(ArticleInfo(path.stem, path, language, digest))
+            infos.append(ArticleInfo(self.slug_of(path), path, language, digest))
         self.adopt_article_infos(infos)
         return infos
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,12 +98,19 @@ def catalog_table(catalog: polib.POFile | None, reviewed_only: bool) -> dict[str
 
 
 def page_href(project: Project, language: str, slug: str, from_language: str) -> str:
-    """Link to a page: absolute with ``site.base_url``, else relative to a page."""
+    """Link to a page: absolute with ``site.base_url``, else relative to the same
+    page in ``from_language`` (``../../en/guida/a.html`` from ``it/guida/a.html``)."""
     base = project.config.site.get("base_url", "").rstrip("/")
-    if base:
-        return f"{base}/{language}/{project.output_name(slug)}"
     name = project.output_name(slug)
-    return f"../{language}/{name}" if language != from_language else name
+    if base:
+        return f"{base}/{language}/{name}"
+    here = posixpath.dirname(f"{from_language}/{name}")
+    return posixpath.relpath(f"{language}/{name}", here)
+
+
+def root_href(slug: str) -> str:
+    """The relative path from a page to its language's folder ("../" for "guida/a")."""
+    return "../" * slug.count("/")
 
 
 def _published(article: Article) -> dt.date | None:
@@ -758,6 +766,7 @@ def _make_page(
         languages=links,
         keywords=[k.strip() for k in doc.meta.get("keywords", "").split(",") if k.strip()],
         canonical=page_href(project, language, article.slug, language),
+        root=root_href(article.slug),
     )
     return render_article(lazy.env, page, lazy.translations(language), site)
 

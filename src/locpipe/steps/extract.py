@@ -230,9 +230,10 @@ def extract(project: Project) -> ExtractResult:
         todo.append(None)
     scanned = project.scan_articles()
     for path, digest, language in scanned:
-        units = stamps.data(path.stem, key("article", digest, project.relative(path)))
+        slug = project.slug_of(path)
+        units = stamps.data(slug, key("article", digest, project.relative(path)))
         if language is not None and isinstance(units, int):
-            known[path.stem] = (units, language, digest)
+            known[slug] = (units, language, digest)
         else:
             todo.append(path)
     if todo:
@@ -243,7 +244,7 @@ def extract(project: Project) -> ExtractResult:
         if done.value is not None:
             made[path] = done.value
     writes = [
-        (m.tmp, project.template_path(p.stem if p else UI_DOMAIN))
+        (m.tmp, project.template_path(project.slug_of(p) if p else UI_DOMAIN))
         for p, m in made.items()
         if m.tmp is not None
     ]
@@ -251,17 +252,18 @@ def extract(project: Project) -> ExtractResult:
     try:
         infos = []
         for path, digest, _language in scanned:
-            template = project.template_path(path.stem)
+            slug = project.slug_of(path)
+            template = project.template_path(slug)
             if path in made:
                 m = made[path]
                 units, language, digest = m.units, m.language, m.digest
                 (result.written if m.tmp is not None else result.unchanged).append(template)
                 inputs = key("article", digest, project.relative(path))
-                stamps.record(path.stem, inputs, [template], data=units)
+                stamps.record(slug, inputs, [template], data=units)
             else:
-                units, language, digest = known[path.stem]
+                units, language, digest = known[slug]
                 result.unchanged.append(template)
-            infos.append(ArticleInfo(path.stem, path, language, digest))
+            infos.append(ArticleInfo(slug, path, language, digest))
             result.units += units
         ui_path = project.template_path(UI_DOMAIN)
         if None in made:
@@ -275,10 +277,11 @@ def extract(project: Project) -> ExtractResult:
         if project.config.content is not None:
             result.units += _extract_site(project, result, scanned)
         domains = set(project.shared_domains) | {info.slug for info in infos}
-        for stale in sorted(ui_path.parent.glob("*.pot")):
-            if stale.stem not in domains:
+        for stale in sorted(ui_path.parent.rglob("*.pot")):
+            domain = stale.relative_to(ui_path.parent).with_suffix("").as_posix()
+            if domain not in domains:
                 stale.unlink()
-                stamps.forget(stale.stem)
+                stamps.forget(domain)
                 result.removed.append(stale)
     finally:
         project.save_stamps()
