@@ -113,3 +113,21 @@ def test_two_files_for_one_slug_are_refused(tmp_path: Path):
     (project / "pages/guida/usare.htm").write_text("<p>x</p>", encoding="utf-8")
     output = run(project, "extract", code=2)
     assert "two source files for the page 'guida/usare'" in output
+
+
+def test_links_between_pages_point_at_the_built_pages_in_every_language(tmp_path: Path):
+    for layout in ("page", "template"):
+        project = nested_site(tmp_path / layout, layout=layout)
+        run(project, "all")
+        for language in ("it", "en"):
+            built = project / "build" / language
+            indice = (built / "indice.html").read_text(encoding="utf-8")
+            assert 'href="guida/installare.html#passi"' in indice, layout
+            installare = (built / "guida/installare.html").read_text(encoding="utf-8")
+            assert 'href="../indice.html"' in installare
+            assert 'href="avanzata/rete.html?x=1"' in installare  # already right: left alone
+            usare = (built / "guida/usare.html").read_text(encoding="utf-8")
+            assert 'href="installare.html"' in usare
+            rete = (built / "guida/avanzata/rete.html").read_text(encoding="utf-8")
+            assert 'href="../../indice.html"' in rete and 'src="../../img/logo.png"' in rete
+            assert '.htm"' not in indice + installare + usare + rete

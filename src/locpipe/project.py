@@ -270,6 +270,17 @@ class Project:
             return "/".join(parts[at + 1 :])
         return path.stem
 
+    @cached_property
+    def renamed_pages(self) -> dict[str, str]:
+        """Source path → built path of the pages built under another name
+        (``guida/a.htm`` → ``guida/a.html``), relative to the source folder."""
+        renamed = {}
+        for info in self.article_infos:
+            source, built = self.source_name(info.path), self.output_name(info.slug)
+            if source != built:
+                renamed[source] = built
+        return renamed
+
     def page_path(self, language: str, slug: str) -> Path:
         return self.paths.build / language / self.output_name(slug)
 

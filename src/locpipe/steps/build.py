@@ -323,6 +323,8 @@ class _Plan:
     held: dict[tuple[str, str], HeldBack]
     templates: str
     reviewed_only: bool
+    #: The pages built under another name: links to them are rewritten in every page.
+    renamed: tuple[tuple[str, str], ...] = ()
 
     def published_in(self, slug: str) -> list[str]:
         return [code for code in self.languages if (code, slug) not in self.held]
@@ -337,6 +339,7 @@ class _Plan:
             self.templates,
             self.reviewed_only,
             self.published_in(info.slug),
+            *([list(self.renamed)] if self.renamed else []),
         )
 
 
@@ -370,6 +373,7 @@ def _plan(
         held,
         project.templates_digest,
         reviewed_only,
+        tuple(sorted(project.renamed_pages.items())),
     )
 
 
@@ -719,8 +723,9 @@ def _make_page(
     lookup: Callable[[Unit], str | None],
     rejected: list[Unit] | None,
 ) -> str:
-    """A page in the configured layout, each unit translated by ``lookup``."""
-    from locpipe.site import ArticlePage, html_lang, language_links, render_article, text_direction
+    """A page in the configured layout, each unit translated by ``lookup``, its links
+    to pages built under another name rewritten."""
+    from locpipe.site import html_lang, language_links
 
     doc = article.document
     source_format = project.format_of(article.path)
@@ -735,6 +740,33 @@ def _make_page(
         language,
         lambda code, s=article.slug, here=language: page_href(project, code, s, here),
     )
+    renamed = project.renamed_pages
+    if renamed:  # links to pages built under another name (a.htm → a.html)
+        from locpipe.pagelinks import rewrite_links
+
+        html = _layout_page(
+            project, lazy, site, article, language, lookup, rejected, links, alternates
+        )
+        return rewrite_links(html, project.source_name(article.path), renamed)
+    return _layout_page(project, lazy, site, article, language, lookup, rejected, links, alternates)
+
+
+def _layout_page(
+    project: Project,
+    lazy: _Lazy,
+    site: dict[str, str],
+    article: Article,
+    language: str,
+    lookup: Callable[[Unit], str | None],
+    rejected: list[Unit] | None,
+    links: list,
+    alternates: list[tuple[str, str]],
+) -> str:
+    """A page in the configured layout (``page`` or ``template``)."""
+    from locpipe.site import ArticlePage, html_lang, render_article, text_direction
+
+    doc = article.document
+    source_format = project.format_of(article.path)
     if project.config.layout == "page":
         from locpipe.pagelayout import Switch, render_page
 
