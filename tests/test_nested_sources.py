@@ -131,3 +131,21 @@ def test_links_between_pages_point_at_the_built_pages_in_every_language(tmp_path
             rete = (built / "guida/avanzata/rete.html").read_text(encoding="utf-8")
             assert 'href="../../indice.html"' in rete and 'src="../../img/logo.png"' in rete
             assert '.htm"' not in indice + installare + usare + rete
+
+
+def test_files_not_translated_are_named_in_a_warning(tmp_path: Path):
+    project = nested_site(tmp_path)
+    (project / "pages/guida/leggimi.txt").write_text("Leggimi", encoding="utf-8")
+    (project / "pages/note.rst").write_text("Note\n====\n", encoding="utf-8")
+    output = run(project, "all")
+    assert (
+        "warning: pages/guida/leggimi.txt: unsupported format, copied untranslated "
+        "(locpipe translates .html, .htm" in output
+    )
+    assert "warning: pages/note.rst: unsupported format" in output
+    assert "warning: pages/img/logo.png: copied as an asset (not translated)" in output
+    assert "warning: pages/style.css: copied as an asset" in output
+    assert "guida/installare.htm: copied" not in output
+    again = run(project, "build")  # assets already in place: only the unsupported files
+    assert "pages/guida/leggimi.txt: unsupported format" in again
+    assert "logo.png" not in again

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import polib
 
-from locpipe.assets import asset_paths, copy_assets
+from locpipe.assets import asset_paths, copy_assets, is_unsupported, untranslated_reason
 from locpipe.content import SITE_DOMAIN
 from locpipe.drafts import is_stale
 from locpipe.errors import LocpipeError
@@ -37,6 +37,9 @@ class BuildResult:
     #: Pages of held-back articles left over from an earlier build, removed.
     removed: list[Path] = field(default_factory=list)
     publish_threshold: float = 0.0
+    #: Files of the source folder copied untranslated this build: (source file, why);
+    #: a file of an unsupported format is listed at every build.
+    untranslated: list[tuple[Path, str]] = field(default_factory=list)
     #: Images and other files of source_articles/ copied next to the pages.
     assets: list[Path] = field(default_factory=list)
     #: Files an earlier build wrote that this one no longer produces, removed
@@ -539,10 +542,15 @@ def _finish(
     selected: tuple[str, ...],
 ) -> None:
     """Copy the assets, remove the pages held back, then put each language in place."""
+    source = project.paths.source_articles
+    copied: set[Path] = set()
     for language in selected:
-        result.assets += copy_assets(
-            project.paths.source_articles, project.root, project.paths.build / language
-        )
+        written = copy_assets(source, project.root, project.paths.build / language)
+        result.assets += written
+        copied.update(source / p.relative_to(project.paths.build / language) for p in written)
+    for path in asset_paths(source, project.root):
+        if path in copied or is_unsupported(path):
+            result.untranslated.append((path, untranslated_reason(path)))
     for info in plan.infos:
         for language in selected:
             if (language, info.slug) in plan.held:
