@@ -496,16 +496,36 @@ class Project:
             if lang != source_language and (not only or lang in only)
         )
 
+    def domain_of(self, slug: str) -> str:
+        """The domain of article ``slug``: the slug itself, or with ``domains =
+        "section"`` the top-level folder it is in ("guida/installare" → "guida")."""
+        if self.config.domains == "section" and "/" in slug:
+            return slug.split("/", 1)[0]
+        return slug
+
+    def check_domain_languages(self, paths: tuple[Path, ...], languages: list[str]) -> None:
+        """The articles of one domain (a section) are written in one language."""
+        for path, language in zip(paths, languages, strict=True):
+            if language != languages[0]:
+                raise LocpipeError(
+                    f"written in {language}, but {self.relative(paths[0])} of the same "
+                    f"section is in {languages[0]}: one section, one source language "
+                    '(move the page, or set domains = "article")',
+                    path,
+                )
+
     def domains(self, only: tuple[str, ...] = ()) -> list[Domain]:
         """Every domain with its target languages (optionally limited to ``only``)."""
         source = self.config.source_language
         result = [Domain(UI_DOMAIN, source, self.targets(source, only))]
         if self.config.content is not None:
             result.append(Domain(SITE_DOMAIN, source, self.targets(source, only)))
+        seen: set[str] = set()
         for article in self.article_infos:
-            result.append(
-                Domain(article.slug, article.language, self.targets(article.language, only))
-            )
+            name = self.domain_of(article.slug)
+            if name not in seen:
+                seen.add(name)
+                result.append(Domain(name, article.language, self.targets(article.language, only)))
         return result
 
     def check_languages(self, languages: tuple[str, ...]) -> tuple[str, ...]:

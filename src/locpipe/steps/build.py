@@ -173,10 +173,10 @@ def _held(
                     language, info.slug, 0.0, threshold, "no catalog"
                 )
                 continue
-            name = f"{language}/{info.slug}"
+            name = f"{language}/{project.domain_of(info.slug)}"
             percent = stamps.data(name, inputs)
             if not isinstance(percent, (int, float)):
-                path = project.catalog_path(language, info.slug)
+                path = project.catalog_path(language, project.domain_of(info.slug))
                 percent = article_percent(project.catalog(path), reviewed_only)
                 stamps.record(name, inputs, [path], data=percent)
             if percent < threshold:
@@ -353,7 +353,7 @@ def _plan(
     digests = {
         (language, info.slug): None
         if language == info.language
-        else file_digest(project.catalog_path(language, info.slug))
+        else file_digest(project.catalog_path(language, project.domain_of(info.slug)))
         for info in infos
         for language in project.config.languages
     }
@@ -519,6 +519,7 @@ def _render(
     infos = {info.slug: info for info in plan.infos}
     domains = [d for d in (UI_DOMAIN, SITE_DOMAIN) if d in todo.mo]
     domains += [i.slug for i in plan.infos if i.slug in todo.pages or i.slug in todo.mo]
+    domains += sorted(set(todo.mo) - set(domains))  # sections (domains = "section")
     outcomes = run_each(render, domains, project.jobs)
     made = _Prepared()
     for domain, done in zip(domains, outcomes, strict=True):
@@ -574,7 +575,8 @@ def _finish(
         for language in selected:
             msgids, site_msgids = rejected.get((language, info.slug), ((), ()))
             for msgid in msgids:
-                result.rejected.append((project.catalog_path(language, info.slug), msgid))
+                catalog = project.catalog_path(language, project.domain_of(info.slug))
+                result.rejected.append((catalog, msgid))
             for msgid in site_msgids:
                 if (language, msgid) not in shared:
                     shared.add((language, msgid))
@@ -680,7 +682,7 @@ def _page_html(
     """
     from locpipe.steps.extract import chrome_of
 
-    path = project.catalog_path(language, article.slug)
+    path = project.catalog_path(language, project.domain_of(article.slug))
     own = language != article.language
     catalog = _catalog(project, path) if own and path.exists() else None
     doc = article.document
