@@ -98,7 +98,8 @@ def test_init_from_site_adopts_a_folder_of_pages(tmp_path: Path):
     (pages / "old").mkdir()
     shutil.copy(SAMPLE_SITE / "source_articles/rag-spiegato.html", pages / "old")
     result = run(tmp_path, "init", "--from-site", "pages")
-    assert "5 pages in" in result.output
+    assert "6 pages in" in result.output
+    assert "old/rag-spiegato.html  it" in result.output
     assert "qu-est-ce-que-dmarc.html  fr" in result.output
     assert "propagazione-dns.html  it" in result.output
     assert "1 page in subfolders" in result.output

@@ -71,6 +71,7 @@ def test_every_documented_template_variable_renders(tmp_path: Path, monkeypatch)
         languages=links,
         keywords=["dns"],
         canonical="x.html",
+        root="../",
     )
     article = site.render_article(env, page, site.CatalogTranslations(), {"name": "Site"})
     entry = site.IndexEntry("x", "Titre", "Résumé", "x.html")

@@ -18,6 +18,8 @@ LOCATIONS = ("file", "line", "none")
 #: How a page is built: the source page itself with its units spliced, or the
 #: article's body rendered into the site's templates.
 LAYOUTS = ("template", "page")
+#: "article": one domain per page; "section": one per top-level folder.
+DOMAIN_MODES = ("article", "section")
 
 _TOP_KEYS = {
     "source_language",
@@ -34,6 +36,7 @@ _TOP_KEYS = {
     "qa",
     "layout",
     "content",
+    "domains",
 }
 _PATH_KEYS = {"source_articles", "templates", "locales", "build"}
 _SITE_KEYS = {"name", "email", "base_url"}
@@ -80,6 +83,9 @@ class Config:
     #: CSS selector of each page's own content; None: the whole page. Units
     #: outside it (the chrome) go to the shared ``site`` domain.
     content: str | None = None
+    #: "article" (one domain per page) or "section" (the pages of a top-level
+    #: folder share one domain, named after the folder).
+    domains: str = "article"
 
 
 #: A plain language code (``fr``, ``ast``): canonical as it is when Babel has data for it.
@@ -334,6 +340,13 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
             path,
             _key_line(text, "layout"),
         )
+    domains = _expect(data.get("domains", "article"), str, "domains", text, path)
+    if domains not in DOMAIN_MODES:
+        raise LocpipeError(
+            f"domains must be one of {', '.join(DOMAIN_MODES)}, not {domains!r}",
+            path,
+            _key_line(text, "domains"),
+        )
     content = data.get("content")
     if content is not None:
         content = _selector(_expect(content, str, "content", text, path), text, path)
@@ -354,6 +367,7 @@ def parse_config(data: dict[str, Any], text: str, path: Path) -> Config:
         french_spacing=tuple(spacing),
         layout=layout,
         content=content,
+        domains=domains,
     )
 
 

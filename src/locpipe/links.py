@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from locpipe.project import Project, decode_html
+from locpipe.project import Project
 
 #: Pages a build writes next to the articles without a source file.
 BUILT_PAGES = frozenset({"index.html"})
@@ -79,13 +79,15 @@ def dead_links(project: Project) -> list[DeadLink]:
     stamps = project.stamps("links")
     dead = []
     for info in project.article_infos:
-        links = stamps.data(info.path.name, info.digest)
+        links = stamps.data(project.source_name(info.path), info.digest)
         if not _well_formed(links):  # the cache is not trusted: anything else is redone
-            text, _encoding = decode_html(project.read_article_bytes(info.path), info.path)
+            data = project.read_article_bytes(info.path)
+            text, _encoding = project.format_of(info.path).decode(data, info.path)
             links = [list(link) for link in article_links(text)]
-            stamps.record(info.path.name, info.digest, data=links)
-        for line, href, target in links:
-            path = posixpath.normpath(target)
+            stamps.record(project.source_name(info.path), info.digest, data=links)
+        folder = posixpath.dirname(project.source_name(info.path))
+        for line, href, target in links:  # type: ignore[union-attr]
+            path = posixpath.normpath(posixpath.join(folder, target))
             if path.startswith("../") or path == ".." or path in BUILT_PAGES:
                 continue  # outside the source folder: another language's pages, the site
             if not (source / path).exists():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 from collections import OrderedDict
@@ -18,17 +17,17 @@ from locpipe.cachedir import check_cache_folder
 from locpipe.config import Config, load_config, normalize_language
 from locpipe.content import SITE_DOMAIN
 from locpipe.errors import LocpipeError
+from locpipe.formats import format_for, load_format, source_suffixes
 from locpipe.parallel import available_cpus, first_error, run_each
 from locpipe.stamps import Stamps, code_digest, digest_bytes, file_digest, key, tree_digest
 
 if TYPE_CHECKING:
-    from locpipe.formats.html import Document
+    from locpipe.formats.base import Document, SourceFormat
 
 UI_DOMAIN = "ui"
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: The largest article locpipe reads (every command walks every article).
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
-_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclass
@@ -63,43 +62,13 @@ class Domain:
     targets: tuple[str, ...]
 
 
-def _line_at(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def decode_html(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode an HTML file: its declared charset, else UTF-8; else a clear error."""
-    if b"\0" in data[:8192]:
-        raise LocpipeError(
-            "binary file, not an HTML article", path, _line_at(data, data.index(b"\0"))
-        )
-    encoding = "utf-8"
-    declared = _CHARSET_RE.search(data[:4096])
-    if declared:
-        name = declared.group(1).decode("ascii", "replace")
-        try:
-            encoding = codecs.lookup(name).name
-        except LookupError:
-            raise LocpipeError(
-                f"unknown charset {name!r} declared", path, _line_at(data, declared.start())
-            ) from None
-    try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as exc:
-        hint = "" if declared else " and no charset is declared (add <meta charset=...>)"
-        raise LocpipeError(
-            f"not valid {encoding}{hint}: byte {data[exc.start]:#04x}",
-            path,
-            _line_at(data, exc.start),
-        ) from None
-
-
 class Project:
     """A locpipe project rooted at a folder holding ``locpipe.toml``."""
 
     def __init__(self, root: Path, config: Config | None = None, jobs: int | None = None):
         self.root = root.resolve()
         self._relative: dict[Path, str] = {}  # path → what :meth:`relative` shows
+        self._sources: dict[str, Path] = {}  # slug → source file (see :meth:`article_paths`)
         #: Worker processes for per-article work (:mod:`locpipe.parallel`); None: every core.
         self.jobs = jobs if jobs is not None else available_cpus()
         self.config = config or load_config(self.root)
@@ -283,8 +252,37 @@ class Project:
     def catalog_path(self, language: str, domain: str) -> Path:
         return self.paths.locales / language / "LC_MESSAGES" / f"{domain}.po"
 
+    def output_name(self, slug: str) -> str:
+        """The built file of article ``slug``, relative to a language's folder
+        (its format's :meth:`~locpipe.formats.base.SourceFormat.output_name`)."""
+        source = self._sources.get(slug)
+        if source is None:
+            self.article_paths()
+            source = self._sources.get(slug)
+        found = format_for(source) if source is not None else None
+        return (found or load_format("html")).output_name(slug)
+
+    def catalog_domain(self, path: Path) -> str:
+        """The domain of a catalog under ``locales/<lang>/LC_MESSAGES/`` ("guida/a")."""
+        parts = path.with_suffix("").parts
+        if "LC_MESSAGES" in parts:
+            at = len(parts) - 1 - parts[::-1].index("LC_MESSAGES")
+            return "/".join(parts[at + 1 :])
+        return path.stem
+
+    @cached_property
+    def renamed_pages(self) -> dict[str, str]:
+        """Source path → built path of the pages built under another name
+        (``guida/a.htm`` → ``guida/a.html``), relative to the source folder."""
+        renamed = {}
+        for info in self.article_infos:
+            source, built = self.source_name(info.path), self.output_name(info.slug)
+            if source != built:
+                renamed[source] = built
+        return renamed
+
     def page_path(self, language: str, slug: str) -> Path:
-        return self.paths.build / language / f"{slug}.html"
+        return self.paths.build / language / self.output_name(slug)
 
     def relative(self, path: Path) -> str:
         """A path as shown in catalogs and messages: relative to the project, with /
@@ -299,40 +297,85 @@ class Project:
         return shown
 
     # -- sources ------------------------------------------------------------
+    def _source_entries(self) -> list[tuple[str, os.DirEntry[str]]]:
+        """``(relative path, entry)`` of every source file under the source folder,
+        in nested folders too, sorted by relative path.  Hidden files and folders
+        (editor locks and backups such as .#draft.html) and locpipe's own folders
+        are left out; links to folders are not followed."""
+        suffixes = source_suffixes()
+        own = {self.paths.build, self.paths.locales, self.paths.templates, self.root / ".git"}
+        found: list[tuple[str, os.DirEntry[str]]] = []
+        todo = [("", self.paths.source_articles)]
+        while todo:
+            prefix, folder = todo.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if folder / entry.name not in own:
+                            todo.append((f"{prefix}{entry.name}/", folder / entry.name))
+                    elif os.path.splitext(entry.name)[1].lower() in suffixes:
+                        found.append((prefix + entry.name, entry))
+        return sorted(found, key=lambda item: item[0])
+
     def article_paths(self) -> list[Path]:
-        """The source articles, sorted; a bad name or an escaping symlink is an error."""
+        """The source articles (nested folders too), sorted by relative path; a bad
+        name, two files for one slug or an escaping symlink is an error."""
         folder = self.paths.source_articles
         real_folder = folder.resolve()
-        with os.scandir(folder) as found:
-            entries = sorted(
-                (
-                    e
-                    for e in found
-                    if os.path.splitext(e.name)[1].lower() in (".html", ".htm")
-                    and not e.name.startswith(".")
-                ),  # hidden files (editor locks and backups such as .#draft.html) are not articles
-                key=lambda e: e.name,
-            )
         paths = []
-        for entry in entries:
-            path = folder / entry.name
-            slug = path.stem
-            if not _SLUG_RE.match(slug) or slug in self.shared_domains:
+        slugs: dict[str, Path] = {}
+        for relative, entry in self._source_entries():
+            path = folder / relative
+            slug = self.slug_of(path)
+            parts = slug.split("/")
+            if not all(_SLUG_RE.match(part) for part in parts) or slug in self.shared_domains:
                 raise LocpipeError(
                     f"article name {slug!r} cannot be a slug (letters, digits, . _ -; "
                     f"not {' or '.join(repr(d) for d in self.shared_domains)})",
                     path,
                 )
+            if slug in slugs:
+                raise LocpipeError(
+                    f"two source files for the page {slug!r}: this one and "
+                    f"{slugs[slug].name} (rename one)",
+                    path,
+                )
+            slugs[slug] = path
             # The folder's entry says whether it is a link (no stat); only a link is resolved.
             link = entry.is_symlink()
-            real = path.resolve() if link else real_folder / entry.name
+            real = path.resolve() if link else real_folder / relative
             if not real.is_relative_to(self.root):
                 raise LocpipeError("symlink points outside the project", path)
             if not (real.is_file() if link else entry.is_file(follow_symlinks=False)):
                 raise LocpipeError("not a regular file", path)
             self._relative.setdefault(path, real.relative_to(self.root).as_posix())
+            self._sources[slug] = path
             paths.append(path)
         return paths
+
+    def source_name(self, path: Path) -> str:
+        """A source file's path relative to the source folder, with / ("guida/a.html")."""
+        try:
+            return path.relative_to(self.paths.source_articles).as_posix()
+        except ValueError:
+            return path.name
+
+    def slug_of(self, path: Path) -> str:
+        """An article's slug: its path under the source folder without the suffix
+        ("guida/installare"); catalogs and built pages mirror it."""
+        name = self.source_name(path)
+        return name[: -len(path.suffix)] if path.suffix else name
+
+    def format_of(self, path: Path) -> SourceFormat:
+        """The registered format that reads the source file ``path``."""
+        found = format_for(path)
+        if found is None:
+            raise LocpipeError(
+                f"unsupported format (locpipe reads {', '.join(source_suffixes())})", path
+            )
+        return found
 
     def read_article(self, path: Path) -> Article:
         """Read, decode and walk one article."""
@@ -357,17 +400,9 @@ class Project:
 
     def parse_article(self, path: Path, data: bytes) -> Article:
         """Decode and walk an article's bytes; check its language."""
-        from locpipe.formats.html import SpanError, walk  # the walker: only where articles are read
-
-        text, encoding = decode_html(data, path)
-        try:
-            document = walk(text)
-        except SpanError as exc:  # never splice at guessed positions
-            raise LocpipeError(
-                f"cannot segment this article reliably ({exc}); please report it",
-                path,
-                text.count("\n", 0, exc.offset) + 1,
-            ) from None
+        source_format = self.format_of(path)
+        text, encoding = source_format.decode(data, path)
+        document = source_format.walk(text, path)
         language = self.config.source_language
         if document.lang:
             line = text.count("\n", 0, text.find("lang")) + 1
@@ -383,7 +418,7 @@ class Project:
                         path,
                         line,
                     )
-        return Article(path.stem, path, text, encoding, document, language)
+        return Article(self.slug_of(path), path, text, encoding, document, language)
 
     @cached_property
     def articles(self) -> list[Article]:
@@ -401,7 +436,7 @@ class Project:
         scanned = []
         for path in self.article_paths():
             digest = digest_bytes(self.read_article_bytes(path))
-            language = stamps.data(path.name, digest)
+            language = stamps.data(self.source_name(path), digest)
             scanned.append((path, digest, language if isinstance(language, str) else None))
         return scanned
 
@@ -409,7 +444,7 @@ class Project:
         """Take the infos a step worked out itself (it walked the articles anyway)."""
         stamps = self.stamps("articles")
         for info in infos:
-            stamps.record(info.path.name, info.digest, data=info.language)
+            stamps.record(self.source_name(info.path), info.digest, data=info.language)
         stamps.save()
         self.__dict__["article_infos"] = infos
 
@@ -434,7 +469,7 @@ class Project:
         for path, digest, language in scanned:
             if language is None:
                 language, digest = walked[path]
-            infos.append(ArticleInfo(path.stem, path, language, digest))
+            infos.append(ArticleInfo(self.slug_of(path), path, language, digest))
         self.adopt_article_infos(infos)
         return infos
 
@@ -461,16 +496,36 @@ class Project:
             if lang != source_language and (not only or lang in only)
         )
 
+    def domain_of(self, slug: str) -> str:
+        """The domain of article ``slug``: the slug itself, or with ``domains =
+        "section"`` the top-level folder it is in ("guida/installare" → "guida")."""
+        if self.config.domains == "section" and "/" in slug:
+            return slug.split("/", 1)[0]
+        return slug
+
+    def check_domain_languages(self, paths: tuple[Path, ...], languages: list[str]) -> None:
+        """The articles of one domain (a section) are written in one language."""
+        for path, language in zip(paths, languages, strict=True):
+            if language != languages[0]:
+                raise LocpipeError(
+                    f"written in {language}, but {self.relative(paths[0])} of the same "
+                    f"section is in {languages[0]}: one section, one source language "
+                    '(move the page, or set domains = "article")',
+                    path,
+                )
+
     def domains(self, only: tuple[str, ...] = ()) -> list[Domain]:
         """Every domain with its target languages (optionally limited to ``only``)."""
         source = self.config.source_language
         result = [Domain(UI_DOMAIN, source, self.targets(source, only))]
         if self.config.content is not None:
             result.append(Domain(SITE_DOMAIN, source, self.targets(source, only)))
+        seen: set[str] = set()
         for article in self.article_infos:
-            result.append(
-                Domain(article.slug, article.language, self.targets(article.language, only))
-            )
+            name = self.domain_of(article.slug)
+            if name not in seen:
+                seen.add(name)
+                result.append(Domain(name, article.language, self.targets(article.language, only)))
         return result
 
     def check_languages(self, languages: tuple[str, ...]) -> tuple[str, ...]:

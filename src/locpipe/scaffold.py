@@ -17,6 +17,7 @@ from pathlib import Path
 
 from locpipe.config import CONFIG_NAME, normalize_language
 from locpipe.errors import LocpipeError
+from locpipe.formats import load_format
 from locpipe.fsio import atomic_write_text
 
 #: The page templates ``init`` writes (from :mod:`locpipe`'s ``init_templates``).
@@ -97,7 +98,7 @@ class SiteScan:
 
     folder: Path
     pages: list[FoundPage] = field(default_factory=list)
-    nested: int = 0  # pages in subfolders (locpipe reads the top level only)
+    nested: int = 0  # pages in subfolders (their slug is their path: "guida/installare")
 
     def languages(self) -> list[str]:
         """The pages' languages, the most frequent first (ties: alphabetical)."""
@@ -106,30 +107,32 @@ class SiteScan:
 
 
 def scan_site(folder: Path) -> SiteScan:
-    """The top-level pages of ``folder`` and their ``<html lang>``."""
+    """The pages of ``folder`` (nested folders too) and their ``<html lang>``."""
     if not folder.is_dir():
         raise LocpipeError("not a folder of pages", folder)
     scan = SiteScan(folder)
+    suffixes = load_format("html").suffixes  # <html lang> is what this scan reads
     for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() not in (".html", ".htm") or path.name.startswith("."):
+        relative = path.relative_to(folder)
+        if path.suffix.lower() not in suffixes or any(p.startswith(".") for p in relative.parts):
             continue
         if path.parent != folder:
             scan.nested += 1
-            continue
         if path.is_symlink() or not path.is_file():
             scan.pages.append(FoundPage(path, None, "not a regular file"))
             continue
-        scan.pages.append(_found_page(path))
+        scan.pages.append(_found_page(path, relative))
     return scan
 
 
-def _found_page(path: Path) -> FoundPage:
+def _found_page(path: Path, relative: Path) -> FoundPage:
     problem = ""
-    if not _SLUG_RE.match(path.stem) or path.stem in ("ui", "site"):
+    slug = relative.with_suffix("").as_posix()
+    if not all(_SLUG_RE.match(part) for part in slug.split("/")) or slug in ("ui", "site"):
         problem = (
             "its name cannot be a slug (letters, digits, . _ -; not 'ui' or 'site'): rename it"
         )
-    elif path.stem == "index":
+    elif slug == "index":
         problem = "build writes each language's article list to index.html: rename it"
     try:
         head = path.read_bytes()[:65536].decode("utf-8", "replace")

@@ -464,6 +464,8 @@ class ArticlePage:
     languages: list[LanguageLink] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     canonical: str | None = None
+    #: The relative path from the page to its language's folder ("../" in a subfolder).
+    root: str = ""
 
 
 @dataclass
@@ -486,6 +488,7 @@ def _common_context(lang: str, site: Mapping[str, Any]) -> dict[str, Any]:
         "html_lang": html_lang(lang),
         "text_direction": text_direction(lang),
         "site": SITE_DEFAULTS | dict(site),
+        "root": "",  # an index is at the top of its language's folder
     }
 
 
@@ -510,6 +513,7 @@ def render_article(
         "languages": list(page.languages),
         "keywords": list(page.keywords),
         "canonical": page.canonical,
+        "root": page.root,
     }
     return _render(env, "article.html", translations, context)
 

@@ -33,20 +33,27 @@ class StrayCatalog:
 
 
 def _catalog_names(folder: Path) -> list[str]:
-    """Names of the ``.po`` files in a folder (not hidden, not following links to folders)."""
-    try:
-        with os.scandir(folder) as found:
-            return sorted(
-                e.name
-                for e in found
-                if e.name.endswith(".po")
-                and not e.name.startswith(".")
-                and not e.is_dir(follow_symlinks=False)
-            )
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    except OSError as exc:
-        raise LocpipeError(f"cannot list: {exc.strerror}", folder) from None
+    """Paths (relative, with /) of the ``.po`` files under a folder, in nested
+    folders too (not hidden, not following links to folders)."""
+    names: list[str] = []
+    todo = [("", folder)]
+    while todo:
+        prefix, current = todo.pop()
+        try:
+            with os.scandir(current) as found:
+                entries = list(found)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            raise LocpipeError(f"cannot list: {exc.strerror}", current) from None
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir(follow_symlinks=False):
+                todo.append((f"{prefix}{e.name}/", current / e.name))
+            elif e.name.endswith(".po"):
+                names.append(prefix + e.name)
+    return sorted(names)
 
 
 def _language_folders(locales: Path) -> list[str]:

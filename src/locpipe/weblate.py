@@ -178,6 +178,10 @@ def _components(project: Project, path: Callable[[Path], str]) -> tuple[Componen
     return tuple(components)
 
 
+#: A domain's path under ``LC_MESSAGES/``: a name, or names in nested folders ("guida/a").
+_NESTED = "[^/]+(?:/[^/]+)*"
+
+
 def _discoveries(
     project: Project, components: tuple[Component, ...], path: Callable[[Path], str]
 ) -> tuple[Discovery, ...]:
@@ -199,9 +203,9 @@ def _discoveries(
         if source != main_source:
             pattern = "|".join(escape(c.name) for c in group)
         elif others:
-            pattern = rf"(?!(?:{'|'.join(escape(n) for n in others)})\.po$)[^/]+"
+            pattern = rf"(?!(?:{'|'.join(escape(n) for n in others)})\.po$){_NESTED}"
         else:
-            pattern = "[^/]+"
+            pattern = _NESTED
         discoveries.append(
             Discovery(
                 source_language=source,

@@ -59,6 +59,8 @@ def build(
                 "articles may remain in the build folder; this build wrote a new one)",
                 err=True,
             )
+        for path, why in result.untranslated:
+            click.echo(f"locpipe: warning: {ctx.project.relative(path)}: {why}", err=True)
         for path, msgid in result.rejected:
             click.echo(
                 f"locpipe: warning: {ctx.project.relative(path)}: translation of {msgid[:60]!r} "

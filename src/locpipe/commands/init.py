@@ -107,11 +107,11 @@ def _report_scan(ctx: Context, scan: SiteScan, source: str, forced: bool) -> Non
     for page in scan.pages:
         lang = page.lang or f"no lang: {source}"
         problem = f"  (warning: {page.problem})" if page.problem else ""
-        ctx.say(f"  {page.path.name}  {lang}{problem}")
+        ctx.say(f"  {page.path.relative_to(scan.folder).as_posix()}  {lang}{problem}")
     if scan.nested:
         ctx.say(
-            f"  ({scan.nested} {'page' if scan.nested == 1 else 'pages'} in subfolders not read "
-            "as articles: locpipe reads the top level of the source folder)"
+            f"  ({scan.nested} {'page' if scan.nested == 1 else 'pages'} in subfolders: "
+            "each page's slug is its path without the suffix, e.g. guida/installare)"
         )
     how = "--source-language" if forced else "the pages' <html lang>"
     ctx.say(f"source language: {source} (from {how})")

@@ -11,13 +11,16 @@ entities, comments, indentation, odd markup) comes back byte for byte.
 
 from __future__ import annotations
 
+import codecs
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
+from locpipe.errors import LocpipeError
+from locpipe.formats.base import Document, Translate
 from locpipe.formats.rawtext import RAW_TEXT, RCDATA, markup_end, raw_text_end, tag_at
 from locpipe.formats.tokenizer import Token, first_attributes, scan, verified
 from locpipe.units import (
@@ -129,20 +132,6 @@ _ATTR_RE = re.compile(
     r"""(?:\s*=+\s*(?P<value>'[^']*'|"[^"]*"|(?!['"])[^>\s]*))?"""
 )
 _TAGNAME_RE = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
-
-
-@dataclass
-class Document:
-    """What the walker found in one HTML document."""
-
-    units: list[Unit]
-    lang: str | None
-    body: tuple[int, int]  # span of the body's content
-    meta: dict[str, str]  # meta name/property → content, e.g. "article:published_time"
-
-    def unit_for(self, element: str) -> Unit | None:
-        """The first unit of an element kind ("title", "meta[description]")."""
-        return next((u for u in self.units if u.element == element), None)
 
 
 class _Tokenizer(HTMLParser):
@@ -897,8 +886,6 @@ def walk(text: str) -> Document:
 
 # -- reassembly ---------------------------------------------------------------
 
-Translate = Callable[[Unit], "str | None"]
-
 
 def escape_html_text(text: str) -> str:
     """Escape text for an element's content."""
@@ -1025,3 +1012,77 @@ def reassemble(
         pos = e
     out.append(text[pos:hi])
     return "".join(out)
+
+
+# -- the format ---------------------------------------------------------------
+
+_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode_html(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode an HTML file: its declared charset, else UTF-8; else a clear error."""
+    if b"\0" in data[:8192]:
+        raise LocpipeError(
+            "binary file, not an HTML article", path, _line_at(data, data.index(b"\0"))
+        )
+    encoding = "utf-8"
+    declared = _CHARSET_RE.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii", "replace")
+        try:
+            encoding = codecs.lookup(name).name
+        except LookupError:
+            raise LocpipeError(
+                f"unknown charset {name!r} declared", path, _line_at(data, declared.start())
+            ) from None
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        hint = "" if declared else " and no charset is declared (add <meta charset=...>)"
+        raise LocpipeError(
+            f"not valid {encoding}{hint}: byte {data[exc.start]:#04x}",
+            path,
+            _line_at(data, exc.start),
+        ) from None
+
+
+class HtmlFormat:
+    """HTML pages (:class:`~locpipe.formats.base.SourceFormat`): built as pages of the site."""
+
+    name = "html"
+    suffixes = (".html", ".htm")
+    is_page = True
+    keeps_format = True
+
+    def decode(self, data: bytes, path: Path) -> tuple[str, str]:
+        return decode_html(data, path)
+
+    def walk(self, text: str, path: Path) -> Document:
+        try:
+            return walk(text)
+        except SpanError as exc:  # never splice at guessed positions
+            raise LocpipeError(
+                f"cannot segment this article reliably ({exc}); please report it",
+                path,
+                text.count("\n", 0, exc.offset) + 1,
+            ) from None
+
+    def reassemble(
+        self,
+        text: str,
+        document: Document,
+        translate: Translate,
+        span: tuple[int, int] | None = None,
+        rejected: list[Unit] | None = None,
+    ) -> str:
+        return reassemble(text, document.units, translate, span=span, rejected=rejected)
+
+    def output_name(self, slug: str) -> str:
+        return f"{slug}.html"
+
+
+FORMAT = HtmlFormat()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,11 +11,10 @@ from typing import NamedTuple
 
 import polib
 
-from locpipe.assets import asset_paths, copy_assets
+from locpipe.assets import asset_paths, copy_assets, is_unsupported, untranslated_reason
 from locpipe.content import SITE_DOMAIN
 from locpipe.drafts import is_stale
 from locpipe.errors import LocpipeError
-from locpipe.formats.html import reassemble
 from locpipe.fsio import atomic_write_text, commit_writes, discard_writes
 from locpipe.manifest import remove_unproduced
 from locpipe.parallel import first_error, run_each
@@ -37,6 +37,9 @@ class BuildResult:
     #: Pages of held-back articles left over from an earlier build, removed.
     removed: list[Path] = field(default_factory=list)
     publish_threshold: float = 0.0
+    #: Files of the source folder copied untranslated this build: (source file, why);
+    #: a file of an unsupported format is listed at every build.
+    untranslated: list[tuple[Path, str]] = field(default_factory=list)
     #: Images and other files of source_articles/ copied next to the pages.
     assets: list[Path] = field(default_factory=list)
     #: Files an earlier build wrote that this one no longer produces, removed
@@ -98,11 +101,19 @@ def catalog_table(catalog: polib.POFile | None, reviewed_only: bool) -> dict[str
 
 
 def page_href(project: Project, language: str, slug: str, from_language: str) -> str:
-    """Link to a page: absolute with ``site.base_url``, else relative to a page."""
+    """Link to a page: absolute with ``site.base_url``, else relative to the same
+    page in ``from_language`` (``../../en/guida/a.html`` from ``it/guida/a.html``)."""
     base = project.config.site.get("base_url", "").rstrip("/")
+    name = project.output_name(slug)
     if base:
-        return f"{base}/{language}/{slug}.html"
-    return f"../{language}/{slug}.html" if language != from_language else f"{slug}.html"
+        return f"{base}/{language}/{name}"
+    here = posixpath.dirname(f"{from_language}/{name}")
+    return posixpath.relpath(f"{language}/{name}", here)
+
+
+def root_href(slug: str) -> str:
+    """The relative path from a page to its language's folder ("../" for "guida/a")."""
+    return "../" * slug.count("/")
 
 
 def _published(article: Article) -> dt.date | None:
@@ -162,10 +173,10 @@ def _held(
                     language, info.slug, 0.0, threshold, "no catalog"
                 )
                 continue
-            name = f"{language}/{info.slug}"
+            name = f"{language}/{project.domain_of(info.slug)}"
             percent = stamps.data(name, inputs)
             if not isinstance(percent, (int, float)):
-                path = project.catalog_path(language, info.slug)
+                path = project.catalog_path(language, project.domain_of(info.slug))
                 percent = article_percent(project.catalog(path), reviewed_only)
                 stamps.record(name, inputs, [path], data=percent)
             if percent < threshold:
@@ -295,6 +306,7 @@ def _language_stamps(project: Project, language: str) -> Stamps:
 
 
 def _page_name(slug: str) -> str:
+    """The stamp key of an article's built page."""
     return f"{slug}.html"
 
 
@@ -314,6 +326,8 @@ class _Plan:
     held: dict[tuple[str, str], HeldBack]
     templates: str
     reviewed_only: bool
+    #: The pages built under another name: links to them are rewritten in every page.
+    renamed: tuple[tuple[str, str], ...] = ()
 
     def published_in(self, slug: str) -> list[str]:
         return [code for code in self.languages if (code, slug) not in self.held]
@@ -328,6 +342,7 @@ class _Plan:
             self.templates,
             self.reviewed_only,
             self.published_in(info.slug),
+            *([list(self.renamed)] if self.renamed else []),
         )
 
 
@@ -338,7 +353,7 @@ def _plan(
     digests = {
         (language, info.slug): None
         if language == info.language
-        else file_digest(project.catalog_path(language, info.slug))
+        else file_digest(project.catalog_path(language, project.domain_of(info.slug)))
         for info in infos
         for language in project.config.languages
     }
@@ -361,6 +376,7 @@ def _plan(
         held,
         project.templates_digest,
         reviewed_only,
+        tuple(sorted(project.renamed_pages.items())),
     )
 
 
@@ -503,6 +519,7 @@ def _render(
     infos = {info.slug: info for info in plan.infos}
     domains = [d for d in (UI_DOMAIN, SITE_DOMAIN) if d in todo.mo]
     domains += [i.slug for i in plan.infos if i.slug in todo.pages or i.slug in todo.mo]
+    domains += sorted(set(todo.mo) - set(domains))  # sections (domains = "section")
     outcomes = run_each(render, domains, project.jobs)
     made = _Prepared()
     for domain, done in zip(domains, outcomes, strict=True):
@@ -526,10 +543,15 @@ def _finish(
     selected: tuple[str, ...],
 ) -> None:
     """Copy the assets, remove the pages held back, then put each language in place."""
+    source = project.paths.source_articles
+    copied: set[Path] = set()
     for language in selected:
-        result.assets += copy_assets(
-            project.paths.source_articles, project.root, project.paths.build / language
-        )
+        written = copy_assets(source, project.root, project.paths.build / language)
+        result.assets += written
+        copied.update(source / p.relative_to(project.paths.build / language) for p in written)
+    for path in asset_paths(source, project.root):
+        if path in copied or is_unsupported(path):
+            result.untranslated.append((path, untranslated_reason(path)))
     for info in plan.infos:
         for language in selected:
             if (language, info.slug) in plan.held:
@@ -553,7 +575,8 @@ def _finish(
         for language in selected:
             msgids, site_msgids = rejected.get((language, info.slug), ((), ()))
             for msgid in msgids:
-                result.rejected.append((project.catalog_path(language, info.slug), msgid))
+                catalog = project.catalog_path(language, project.domain_of(info.slug))
+                result.rejected.append((catalog, msgid))
             for msgid in site_msgids:
                 if (language, msgid) not in shared:
                     shared.add((language, msgid))
@@ -595,7 +618,8 @@ def _finish_pages(
         title, description, msgids, site_msgids = data
         if msgids or site_msgids:
             rejected[language, info.slug] = (msgids, site_msgids)
-        entries.append((info.slug, title, description, f"{info.slug}.html"))
+        if project.format_of(info.path).is_page:
+            entries.append((info.slug, title, description, project.output_name(info.slug)))
     return entries
 
 
@@ -659,7 +683,7 @@ def _page_html(
     """
     from locpipe.steps.extract import chrome_of
 
-    path = project.catalog_path(language, article.slug)
+    path = project.catalog_path(language, project.domain_of(article.slug))
     own = language != article.language
     catalog = _catalog(project, path) if own and path.exists() else None
     doc = article.document
@@ -688,14 +712,15 @@ def _page_html(
         return _make_page(project, lazy, site, article, language, published_in, lookup, rejected)
 
     html = make(tables, rejected)
-    if any(tables.values()):
+    is_page = project.format_of(article.path).is_page
+    if is_page and any(tables.values()):
         _check_page(html, make, article, language, tables, project, catalogs)
     table = tables[article.slug]
     title = _plain(doc.unit_for("title"), table)
     description = _plain(doc.unit_for("meta[description]"), table)
     msgids = list(dict.fromkeys(u.msgid for u in rejected if id(u) not in chrome))
     site_msgids = list(dict.fromkeys(u.msgid for u in rejected if id(u) in chrome))
-    encoding = article.encoding if project.config.layout == "page" else "utf-8"
+    encoding = article.encoding if project.config.layout == "page" or not is_page else "utf-8"
     return html.encode(encoding, "xmlcharrefreplace"), [title, description, msgids, site_msgids]
 
 
@@ -709,10 +734,14 @@ def _make_page(
     lookup: Callable[[Unit], str | None],
     rejected: list[Unit] | None,
 ) -> str:
-    """A page in the configured layout, each unit translated by ``lookup``."""
-    from locpipe.site import ArticlePage, html_lang, language_links, render_article, text_direction
+    """A page in the configured layout, each unit translated by ``lookup``, its links
+    to pages built under another name rewritten."""
+    from locpipe.site import html_lang, language_links
 
     doc = article.document
+    source_format = project.format_of(article.path)
+    if not source_format.is_page:  # kept as a file: the whole source, translated
+        return source_format.reassemble(article.text, doc, lookup, rejected=rejected)
     alternates = [
         (html_lang(code), page_href(project, code, article.slug, language)) for code in published_in
     ]
@@ -722,6 +751,33 @@ def _make_page(
         language,
         lambda code, s=article.slug, here=language: page_href(project, code, s, here),  # type: ignore[misc]
     )
+    renamed = project.renamed_pages
+    if renamed:  # links to pages built under another name (a.htm → a.html)
+        from locpipe.pagelinks import rewrite_links
+
+        html = _layout_page(
+            project, lazy, site, article, language, lookup, rejected, links, alternates
+        )
+        return rewrite_links(html, project.source_name(article.path), renamed)
+    return _layout_page(project, lazy, site, article, language, lookup, rejected, links, alternates)
+
+
+def _layout_page(
+    project: Project,
+    lazy: _Lazy,
+    site: dict[str, str],
+    article: Article,
+    language: str,
+    lookup: Callable[[Unit], str | None],
+    rejected: list[Unit] | None,
+    links: list,
+    alternates: list[tuple[str, str]],
+) -> str:
+    """A page in the configured layout (``page`` or ``template``)."""
+    from locpipe.site import ArticlePage, html_lang, render_article, text_direction
+
+    doc = article.document
+    source_format = project.format_of(article.path)
     if project.config.layout == "page":
         from locpipe.pagelayout import Switch, render_page
 
@@ -745,12 +801,15 @@ def _make_page(
         lang=language,
         title=_plain(doc.unit_for("title"), table),
         description=_plain(doc.unit_for("meta[description]"), table),
-        body_html=reassemble(article.text, doc.units, lookup, span=doc.body, rejected=rejected),
+        body_html=source_format.reassemble(
+            article.text, doc, lookup, span=doc.body, rejected=rejected
+        ),
         published=_published(article),
         alternates=alternates,
         languages=links,
         keywords=[k.strip() for k in doc.meta.get("keywords", "").split(",") if k.strip()],
         canonical=page_href(project, language, article.slug, language),
+        root=root_href(article.slug),
     )
     return render_article(lazy.env, page, lazy.translations(language), site)
 
@@ -779,7 +838,9 @@ def _check_page(
     found = differences(page_shape(html), source)
     if not found:
         return
-    where = f"{language}/{article.slug}.html (from {project.relative(article.path)})"
+    where = (
+        f"{language}/{project.output_name(article.slug)} (from {project.relative(article.path)})"
+    )
     for domain, table in tables.items():
         for msgid in dict.fromkeys(u.msgid for u in article.document.units if u.msgid in table):
             if table[msgid] == msgid:

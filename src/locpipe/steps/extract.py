@@ -115,11 +115,18 @@ def _template(entries: dict[str, polib.POEntry], hidden: dict[str, list[str]]) -
 
 def article_template(project: Project, article: Article) -> polib.POFile:
     """The .pot of one article: its units in document order (not the chrome's)."""
+    return domain_template(project, [article])
+
+
+def domain_template(project: Project, articles: list[Article]) -> polib.POFile:
+    """The .pot of a domain's articles (one, or a section's): their units in
+    document order, article after article, each msgid once (not the chrome's)."""
     entries: dict[str, polib.POEntry] = {}
     hidden: dict[str, list[str]] = {}
-    chrome = {id(unit) for unit in chrome_of(project, article)}
-    own = [unit for unit in article.document.units if id(unit) not in chrome]
-    _add_units(project, article, own, entries, hidden)
+    for article in articles:
+        chrome = {id(unit) for unit in chrome_of(project, article)}
+        own = [unit for unit in article.document.units if id(unit) not in chrome]
+        _add_units(project, article, own, entries, hidden)
     return _template(entries, hidden)
 
 
@@ -183,28 +190,41 @@ def ui_template(project: Project) -> polib.POFile:
 
 @dataclass(frozen=True)
 class _Made:
-    """A template made by a worker: its temp file (None: unchanged) and its article's facts."""
+    """A template made by a worker: its temp file (None: unchanged) and the facts
+    of its articles, ``(language, digest)`` each."""
 
     tmp: Path | None
     units: int
-    language: str = ""
-    digest: str = ""
+    facts: tuple[tuple[str, str], ...] = ()
 
 
-def _make_template(project: Project, path: Path | None) -> _Made:
-    """Walk one article (None: the page templates) and prepare its template's write."""
+def _make_template(project: Project, group: tuple[Path, ...] | None) -> _Made:
+    """Walk a domain's articles (None: the page templates) and prepare its template's write."""
     from locpipe.catalog import format_catalog
     from locpipe.fsio import prepare_write
 
-    if path is None:
+    if group is None:
         pot = ui_template(project)
         tmp = prepare_write(project.template_path(UI_DOMAIN), format_catalog(pot).encode())
         return _Made(tmp, len(pot))
-    data = project.read_article_bytes(path)
-    article = project.parse_article(path, data)
-    pot = article_template(project, article)
-    tmp = prepare_write(project.template_path(article.slug), format_catalog(pot).encode())
-    return _Made(tmp, len(pot), article.language, digest_bytes(data))
+    articles, facts = [], []
+    for path in group:
+        data = project.read_article_bytes(path)
+        articles.append(project.parse_article(path, data))
+        facts.append((articles[-1].language, digest_bytes(data)))
+    project.check_domain_languages(group, [article.language for article in articles])
+    pot = domain_template(project, articles)
+    domain = project.domain_of(articles[0].slug)
+    tmp = prepare_write(project.template_path(domain), format_catalog(pot).encode())
+    return _Made(tmp, len(pot), tuple(facts))
+
+
+def _inputs(project: Project, group: list[tuple[Path, str, str | None]]) -> str:
+    """What a domain's template is made of: its articles' bytes and paths."""
+    if len(group) == 1:
+        path, digest, _language = group[0]
+        return key("article", digest, project.relative(path))
+    return key("section", [(digest, project.relative(path)) for path, digest, _ in group])
 
 
 def extract(project: Project) -> ExtractResult:
@@ -223,46 +243,50 @@ def extract(project: Project) -> ExtractResult:
     result = ExtractResult()
     stamps = project.stamps("extract")
     ui_inputs = key("ui", project.templates_digest)
-    todo: list[Path | None] = []  # the stale templates: None for ui.pot
-    known: dict[str, tuple[int, str, str]] = {}  # slug → (units, language, digest) when fresh
+    todo: list[tuple[Path, ...] | None] = []  # stale templates: a domain's articles, None: ui
     ui_units = stamps.data(UI_DOMAIN, ui_inputs)
     if not isinstance(ui_units, int):
         todo.append(None)
     scanned = project.scan_articles()
-    for path, digest, language in scanned:
-        units = stamps.data(path.stem, key("article", digest, project.relative(path)))
-        if language is not None and isinstance(units, int):
-            known[path.stem] = (units, language, digest)
+    groups: dict[str, list[tuple[Path, str, str | None]]] = {}
+    for item in scanned:
+        groups.setdefault(project.domain_of(project.slug_of(item[0])), []).append(item)
+    fresh: dict[str, int] = {}  # domain → units, when its template is fresh
+    for domain, group in groups.items():
+        units = stamps.data(domain, _inputs(project, group))
+        if all(language is not None for _, _, language in group) and isinstance(units, int):
+            fresh[domain] = units
         else:
-            todo.append(path)
+            todo.append(tuple(path for path, _, _ in group))
     if todo:
         import locpipe.catalog  # noqa: F401  (imported once, before the workers fork)
-    outcomes = run_each(lambda path: _make_template(project, path), todo, project.jobs)
-    made: dict[Path | None, _Made] = {}
-    for stale, done in zip(todo, outcomes, strict=True):
+    outcomes = run_each(lambda group: _make_template(project, group), todo, project.jobs)
+    made: dict[tuple[Path, ...] | None, _Made] = {}
+    for group, done in zip(todo, outcomes, strict=True):
         if done.value is not None:
-            made[stale] = done.value
+            made[group] = done.value
     writes = [
-        (m.tmp, project.template_path(p.stem if p else UI_DOMAIN))
-        for p, m in made.items()
+        (m.tmp, project.template_path(project.domain_of(project.slug_of(g[0])) if g else UI_DOMAIN))
+        for g, m in made.items()
         if m.tmp is not None
     ]
     commit_or_discard(writes, first_error(outcomes))
     try:
-        infos = []
-        for path, digest, _language in scanned:
-            template = project.template_path(path.stem)
-            if path in made:
-                m = made[path]
-                units, language, digest = m.units, m.language, m.digest
+        facts: dict[Path, tuple[str, str]] = {}
+        for domain, group in groups.items():
+            template = project.template_path(domain)
+            paths = tuple(path for path, _, _ in group)
+            if paths in made:
+                m = made[paths]
+                facts.update(zip(paths, m.facts, strict=True))
                 (result.written if m.tmp is not None else result.unchanged).append(template)
-                inputs = key("article", digest, project.relative(path))
-                stamps.record(path.stem, inputs, [template], data=units)
+                stamps.record(domain, _inputs(project, group), [template], data=m.units)
+                result.units += m.units
             else:
-                units, language, digest = known[path.stem]
+                facts.update((path, (language, digest)) for path, digest, language in group)
                 result.unchanged.append(template)
-            infos.append(ArticleInfo(path.stem, path, language, digest))
-            result.units += units
+                result.units += fresh[domain]
+        infos = [ArticleInfo(project.slug_of(path), path, *facts[path]) for path, _, _ in scanned]
         ui_path = project.template_path(UI_DOMAIN)
         if None in made:
             ui_units = made[None].units
@@ -274,11 +298,12 @@ def extract(project: Project) -> ExtractResult:
         project.adopt_article_infos(infos)
         if project.config.content is not None:
             result.units += _extract_site(project, result, scanned)
-        domains = set(project.shared_domains) | {info.slug for info in infos}
-        for stale in sorted(ui_path.parent.glob("*.pot")):
-            if stale.stem not in domains:
+        domains = set(project.shared_domains) | set(groups)
+        for stale in sorted(ui_path.parent.rglob("*.pot")):
+            domain = stale.relative_to(ui_path.parent).with_suffix("").as_posix()
+            if domain not in domains:
                 stale.unlink()
-                stamps.forget(stale.stem)
+                stamps.forget(domain)
                 result.removed.append(stale)
     finally:
         project.save_stamps()

@@ -283,6 +283,7 @@ def collect(project: Project, languages: tuple[str, ...] = ()) -> list[LanguageS
     threshold = project.config.publish_threshold
     for code in languages or project.config.languages:
         sections[code] = LanguageSection(code, native_name(code))
+    slugs = {info.slug for info in project.article_infos}
     for domain in project.domains(languages):
         for language in domain.targets:
             path = project.catalog_path(language, domain.name)
@@ -308,7 +309,7 @@ def collect(project: Project, languages: tuple[str, ...] = ()) -> list[LanguageS
                 row.revision_date = ""
             page = project.page_path(language, domain.name)
             shared = domain.name in project.shared_domains  # ui, site: no page of their own
-            if not shared:
+            if not shared and domain.name in slugs:  # a section has many pages: none linked
                 row.page = os.path.relpath(page, project.paths.build / "report")
             ctx = QAContext.for_catalog(project.config, language, domain.name)
             row.findings = check_catalog(catalog, ctx)

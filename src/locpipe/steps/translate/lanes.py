@@ -341,7 +341,7 @@ class Lane:
     def _catalog_done(self, job: Job, catalog: polib.POFile) -> None:
         context = self.context
         context.result.catalogs.append(job.path)
-        name = stamp_name(job.target, job.path.stem)
+        name = stamp_name(job.target, context.project.catalog_domain(job.path))
         after = file_digest(job.path)
         # Filling msgstrs keeps the catalog merged with its template, and
         # machine drafts are fuzzy: its reviewed entries are the same.
