@@ -196,12 +196,28 @@ def walk_markdown(text: str, path: Path) -> Document:
 # -- reassembly ---------------------------------------------------------------
 
 
+def _full_references(
+    markup: Callable[[Placeholder, str], str], text: str
+) -> Callable[[Placeholder, str], str]:
+    """``markup``, writing a shortcut or collapsed reference link (``[label]``,
+    ``[label][]``) in full: its text is its label, which a translation changes."""
+
+    def full(ph: Placeholder, which: str) -> str:
+        source = markup(ph, which)
+        if which == "close" and source in ("]", "][]") and text[ph.start : ph.end] == "[":
+            return "][" + text[ph.end : ph.close_start] + "]"
+        return source
+
+    return full
+
+
 def _render(unit: Unit, msgstr: str, text: str, markup: Callable[[Placeholder, str], str]):
     """The Markdown (or YAML scalar) that a translation puts in the unit's span; None
     when it cannot be used."""
     source = text[unit.start : unit.end]
     if unit.element in FRONT_MATTER_ELEMENTS and not unit.placeholders:
         return render_scalar(msgstr, source)
+    markup = _full_references(markup, text)
     line_start = unit.element in _LINE_START_ELEMENTS
     table = unit.element in _TABLE_ELEMENTS
     rendered = render_inline(msgstr, unit, markup, line_start, table)

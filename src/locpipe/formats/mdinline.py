@@ -240,6 +240,8 @@ def _unit(
             if part.kind == "open" and part.partner >= 0:
                 closer = parts[part.partner]
                 key += "\0" + content[closer.start : closer.end]
+                if part.name == "a" and content[closer.start : closer.end] in ("]", "][]"):
+                    key += "\0" + content[part.end : closer.start]  # the label is the link
             keys[index] = key
             found = variants.setdefault(part.name, [])
             if key not in found:
@@ -306,6 +308,7 @@ def _underscore(text: str, at: int) -> str:
     return "_" if before.isalnum() and after.isalnum() else "\\_"
 
 
+_ENDS_LINE_RE = re.compile(r"\n[ \t>]*\Z")
 _HTML_PAIR = {"*": "em", "_": "em", "**": "strong", "__": "strong", "~~": "del", "~": "del"}
 
 
@@ -365,8 +368,7 @@ def render_inline(
         else:
             source = markup(ph, "void")
             out.append(source)
-            if "\n" in source:
-                at_line_start = line_start
+        at_line_start = line_start and _ENDS_LINE_RE.search(source) is not None
     if open_names:
         return None
     text(msgstr[pos:])
