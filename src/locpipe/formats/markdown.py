@@ -82,8 +82,9 @@ def _content_map(source: _Source, content: str, first_line: int, hint: int = 0) 
             column = line.find(core, hint if k == 0 else 0)
         if column < 0:
             raise ValueError(first_line + k)
-        found.extend(source.offset(first_line + k, max(column - lead + j, 0)) for j in range(lead))
-        found.extend(source.offset(first_line + k, column + j) for j in range(len(core)))
+        base = source.offset(first_line + k, 0)
+        found.extend(base + max(column - lead + j, 0) for j in range(lead))
+        found.extend(range(base + column, base + column + len(core)))
         if not last:
             found.append(source.offset(first_line + k, len(line)))
     return found
