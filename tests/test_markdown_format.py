@@ -188,9 +188,17 @@ def test_bad_yaml_names_the_file_and_line():
     assert caught.value.line in (3, 4)
 
 
-def test_unclosed_front_matter_is_an_error():
-    with pytest.raises(LocpipeError, match="never closed"):
-        FORMAT.walk("---\ntitle: x\n\nBody.\n", PATH)
+def test_a_first_line_never_closed_is_a_thematic_break_not_a_front_matter():
+    text = "---\ntitle: x\n\nBody.\n"
+    assert [(u.element, u.msgid) for u in units(text)] == [("p", "title: x"), ("p", "Body.")]
+
+
+def test_escaped_ampersand_before_an_entity_name_stays_literal():
+    text = "Write \\&amp; for an ampersand.\n"
+    (unit,) = units(text)
+    assert unit.msgid == "Write &amp;amp; for an ampersand."
+    out = translated(text, {unit.msgid: "Scrivi &amp;amp; per una e commerciale."})
+    assert html_of(out) == "<p>Scrivi &amp;amp; per una e commerciale.</p>\n"
 
 
 def test_decode_rejects_what_is_not_utf8_naming_the_line():

@@ -47,8 +47,8 @@ def read_front_matter(text: str, path: Path) -> FrontMatter | None:
     if opened is None:
         return None
     closed = _CLOSE_RE.search(text, opened.end())
-    if closed is None:
-        raise LocpipeError("front matter opened with --- is never closed", path, 1)
+    if closed is None:  # a thematic break, not a front matter
+        return None
     body_start, body_end = opened.end(), closed.start()
     source = text[body_start:body_end]
     try:

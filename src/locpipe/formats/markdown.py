@@ -70,6 +70,8 @@ def _content_map(source: _Source, content: str, first_line: int, hint: int = 0) 
     """The source offset of each character of a block's inline content."""
     lines = content.split("\n")
     found: list[int] = []
+    while not source.lines[first_line].strip() and content.strip():
+        first_line += 1  # a line of Unicode spaces (no-break...) that the block's strip took
     for k, piece in enumerate(lines):
         line = source.lines[first_line + k]
         core = piece.lstrip(" \t")

@@ -249,10 +249,18 @@ def _unit(
     names: dict[int, str] = {}
     placeholders: dict[str, Placeholder] = {}
     out: list[str] = []
+    run: list[str] = []  # text pieces since the last tag: escaped together
+
+    def flush() -> None:
+        if run:
+            out.append(escape_text("".join(run)))
+            run.clear()
+
     for index, part in enumerate(chosen):
         if part.kind == "text":
-            out.append(escape_text(part.text))
+            run.append(part.text)
             continue
+        flush()
         if part.kind == "close" and part.partner >= 0:
             out.append(f"</{names[part.partner - offset]}>")
             continue
@@ -269,6 +277,7 @@ def _unit(
             else:
                 placeholders[name] = Placeholder(kind, start(part.start), end(part.end))
         out.append(placeholders[name].token(name)[0])
+    flush()
     msgid = collapse_space("".join(out)).strip(" ")
     if not _is_translatable(msgid):
         return None
