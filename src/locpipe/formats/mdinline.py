@@ -61,8 +61,10 @@ def _annotate(name: str, rule: Callable[[StateInline, bool], bool]):
                 token.meta["span"] = (at, at + len(token.content))
                 at += len(token.content)
         elif name in ("link", "autolink"):
-            opener = next(t for t in new if t.type == "link_open" and "span" not in t.meta)
-            closer = next(t for t in reversed(new) if t.type == "link_close")
+            opener = next((t for t in new if t.type == "link_open" and "span" not in t.meta), None)
+            closer = next((t for t in reversed(new) if t.type == "link_close"), None)
+            if opener is None or closer is None:  # left without a span: the walk refuses
+                return True
             if name == "autolink":
                 opener.meta["span"], closer.meta["span"] = (start, end), (end, end)
                 opener.meta["autolink"] = True
