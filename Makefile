@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCPIPE := $(BIN)/locpipe
 
-.PHONY: setup setup-test system system-test extract update translate check build all report test test-fast lint bench bench-pool bench-quality bench-update clean
+.PHONY: setup setup-test system system-test extract update translate check build all report test test-fast lint bench bench-md bench-pool bench-quality bench-update clean
 
 setup: system $(VENV)/.installed
 
@@ -60,6 +60,12 @@ test-fast: setup-test
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(MAKE) bench-md
+
+# Markdown: locpipe against mdpo (md2po/po2md) on the real docs of a few sdists.
+bench-md: setup
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python bench/md_compare.py
 
 bench-pool: setup
 	$(BIN)/python bench/pool.py

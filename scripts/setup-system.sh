@@ -5,7 +5,8 @@
 # what to install and carries on (tests that need an engine then skip locally;
 # in CI, where CI=true, they fail).
 #   --test   also what the test suite drives: headless Chromium (report page) and the
-#            XLIFF 1.2 strict schema (php-symfony-translation ships it).
+#            XLIFF 1.2 strict schema (php-symfony-translation ships it); and the
+#            Markdown docs of a few PyPI sdists (scripts/fetch-real-md.sh).
 set -euo pipefail
 
 PACKAGES=(
@@ -23,6 +24,8 @@ if [ "${1:-}" = "--test" ]; then
   # chromium: headless screenshots of the report; php-symfony-translation: it ships
   # the official XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd) the tests validate with
   PACKAGES+=(chromium php-symfony-translation)
+  # and, whatever path this script leaves by, real Markdown for the round-trip test
+  trap 'bash "$(dirname "$0")/fetch-real-md.sh" || echo "setup: could not fetch the real Markdown (tests/.real-md)" >&2' EXIT
 fi
 
 missing=()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 #: Format name → ``module:attribute`` of its :class:`~locpipe.formats.base.SourceFormat`.
 FORMATS: dict[str, str] = {
     "html": "locpipe.formats.html:FORMAT",
+    "markdown": "locpipe.formats.markdown:FORMAT",
 }
 
 
