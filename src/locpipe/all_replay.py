@@ -75,8 +75,8 @@ def _files(root: Path, folders: list[Path], files: list[Path]) -> Iterator[tuple
             dirnames.sort()
             for name in sorted(filenames):
                 if not TEMP_NAME_RE.fullmatch(name):
-                    path = os.path.join(dirpath, name)
-                    yield _relative(prefix, path), path
+                    found = os.path.join(dirpath, name)
+                    yield _relative(prefix, found), found
 
 
 def _relative(prefix: str, path: str) -> str:
@@ -213,7 +213,7 @@ def captured_output() -> Iterator[list[tuple[str, str]]]:
     """Record what is printed to stdout and stderr (still printing it)."""
     record: list[tuple[str, str]] = []
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Tee(out, "out", record), _Tee(err, "err", record)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _Tee(out, "out", record), _Tee(err, "err", record)
     try:
         yield record
     finally:

@@ -86,7 +86,7 @@ def dead_links(project: Project) -> list[DeadLink]:
             links = [list(link) for link in article_links(text)]
             stamps.record(project.source_name(info.path), info.digest, data=links)
         folder = posixpath.dirname(project.source_name(info.path))
-        for line, href, target in links:  # type: ignore[union-attr]
+        for line, href, target in links:
             path = posixpath.normpath(posixpath.join(folder, target))
             if path.startswith("../") or path == ".." or path in BUILT_PAGES:
                 continue  # outside the source folder: another language's pages, the site

@@ -46,7 +46,8 @@ def moved(source: str, target: str, ctx: QAContext) -> list[str]:
     src, tgt = _moved_tokens(source), _moved_tokens(target)
     found = []
     for tag in dict.fromkeys(t for t in src if t.endswith("/>")):
-        if _MOVED_NAME_RE.match(tag).group(1) in _NOT_PROTECTED or src.count(tag) != 1:
+        named = _MOVED_NAME_RE.match(tag)
+        if named is None or named.group(1) in _NOT_PROTECTED or src.count(tag) != 1:
             continue
         if tgt.count(tag) != 1:
             continue  # missing or repeated: the tags check says so

@@ -179,6 +179,11 @@ def _html_part(raw: str, span: tuple[int, int], parts: list[_Part], stack: list[
     return part
 
 
+def _shifted(offsets: OffsetMap, by: int) -> OffsetMap:
+    """``offsets`` for coordinates ``by`` characters further on."""
+    return lambda i: offsets(i + by)
+
+
 def inline_unit(
     children: list[Token], content: str, element: str, start: OffsetMap, end: OffsetMap
 ) -> list[Unit]:
@@ -196,8 +201,8 @@ def inline_unit(
                 image.children or [],
                 content[label[0] : label[1]],
                 "img[alt]",
-                lambda i, o=label[0]: start(i + o),
-                lambda i, o=label[0]: end(i + o),
+                _shifted(start, label[0]),
+                _shifted(end, label[0]),
             )
         )
     for alt in units[1 if unit is not None else 0 :]:
@@ -345,8 +350,8 @@ def render_inline(
             at_line_start = False
 
     msgstr = collapse_space(msgstr).strip()
-    for name, ph in unit.placeholders.items():  # emphasis cannot open before a space
-        if ph.kind == "pair" and markup(ph, "open").strip("*_~") == "":
+    for name, pair in unit.placeholders.items():  # emphasis cannot open before a space
+        if pair.kind == "pair" and markup(pair, "open").strip("*_~") == "":
             msgstr = re.sub(rf"<{name}>([ ]+)", rf"\1<{name}>", msgstr)
             msgstr = re.sub(rf"([ ]+)</{name}>", rf"</{name}>\1", msgstr)
     for match in TAG_RE.finditer(msgstr):

@@ -95,11 +95,11 @@ class URL(str):
     """Option kind: an engine base URL (http or https, no credentials, no query)."""
 
 
-class Table(dict):  # type: ignore[type-arg]
+class Table(dict):
     """Option kind: a table of strings (``models = { "it-en" = "models/it-en" }``)."""
 
 
-class Chains(dict):  # type: ignore[type-arg]
+class Chains(dict):
     """Option kind: target language → a list of strings (Apertium mode chains)."""
 
 

@@ -262,9 +262,9 @@ def extract(project: Project) -> ExtractResult:
         import locpipe.catalog  # noqa: F401  (imported once, before the workers fork)
     outcomes = run_each(lambda group: _make_template(project, group), todo, project.jobs)
     made: dict[tuple[Path, ...] | None, _Made] = {}
-    for group, done in zip(todo, outcomes, strict=True):
+    for todo_group, done in zip(todo, outcomes, strict=True):
         if done.value is not None:
-            made[group] = done.value
+            made[todo_group] = done.value
     writes = [
         (m.tmp, project.template_path(project.domain_of(project.slug_of(g[0])) if g else UI_DOMAIN))
         for g, m in made.items()
@@ -283,7 +283,9 @@ def extract(project: Project) -> ExtractResult:
                 stamps.record(domain, _inputs(project, group), [template], data=m.units)
                 result.units += m.units
             else:
-                facts.update((path, (language, digest)) for path, digest, language in group)
+                for path, digest, language in group:
+                    assert language is not None  # a fresh template: every language is known
+                    facts[path] = (language, digest)
                 result.unchanged.append(template)
                 result.units += fresh[domain]
         infos = [ArticleInfo(project.slug_of(path), path, *facts[path]) for path, _, _ in scanned]

@@ -19,10 +19,10 @@ def project_memory(project: Project, languages: tuple[str, ...] = ()) -> Transla
                 )
     source = project.config.source_language
     for language in languages or project.config.languages:  # kept by `locpipe prune`
-        path = kept_memory_file(project.paths.locales, language)
-        if language != source and path is not None:
+        kept = kept_memory_file(project.paths.locales, language)
+        if language != source and kept is not None:
             memory.add_catalog(
-                read_catalog(path, language), source, language, project.relative(path)
+                read_catalog(kept, language), source, language, project.relative(kept)
             )
     return memory
 

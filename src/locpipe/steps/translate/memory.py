@@ -43,10 +43,10 @@ def build_memory(
             entries = [polib.POEntry(msgid=msgid, msgstr=msgstr) for msgid, msgstr in units]
             memory.add_catalog(entries, domain.source_language, language, project.relative(path))
     for source, target in sorted(pairs):  # what `locpipe prune` kept of deleted articles
-        path = kept_memory_file(project.paths.locales, target)
-        if path is not None:
+        kept = kept_memory_file(project.paths.locales, target)
+        if kept is not None:
             memory.add_catalog(
-                project.catalog(path, target), source, target, project.relative(path)
+                project.catalog(kept, target), source, target, project.relative(kept)
             )
     reviewed.clear()  # the memory has them now
     return memory

@@ -52,7 +52,7 @@ def plan_entry(
     from locpipe.mt.memory import split_sentences
 
     source, target = job.source, job.target
-    where = (index, entry.msgid, entry.linenum)
+    where = (index, entry.msgid, entry.linenum or 0)  # parsed entries always have a line
     if entry.msgid_plural:
         if not needs_translation(entry):
             return None  # a translator's forms: never touched
@@ -70,13 +70,13 @@ def plan_entry(
         if memory is not None and settings.sentences and memory.sentences(source, target):
             segments = split_sentences(entry.msgid, source)
             if len(segments) > 1:
-                parts = [memory.sentence(source, target, s.core) for s in segments]
-                reused = sum(p is not None for p in parts)
+                known_parts = [memory.sentence(source, target, s.core) for s in segments]
+                reused = sum(p is not None for p in known_parts)
                 if reused:
-                    return Plan(*where, False, segments, parts, reused)
+                    return Plan(*where, False, segments, known_parts, reused)
         return Plan(*where, False, _whole(entry.msgid), [None])
     # A changed fuzzy entry: keep the translation of every sentence that did not change.
-    old_source = split_sentences(entry.previous_msgid, source)
+    old_source = split_sentences(entry.previous_msgid or "", source)
     old_target = split_sentences(entry.msgstr, target)
     if len(old_source) != len(old_target):
         return None  # cannot align: a translator handles it
@@ -112,7 +112,9 @@ def verbatim_plan(index: int, entry: polib.POEntry, target: str, backend: Backen
         and is_verbatim(backend.protector.mask(entry.msgid, target))
     ):
         return None
-    plan = Plan(index, entry.msgid, entry.linenum, False, _whole(entry.msgid), [entry.msgid], 1)
+    plan = Plan(
+        index, entry.msgid, entry.linenum or 0, False, _whole(entry.msgid), [entry.msgid], 1
+    )
     plan.verbatim = True
     return plan
 
