@@ -22,8 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-from locpipe.formats.html import Translate, reassemble, tokenize
-from locpipe.formats.html import _attribute_spans as attribute_spans
+from locpipe.formats.html import Translate, attribute_spans, reassemble, tokenize
 from locpipe.units import Unit
 
 #: The attribute that marks where a page wants its language switcher.

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 from urllib.parse import quote, unquote, urlsplit
 
-from locpipe.formats.html import _attribute_spans as attribute_spans
-from locpipe.formats.html import tokenize
+from locpipe.formats.html import attribute_spans, tokenize
 
 #: Elements whose ``href`` leads to another page.
 LINKING = frozenset({"a", "area", "link"})

@@ -631,7 +631,7 @@ class _Walker:
                 meta_key = None
         if not wanted:
             return
-        for name, (value_start, value_end, quote) in _attribute_spans(self.text, token).items():
+        for name, (value_start, value_end, quote) in attribute_spans(self.text, token).items():
             if name not in wanted:
                 continue
             value = values.get(name) or ""
@@ -669,7 +669,7 @@ def _number_lines(text: str, units: list[Unit]) -> None:
         unit.line = line
 
 
-def _attribute_spans(text: str, token: Token) -> dict[str, tuple[int, int, str]]:
+def attribute_spans(text: str, token: Token) -> dict[str, tuple[int, int, str]]:
     """Source spans of each attribute value of a start tag: name → (start, end, quote).
 
     The scan follows the HTML tokenizer's grammar; when it disagrees with the

@@ -26,11 +26,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from locpipe.errors import LocpipeError
-from locpipe.formats.frontmatter import ELEMENTS as FRONT_MATTER_ELEMENTS
-from locpipe.formats.frontmatter import read_front_matter, render_scalar
 
 # The Document of every format (``locpipe.formats.base`` once the format seam lands).
-from locpipe.formats.html import Document, Translate
+from locpipe.formats.base import Document, Translate
+from locpipe.formats.frontmatter import ELEMENTS as FRONT_MATTER_ELEMENTS
+from locpipe.formats.frontmatter import read_front_matter, render_scalar
 from locpipe.formats.mdinline import (
     COUNTED,
     counts,
