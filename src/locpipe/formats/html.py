@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from html import unescape
 from html.parser import HTMLParser
@@ -22,6 +21,7 @@ from pathlib import Path
 from locpipe.errors import LocpipeError
 from locpipe.formats.base import Document, Translate
 from locpipe.formats.rawtext import RAW_TEXT, RCDATA, markup_end, raw_text_end, tag_at
+from locpipe.formats.splice import placeholder_markup, splicer
 from locpipe.formats.tokenizer import Token, first_attributes, scan, verified
 from locpipe.units import (
     TAG_RE,
@@ -966,26 +966,7 @@ def reassemble(
             if target is not None and target != unit.msgid:
                 value = unescape_text(target)
                 attribute_edits[unit.start] = (unit.end, escape_attribute(value, unit.quote))
-    starts = sorted(attribute_edits)
-
-    def splice(a: int, b: int) -> str:
-        """text[a:b] with the attribute edits that lie inside it."""
-        out, pos = [], a
-        for s in starts[bisect_right(starts, a - 1) :]:
-            e, value = attribute_edits[s]
-            if e > b:
-                break
-            if s >= pos:
-                out.append(text[pos:s])
-                out.append(value)
-                pos = e
-        out.append(text[pos:b])
-        return "".join(out)
-
-    def markup(ph: Placeholder, which: str) -> str:
-        if which == "close":
-            return text[ph.close_start : ph.close_end]
-        return splice(ph.start, ph.end)
+    markup = placeholder_markup(text, splicer(text, attribute_edits))
 
     edits: list[tuple[int, int, str]] = []
     for unit in chosen:

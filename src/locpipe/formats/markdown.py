@@ -39,6 +39,7 @@ from locpipe.formats.mdinline import (
     parser,
     render_inline,
 )
+from locpipe.formats.splice import placeholder_markup, splicer
 from locpipe.units import Placeholder, Unit
 
 _BREAK_RE = re.compile(r"\r\n|\r|\n")
@@ -268,26 +269,7 @@ def reassemble_markdown(
                         rejected.append(unit)
                     continue
                 inner[unit.start] = (unit.end, rendered)
-    starts = sorted(inner)
-
-    def splice(a: int, b: int) -> str:
-        """text[a:b] with the alt texts that lie inside it."""
-        out, pos = [], a
-        for s in starts[bisect_right(starts, a - 1) :]:
-            e, value = inner[s]
-            if e > b:
-                break
-            if s >= pos:
-                out.append(text[pos:s])
-                out.append(value)
-                pos = e
-        out.append(text[pos:b])
-        return "".join(out)
-
-    def markup(ph: Placeholder, which: str) -> str:
-        if which == "close":
-            return text[ph.close_start : ph.close_end]
-        return splice(ph.start, ph.end)
+    markup = placeholder_markup(text, splicer(text, inner))
 
     edits: list[tuple[int, int, str]] = []
     for unit in chosen:
