@@ -22,19 +22,28 @@ FORMATS: dict[str, str] = {
 }
 
 
-@cache
 def load_format(name: str) -> SourceFormat:
     """The registered format ``name`` (imported once)."""
-    module, _, attribute = FORMATS[name].partition(":")
+    return _load(FORMATS[name])
+
+
+@cache
+def _load(target: str) -> SourceFormat:
+    module, _, attribute = target.partition(":")
     return getattr(import_module(module), attribute)
 
 
-@cache
 def _by_suffix() -> dict[str, SourceFormat]:
+    """Suffix → format, for the registry as it is now (a line added later counts)."""
+    return _suffix_map(tuple(FORMATS.values()))
+
+
+@cache
+def _suffix_map(targets: tuple[str, ...]) -> dict[str, SourceFormat]:
     found: dict[str, SourceFormat] = {}
-    for name in FORMATS:
-        for suffix in load_format(name).suffixes:
-            found.setdefault(suffix.lower(), load_format(name))
+    for target in targets:
+        for suffix in _load(target).suffixes:
+            found.setdefault(suffix.lower(), _load(target))
     return found
 
 
