@@ -39,3 +39,21 @@ def test_a_bad_file_is_an_error_naming_it_and_its_line():
     with pytest.raises(LocpipeError) as caught:
         html.decode(b"<p>ok</p>\n<p>\xff</p>", Path("src/bad.html"))
     assert caught.value.path == Path("src/bad.html") and caught.value.line == 2
+
+
+def test_finding_an_html_page_loads_no_markdown_parser():
+    """Every registered format is asked for its suffixes: the light ones only."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from locpipe.formats import format_for\n"
+        "assert format_for('a.html').name == 'html'\n"
+        "assert format_for('b.md').name == 'markdown'\n"
+        "print(sorted(m for m in ('markdown_it', 'yaml') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
