@@ -168,3 +168,45 @@ class Unit:
     is_attribute: bool = False
     quote: str = '"'  # for attributes: the source quote ('' when unquoted)
     placeholders: dict[str, Placeholder] = field(default_factory=dict)
+
+
+def translation_pieces(msgstr: str, unit: Unit) -> list[tuple[str, Placeholder | None]] | None:
+    """A translation split at the unit's own tags, for a format to render.
+
+    ``(text, None)``: literal compact text, still escaped (a tag-like token the
+    unit does not have is text too); ``(which, placeholder)``: one of the unit's
+    tags, ``which`` being "open" or "close" for a pair, else "void".  None when
+    the paired tags do not nest.
+    """
+    pieces: list[tuple[str, Placeholder | None]] = []
+    open_names: list[str] = []
+    pos = 0
+    for match in TAG_RE.finditer(msgstr):
+        if match.start() > pos:
+            pieces.append((msgstr[pos : match.start()], None))
+        pos = match.end()
+        token = match.group()
+        closing, void = token.startswith("</"), token.endswith("/>")
+        name = token.strip("</>")
+        ph = unit.placeholders.get(name)
+        if (
+            ph is None
+            or (ph.kind == "pair" and void)
+            or (ph.kind != "pair" and token not in ph.token(name))
+        ):
+            pieces.append((token, None))
+        elif ph.kind != "pair":
+            pieces.append(("void", ph))
+        elif closing:
+            if not open_names or open_names[-1] != name:
+                return None
+            open_names.pop()
+            pieces.append(("close", ph))
+        else:
+            open_names.append(name)
+            pieces.append(("open", ph))
+    if open_names:
+        return None
+    if pos < len(msgstr):
+        pieces.append((msgstr[pos:], None))
+    return pieces

@@ -21,10 +21,9 @@ from pathlib import Path
 from locpipe.errors import LocpipeError
 from locpipe.formats.base import Document, Translate
 from locpipe.formats.rawtext import RAW_TEXT, RCDATA, markup_end, raw_text_end, tag_at
-from locpipe.formats.splice import placeholder_markup, splicer
+from locpipe.formats.splice import splice_translations
 from locpipe.formats.tokenizer import Token, first_attributes, scan, verified
 from locpipe.units import (
-    TAG_RE,
     VERBATIM_ELEMENTS,
     VERBATIM_JOIN,
     Placeholder,
@@ -32,6 +31,7 @@ from locpipe.units import (
     collapse_space,
     escape_text,
     is_translatable,
+    translation_pieces,
     unescape_text,
 )
 
@@ -910,38 +910,13 @@ def render_translation(
     "close" or "void").  Any other tag-like text is escaped.  Paired tags
     must be well nested, else None (the caller keeps the source).
     """
-    out: list[str] = []
-    open_names: list[str] = []
-    pos = 0
-    for match in TAG_RE.finditer(msgstr):
-        out.append(escape_html_text(unescape_text(msgstr[pos : match.start()])))
-        pos = match.end()
-        token = match.group()
-        closing, void = token.startswith("</"), token.endswith("/>")
-        name = token.strip("</>")
-        ph = unit.placeholders.get(name)
-        if (
-            ph is None
-            or (ph.kind == "pair" and void)
-            or (ph.kind != "pair" and token not in ph.token(name))
-        ):
-            out.append(escape_html_text(token))
-            continue
-        if ph.kind == "pair":
-            if closing:
-                if not open_names or open_names[-1] != name:
-                    return None
-                open_names.pop()
-                out.append(markup(ph, "close"))
-            else:
-                open_names.append(name)
-                out.append(markup(ph, "open"))
-        else:
-            out.append(markup(ph, "void"))
-    if open_names:
+    pieces = translation_pieces(msgstr, unit)
+    if pieces is None:
         return None
-    out.append(escape_html_text(unescape_text(msgstr[pos:])))
-    return "".join(out)
+    return "".join(
+        escape_html_text(unescape_text(part)) if ph is None else markup(ph, part)
+        for part, ph in pieces
+    )
 
 
 def reassemble(
@@ -966,33 +941,15 @@ def reassemble(
             if target is not None and target != unit.msgid:
                 value = unescape_text(target)
                 attribute_edits[unit.start] = (unit.end, escape_attribute(value, unit.quote))
-    markup = placeholder_markup(text, splicer(text, attribute_edits))
-
-    edits: list[tuple[int, int, str]] = []
-    for unit in chosen:
-        if unit.is_attribute:
-            continue
-        target = translate(unit)
-        if target is None or target == unit.msgid:
-            continue
-        rendered = render_translation(target, unit, markup)
-        if rendered is None:
-            if rejected is not None:
-                rejected.append(unit)
-            continue
-        edits.append((unit.start, unit.end, rendered))
-    covered = [(s, e) for s, e, _ in edits]
-    for s, (e, value) in attribute_edits.items():
-        if lo <= s and not any(a <= s and e <= b for a, b in covered):
-            edits.append((s, e, value))
-    edits.sort()
-    out, pos = [], lo
-    for s, e, value in edits:
-        out.append(text[pos:s])
-        out.append(value)
-        pos = e
-    out.append(text[pos:hi])
-    return "".join(out)
+    return splice_translations(
+        text,
+        (lo, hi),
+        chosen,
+        translate,
+        lambda unit, target, markup: render_translation(target, unit, markup),
+        attribute_edits,
+        rejected,
+    )
 
 
 # -- the format ---------------------------------------------------------------

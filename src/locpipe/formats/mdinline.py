@@ -24,7 +24,14 @@ from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from locpipe.units import TAG_RE, Placeholder, Unit, collapse_space, escape_text, unescape_text
+from locpipe.units import (
+    Placeholder,
+    Unit,
+    collapse_space,
+    escape_text,
+    translation_pieces,
+    unescape_text,
+)
 from locpipe.units import is_translatable as _is_translatable
 
 #: Inline tokens that open a pair, and the compact tag name they show as.
@@ -339,8 +346,6 @@ def render_inline(
     """Markdown for a translation: the unit's own tags come back as their source
     markup, any other text is escaped.  None when paired tags do not nest."""
     out: list[str] = []
-    open_names: list[str] = []
-    pos = 0
     at_line_start = line_start
 
     def text(raw: str) -> None:
@@ -354,40 +359,19 @@ def render_inline(
         if pair.kind == "pair" and markup(pair, "open").strip("*_~") == "":
             msgstr = re.sub(rf"<{name}>([ ]+)", rf"\1<{name}>", msgstr)
             msgstr = re.sub(rf"([ ]+)</{name}>", rf"</{name}>\1", msgstr)
-    for match in TAG_RE.finditer(msgstr):
-        text(msgstr[pos : match.start()])
-        pos = match.end()
-        token = match.group()
-        closing, void = token.startswith("</"), token.endswith("/>")
-        name = token.strip("</>")
-        ph = unit.placeholders.get(name)
-        if (
-            ph is None
-            or (ph.kind == "pair" and void)
-            or (ph.kind != "pair" and token not in ph.token(name))
-        ):
-            text(token)
-            continue
-        if ph.kind == "pair":
-            which = "close" if closing else "open"
-            if closing:
-                if not open_names or open_names[-1] != name:
-                    return None
-                open_names.pop()
-            else:
-                open_names.append(name)
-            source = markup(ph, which)
-            if html_pairs and source.strip("*_~") == "" and source in _HTML_PAIR:
-                tag = _HTML_PAIR[source]
-                source = f"</{tag}>" if closing else f"<{tag}>"
-            out.append(source)
-        else:
-            source = markup(ph, "void")
-            out.append(source)
-        at_line_start = line_start and _ENDS_LINE_RE.search(source) is not None
-    if open_names:
+    pieces = translation_pieces(msgstr, unit)
+    if pieces is None:
         return None
-    text(msgstr[pos:])
+    for part, ph in pieces:
+        if ph is None:
+            text(part)
+            continue
+        source = markup(ph, part)
+        if ph.kind == "pair" and html_pairs and source.strip("*_~") == "" and source in _HTML_PAIR:
+            tag = _HTML_PAIR[source]
+            source = f"</{tag}>" if part == "close" else f"<{tag}>"
+        out.append(source)
+        at_line_start = line_start and _ENDS_LINE_RE.search(source) is not None
     return "".join(out)
 
 

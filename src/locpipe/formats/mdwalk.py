@@ -40,7 +40,7 @@ from locpipe.formats.mdinline import (
     parser,
     render_inline,
 )
-from locpipe.formats.splice import placeholder_markup, splicer
+from locpipe.formats.splice import splice_translations
 from locpipe.units import Placeholder, Unit
 
 _BREAK_RE = re.compile(r"\r\n|\r|\n")
@@ -270,33 +270,15 @@ def reassemble_markdown(
                         rejected.append(unit)
                     continue
                 inner[unit.start] = (unit.end, rendered)
-    markup = placeholder_markup(text, splicer(text, inner))
-
-    edits: list[tuple[int, int, str]] = []
-    for unit in chosen:
-        if unit.is_attribute:
-            continue
-        target = translate(unit)
-        if target is None or target == unit.msgid:
-            continue
-        rendered = _render(unit, target, text, markup)
-        if rendered is None:
-            if rejected is not None:
-                rejected.append(unit)
-            continue
-        edits.append((unit.start, unit.end, rendered))
-    covered = [(s, e) for s, e, _ in edits]
-    for s, (e, value) in inner.items():
-        if lo <= s and not any(a <= s and e <= b for a, b in covered):
-            edits.append((s, e, value))
-    edits.sort()
-    out, pos = [], lo
-    for s, e, value in edits:
-        out.append(text[pos:s])
-        out.append(value)
-        pos = e
-    out.append(text[pos:hi])
-    return "".join(out)
+    return splice_translations(
+        text,
+        (lo, hi),
+        chosen,
+        translate,
+        lambda unit, target, markup: _render(unit, target, text, markup),
+        inner,
+        rejected,
+    )
 
 
 def decode_markdown(data: bytes, path: Path) -> tuple[str, str]:
